@@ -1,0 +1,81 @@
+# Bürgertelefon assistant — run `make help` for the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      ?= .venv
+PY        := $(VENV)/bin/python
+RASA      := $(VENV)/bin/rasa
+MODEL     := models/buergertelefon.tar.gz
+CONFIG    ?= config.yml
+HOST      ?= 127.0.0.1
+RASA_PORT ?= 5005
+ACTION_PORT ?= 5055
+TRAIN_DATA := data/nlu data/stories data/rules
+TRAIN_INPUTS := $(wildcard data/nlu/*.yml data/stories/*.yml data/rules/*.yml) domain.yml $(CONFIG) \
+	$(wildcard bot/nlu/*.py bot/nlu/*.yml)
+
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+export PYTHONHASHSEED ?= 0
+
+.PHONY: help install train knowledge run shell test test-unit validate test-stories bench clean
+
+help: ## Show this help
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml scripts/find-python310.sh
+	@py=$$(scripts/find-python310.sh) && echo "using $$py" && \
+	  { [ -x $(PY) ] || $$py -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip 'setuptools<70' wheel
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+build/spacy-de-lookups/meta.json: $(VENV)/.installed
+	$(PY) -m bot build-spacy --out build/spacy-de-lookups
+
+install: $(VENV)/.installed build/spacy-de-lookups/meta.json ## Create .venv with pinned dependencies and the offline spaCy pipeline
+
+var/knowledge.db: $(wildcard data/knowledge/*.yml) $(VENV)/.installed
+	$(PY) -m bot load-knowledge
+
+knowledge: var/knowledge.db ## Validate data/knowledge/*.yml and load it into the knowledge base (SQLite default)
+
+$(MODEL): $(TRAIN_INPUTS) | install
+	$(RASA) train --config $(CONFIG) --domain domain.yml --data $(TRAIN_DATA) \
+	  --out models --fixed-model-name buergertelefon
+
+train: install $(MODEL) ## Train the model if the data, domain or config changed
+
+run: install knowledge train ## Start the action server (:5055) and Rasa with the REST channel (:5005)
+	@mkdir -p var
+	@echo "Rasa REST: http://$(HOST):$(RASA_PORT)/webhooks/rest/webhook  (Ctrl-C stops both)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(RASA) run actions --actions actions --port $(ACTION_PORT) & \
+	  $(RASA) run --model $(MODEL) --endpoints endpoints.yml --credentials credentials.yml \
+	    --enable-api $(if $(RASA_AUTH_TOKEN),--auth-token $(RASA_AUTH_TOKEN)) \
+	    -i $(HOST) --port $(RASA_PORT) & \
+	  wait
+
+shell: install knowledge train ## Chat with the assistant in the terminal
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(RASA) run actions --actions actions --port $(ACTION_PORT) >var/actions.log 2>&1 & \
+	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+
+validate: install ## Check training data and domain (rasa data validate)
+	$(RASA) data validate --config $(CONFIG) --domain domain.yml --data $(TRAIN_DATA) --fail-on-warnings
+
+test-stories: train ## End-to-end test stories (rasa test, fails on any prediction error)
+	$(RASA) test core --model $(MODEL) --stories tests/stories --out results/stories \
+	  --fail-on-prediction-errors --no-plot
+
+test-unit: install knowledge ## pytest: actions, repository, NLU components, servers over REST
+	$(PY) -m pytest
+
+test: install knowledge train validate test-stories ## Everything: validate, test stories, pytest (incl. NLU held-out report, e2e)
+	$(PY) -m pytest
+
+bench: install knowledge train ## Benchmarks (NLU accuracy on held-out split, REST latency vs. rasa init)
+	$(PY) bench/rest_bench.py --with-server
+
+clean: ## Remove models, results and local databases (keeps .venv)
+	rm -rf models results var tests/output build

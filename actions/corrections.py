@@ -1,0 +1,112 @@
+"""``action_handle_inform`` and ``action_handle_deny``: context and corrections.
+
+"Was kostet das?" → "Für welche Leistung?" → "Reisepass" answers the fees of the
+Reisepass. "Nein, ich meinte den Personalausweis" answers the last topic again
+with the corrected service. The ``topic`` slot holds the last topic.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.appointment import ActionAppointment
+from actions.documents import ActionDocuments
+from actions.fees import ActionFees
+from actions.forms import ActionForms
+from actions.knowledge import repository
+from actions.location import location_reply
+from actions.offices import district_name, latest_entity, select_offices
+from actions.opening_hours import hours_reply
+from actions.processing_time import ActionProcessingTime
+from actions.replies import Reply, send
+from bot.kb import hours as hours_logic
+from bot.kb.repository import KnowledgeRepository, RecordNotFound
+
+SERVICE_TOPICS = {
+    action.topic: action
+    for action in (ActionFees(), ActionDocuments(), ActionForms(), ActionAppointment(), ActionProcessingTime())
+}
+
+
+def topic_reply(repo: KnowledgeRepository, topic: Optional[str], tracker: Tracker) -> Optional[Reply]:
+    """Answer the remembered topic again for the current slots; None without topic."""
+    if topic in SERVICE_TOPICS:
+        return SERVICE_TOPICS[topic].respond(repo, tracker)
+    if topic == "location":
+        return location_reply(repo, select_offices(repo, tracker))
+    if topic == "opening_hours":
+        text = tracker.latest_message.get("text") or ""
+        return hours_reply(repo, select_offices(repo, tracker), text, hours_logic.now())
+    return None
+
+
+def what_about(repo: KnowledgeRepository, tracker: Tracker) -> Reply:
+    """Ask what the citizen wants to know about the named service or district."""
+    service_key = latest_entity(tracker, "service") or tracker.get_slot("service")
+    district = latest_entity(tracker, "district")
+    name = ""
+    if service_key:
+        try:
+            name = repo.service(service_key).name
+        except RecordNotFound:
+            name = ""
+    elif district:
+        name = f"Bürgerbüro {district_name(district)}"
+    subject = f"zu „{name}“" if name else ""
+    questions = (
+        ("Öffnungszeiten", "/ask_opening_hours"),
+        ("Unterlagen", "/ask_documents"),
+        ("Gebühren", "/ask_fees"),
+        ("Formulare", "/ask_forms"),
+        ("Termin", "/ask_appointment"),
+        ("Adresse", "/ask_location"),
+    )
+    return Reply(
+        text=f"Was möchten Sie {subject} wissen? Zum Beispiel Öffnungszeiten, Unterlagen oder Gebühren.".replace("  ", " "),
+        voice=f"Was möchten Sie {subject} wissen? Zum Beispiel Unterlagen, Gebühren oder Öffnungszeiten.".replace("  ", " "),
+        buttons=[{"title": title, "payload": payload} for title, payload in questions],
+    )
+
+
+class ActionHandleInform(Action):
+    """A service or district without a question: answer the open topic or ask."""
+
+    def name(self) -> Text:
+        """Action name."""
+        return "action_handle_inform"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        """Answer the remembered topic with the new service/district."""
+        repo = repository()
+        reply = topic_reply(repo, tracker.get_slot("topic"), tracker)
+        send(dispatcher, tracker, reply or what_about(repo, tracker))
+        return []
+
+
+class ActionHandleDeny(Action):
+    """"Nein" — with a corrected service the topic is answered again."""
+
+    def name(self) -> Text:
+        """Action name."""
+        return "action_handle_deny"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        """Re-answer on a correction; otherwise ask how else to help."""
+        repo = repository()
+        corrected = latest_entity(tracker, "service") or latest_entity(tracker, "district")
+        reply = topic_reply(repo, tracker.get_slot("topic"), tracker) if corrected else None
+        if reply is None:
+            reply = Reply(
+                text="In Ordnung. Wie kann ich Ihnen sonst helfen?",
+                voice="In Ordnung. Wie kann ich Ihnen sonst helfen?",
+            )
+        send(dispatcher, tracker, reply)
+        return [] if corrected else [SlotSet("offer", None)]

@@ -1,0 +1,86 @@
+"""``action_request_human``, ``action_request_callback``, ``action_handle_affirm``.
+
+A simple answer for now: the real handoff queue and callbacks come with the
+staff console. Both point to the Behördennummer 115 from the knowledge base.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.knowledge import repository
+from actions.replies import Reply, hotline_hint, send
+from bot.kb.repository import KnowledgeRepository
+
+
+def human_reply(repo: KnowledgeRepository) -> Reply:
+    """How to reach a person."""
+    written, spoken = hotline_hint(repo)
+    written = written.replace("Oder rufen Sie", "Bitte rufen Sie")
+    return Reply(
+        text=f"Gerne helfen Ihnen unsere Mitarbeiterinnen und Mitarbeiter persönlich. {written}".strip(),
+        voice=f"Gerne helfen Ihnen unsere Mitarbeiterinnen und Mitarbeiter persönlich. {spoken}".strip(),
+    )
+
+
+def callback_reply(repo: KnowledgeRepository) -> Reply:
+    """Callbacks cannot be booked here yet; say so and name 115."""
+    written, spoken = hotline_hint(repo)
+    written = written.replace("Oder rufen Sie", "Bitte rufen Sie")
+    return Reply(
+        text=f"Einen Rückruf kann ich hier leider noch nicht vereinbaren. {written}".strip(),
+        voice=f"Einen Rückruf kann ich leider noch nicht vereinbaren. {spoken}".strip(),
+    )
+
+
+class ActionRequestHuman(Action):
+    """The citizen wants a person."""
+
+    def name(self) -> Text:
+        """Action name."""
+        return "action_request_human"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        """Point to a person."""
+        send(dispatcher, tracker, human_reply(repository()))
+        return [SlotSet("offer", None)]
+
+
+class ActionRequestCallback(Action):
+    """The citizen wants a callback."""
+
+    def name(self) -> Text:
+        """Action name."""
+        return "action_request_callback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        """Explain how to get a callback."""
+        send(dispatcher, tracker, callback_reply(repository()))
+        return [SlotSet("offer", None)]
+
+
+class ActionHandleAffirm(Action):
+    """"Ja" — accepts the last offer (a person), else asks how to help."""
+
+    def name(self) -> Text:
+        """Action name."""
+        return "action_handle_affirm"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        """Follow the offer in the ``offer`` slot."""
+        offer = tracker.get_slot("offer")
+        if offer == "human":
+            send(dispatcher, tracker, human_reply(repository()))
+        else:
+            send(dispatcher, tracker, Reply("Gerne. Was möchten Sie wissen?", "Gerne. Was möchten Sie wissen?"))
+        return [SlotSet("offer", None)]

@@ -1,0 +1,122 @@
+"""``action_opening_hours``: weekly hours, "jetzt/heute/morgen/am Samstag offen?", next opening."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.knowledge import repository
+from actions.location import ask_for_district
+from actions.offices import Selection, select_offices
+from actions.replies import Reply, send, source_line, unknown_reply
+from actions.service_topic import ask_for_service
+from bot.german import WEEKDAY_NAMES, clock, clock_spoken, day_label, day_spoken
+from bot.kb import hours as hours_logic
+from bot.kb.models import Office, OpeningHours
+from bot.kb.repository import KnowledgeRepository
+from bot.when import DayReference, find_day
+
+MAX_OFFICES = 3
+
+
+def _range_text(hours: OpeningHours, spoken: bool = False) -> str:
+    fmt = clock_spoken if spoken else clock
+    text = f"{fmt(hours.opens)} bis {fmt(hours.closes)}"
+    return text + (" (nur mit Termin)" if hours.appointment_only else "")
+
+
+def weekly_lines(office: Office) -> list[str]:
+    """``"Montag: 8:30 Uhr bis 13:00 Uhr"`` per open weekday."""
+    lines = []
+    for weekday, name in enumerate(WEEKDAY_NAMES):
+        ranges = [h for h in office.hours if h.weekday == weekday]
+        if ranges:
+            lines.append(f"{name}: " + ", ".join(_range_text(h) for h in ranges))
+    return lines
+
+
+def _next_opening(status: hours_logic.OpenStatus, spoken: bool) -> str:
+    if status.next_opening is None or status.next_range is None:
+        return ""
+    day = status.next_opening.date()
+    when = day_spoken(day) if spoken else day_label(day)
+    fmt = clock_spoken if spoken else clock
+    return f"Nächste Öffnung: {when}, {fmt(status.next_range.opens)}."
+
+
+def office_hours_reply(office: Office, reference: Optional[DayReference], now: datetime) -> Reply:
+    """Hours of one office for the asked day (or now), with the weekly overview."""
+    if reference is None or reference.now:
+        status = hours_logic.status_at(office, now)
+        if status.open_now and status.current is not None:
+            head = f"{office.name} hat jetzt geöffnet, heute bis {clock(status.current.closes)}."
+            voice = f"{office.name} hat jetzt geöffnet, bis {clock_spoken(status.current.closes)}."
+        else:
+            reason = hours_logic.schedule_for(office, now.date()).closed_reason
+            because = f" ({reason})" if reason else ""
+            head = f"{office.name} ist jetzt geschlossen{because}. {_next_opening(status, False)}"
+            voice = f"{office.name} ist jetzt geschlossen. {_next_opening(status, True)}"
+        if reference is None:
+            head = head.replace("jetzt geöffnet", "gerade geöffnet")
+    else:
+        schedule = hours_logic.schedule_for(office, reference.day)
+        label, spoken_label = day_label(reference.day), day_spoken(reference.day)
+        if schedule.is_open_day:
+            ranges = ", ".join(_range_text(h) for h in schedule.ranges)
+            spoken = " und ".join(_range_text(h, spoken=True) for h in schedule.ranges)
+            head = f"Am {label} hat {office.name} geöffnet: {ranges}."
+            voice = f"Am {spoken_label} hat {office.name} von {spoken} geöffnet."
+        else:
+            reason = f" ({schedule.closed_reason})" if schedule.closed_reason else ""
+            start = datetime.combine(reference.day, datetime.min.time(), tzinfo=now.tzinfo)
+            status = hours_logic.status_at(office, max(start, now))
+            head = f"Am {label} ist {office.name} geschlossen{reason}. {_next_opening(status, False)}"
+            voice = f"Am {spoken_label} ist {office.name} geschlossen. {_next_opening(status, True)}"
+    facts = [*office.hours, *office.closures]
+    text = (
+        head.strip() + "\nÖffnungszeiten:\n" + "\n".join(weekly_lines(office))
+        + "\nFeiertage sind geschlossen.\n" + source_line(facts)
+    )
+    return Reply(text=text, voice=voice.strip())
+
+
+def hours_reply(repo: KnowledgeRepository, selection: Selection, text: str, now: datetime) -> Reply:
+    """The answer for a selection of offices."""
+    if selection.needs_district:
+        return ask_for_district("Öffnungszeiten")
+    if not selection.offices:
+        if not selection.label:
+            return ask_for_service("die Öffnungszeiten")
+        return unknown_reply(repo, selection.label, "den Öffnungszeiten", None)
+    reference = find_day(text, now.date())
+    known = [o for o in selection.offices if o.hours_known]
+    if not known:
+        office = selection.offices[0]
+        return unknown_reply(repo, office.name, "den Öffnungszeiten", office.web_url)
+    replies = [office_hours_reply(o, reference, now) for o in known[:MAX_OFFICES]]
+    reply = Reply(text="\n\n".join(r.text for r in replies), voice=replies[0].voice)
+    if len(known) < len(selection.offices):
+        reply.text += "\n\nFür weitere zuständige Stellen habe ich keine geprüften Öffnungszeiten."
+    return reply
+
+
+class ActionOpeningHours(Action):
+    """Answers opening-hours questions, aware of holidays and closures."""
+
+    def name(self) -> Text:
+        """Action name."""
+        return "action_opening_hours"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        """Send the hours and remember the topic."""
+        repo = repository()
+        text = tracker.latest_message.get("text") or ""
+        reply = hours_reply(repo, select_offices(repo, tracker), text, hours_logic.now())
+        send(dispatcher, tracker, reply)
+        return [SlotSet("topic", "opening_hours")]

@@ -1,0 +1,80 @@
+"""Building and sending answers: written and voice variants, sources, unknown facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.config import CITY_SERVICE_URL
+from bot.german import german_date
+from bot.kb.repository import KnowledgeRepository
+
+#: Input channels whose answers are spoken (short, no URLs).
+VOICE_CHANNELS = frozenset({"audiocodes", "twilio_voice"})
+
+
+@dataclass
+class Reply:
+    """One answer with a written text and a shorter spoken variant."""
+
+    text: str
+    voice: str
+    buttons: list[dict] = field(default_factory=list)
+
+
+def is_voice(tracker: Tracker) -> bool:
+    """Whether the latest message came through a voice channel."""
+    return tracker.get_latest_input_channel() in VOICE_CHANNELS
+
+
+def send(dispatcher: CollectingDispatcher, tracker: Tracker, reply: Reply) -> None:
+    """Send the variant that fits the channel."""
+    if is_voice(tracker):
+        dispatcher.utter_message(text=reply.voice)
+    else:
+        dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+
+
+def source_line(facts: Iterable[object]) -> str:
+    """``"Stand: 07.02.2026 · Quelle: https://…"`` for a group of fact rows.
+
+    Shows the oldest verification date (the conservative one) and up to two sources.
+    """
+    rows = list(facts)
+    oldest: date = min(row.verified_on for row in rows)  # type: ignore[attr-defined]
+    sources = list(dict.fromkeys(row.source_url for row in rows))[:2]  # type: ignore[attr-defined]
+    label = "Quelle" if len(sources) == 1 else "Quellen"
+    return f"Stand: {german_date(oldest)} · {label}: {', '.join(sources)}"
+
+
+def hotline_hint(repo: KnowledgeRepository) -> tuple[str, str]:
+    """Written and spoken pointer to the Behördennummer 115 (from the knowledge base)."""
+    contact = repo.contact("behoerdennummer")
+    if contact is None or not contact.phone:
+        return "", ""
+    hours = f" ({contact.hours_text})" if contact.hours_text else ""
+    return (
+        f"Oder rufen Sie die Behördennummer {contact.phone} an{hours}.",
+        f"Sie können auch die Behördennummer {contact.phone} anrufen.",
+    )
+
+
+def unknown_reply(repo: KnowledgeRepository, subject: str, topic: str, page: Optional[str]) -> Reply:
+    """The honest answer for a fact we do not have: official page and 115.
+
+    Args:
+        subject: what the citizen asked about, e.g. "Meldebescheinigung".
+        topic: the missing fact with article, e.g. "den Gebühren".
+        page: the official page to point to (the city portal when None).
+    """
+    written_hotline, spoken_hotline = hotline_hint(repo)
+    url = page or CITY_SERVICE_URL
+    opening = f"Zu „{subject}“ habe ich leider keine geprüften Angaben zu {topic}."
+    return Reply(
+        text=f"{opening} Bitte sehen Sie auf der offiziellen Seite nach: {url} {written_hotline}".strip(),
+        voice=f"{opening} Bitte schauen Sie auf stuttgart.de nach. {spoken_hotline}".strip(),
+    )

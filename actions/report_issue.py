@@ -1,0 +1,42 @@
+"""``action_report_issue``: where to report Falschparker, wilden Müll, defekte Laternen."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.knowledge import repository
+from actions.replies import Reply, send, source_line, unknown_reply
+
+
+class ActionReportIssue(Action):
+    """Points to the city's online reporting (from the knowledge base)."""
+
+    def name(self) -> Text:
+        """Action name."""
+        return "action_report_issue"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        """Name the reporting service; at acute danger the emergency numbers come first."""
+        repo = repository()
+        contact = repo.contact("maengelmelder")
+        if contact is None or not contact.url:
+            reply = unknown_reply(repo, "Meldungen von Schäden und Missständen", "dem richtigen Meldeweg", None)
+        else:
+            reply = Reply(
+                text=(
+                    f"Schäden und Missstände wie Falschparker, wilden Müll oder eine defekte Laterne "
+                    f"können Sie online melden: {contact.name} – {contact.url}\n"
+                    "Bei akuter Gefahr rufen Sie bitte 110 oder 112 an.\n" + source_line([contact])
+                ),
+                voice=(
+                    f"Schäden und Missstände können Sie online über {contact.name} auf stuttgart.de melden. "
+                    "Bei akuter Gefahr rufen Sie bitte 110 oder 112 an."
+                ),
+            )
+        send(dispatcher, tracker, reply)
+        return []

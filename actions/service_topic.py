@@ -1,0 +1,94 @@
+"""Abstract base of the actions that answer one topic about one service."""
+
+from __future__ import annotations
+
+import abc
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.knowledge import repository
+from actions.replies import Reply, send
+from bot.kb.models import Service
+from bot.kb.repository import KnowledgeRepository, RecordNotFound
+
+#: Quick replies offered when the citizen has not named a service yet.
+SUGGESTED_SERVICES = (
+    ("Personalausweis", "personalausweis"),
+    ("Reisepass", "reisepass"),
+    ("Anmeldung", "wohnsitz_anmeldung"),
+    ("Wohngeld", "wohngeld"),
+    ("Führerschein", "fuehrerschein"),
+    ("Grundsicherung", "grundsicherung"),
+)
+
+
+def service_buttons() -> list[dict]:
+    """Buttons that send ``inform`` with a service, as if the citizen had typed it."""
+    return [
+        {"title": title, "payload": f'/inform{{"service":"{key}"}}'}
+        for title, key in SUGGESTED_SERVICES
+    ]
+
+
+def ask_for_service(topic_phrase: str) -> Reply:
+    """Ask which service the citizen means."""
+    return Reply(
+        text=(
+            f"Gerne. Für welche Leistung möchten Sie {topic_phrase} wissen? "
+            "Zum Beispiel Personalausweis, Reisepass, Anmeldung oder Wohngeld."
+        ),
+        voice=f"Gerne. Für welche Leistung möchten Sie {topic_phrase} wissen? Zum Beispiel Personalausweis oder Wohngeld.",
+        buttons=service_buttons(),
+    )
+
+
+class ServiceTopicAction(Action, metaclass=abc.ABCMeta):
+    """Answers one topic (fees, documents …) for the service in the ``service`` slot.
+
+    Subclasses set ``topic`` and ``topic_phrase`` and implement :meth:`answer`.
+    Abstract, so rasa-sdk does not register it as an action. When no service is
+    known yet, the action asks for one and remembers the topic in the ``topic``
+    slot, so that the next ``inform`` ("den Personalausweis") is answered.
+    """
+
+    #: Value of the ``topic`` slot, e.g. "fees".
+    topic: str = ""
+    #: Used in questions: "Für welche Leistung möchten Sie {topic_phrase} wissen?"
+    topic_phrase: str = ""
+
+    @abc.abstractmethod
+    def name(self) -> Text:
+        """The action's name in the domain."""
+
+    @abc.abstractmethod
+    def answer(self, repo: KnowledgeRepository, service: Service, tracker: Tracker) -> Reply:
+        """The answer for ``service``."""
+
+    def answer_without_service(self, repo: KnowledgeRepository, tracker: Tracker) -> Optional[Reply]:
+        """An answer when no service is known (None: ask for a service)."""
+        return None
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        """Answer the topic, or ask for the service."""
+        reply = self.respond(repository(), tracker)
+        send(dispatcher, tracker, reply)
+        return [SlotSet("topic", self.topic)]
+
+    def respond(self, repo: KnowledgeRepository, tracker: Tracker) -> Reply:
+        """The reply for the current tracker (used by ``run`` and by corrections)."""
+        key = tracker.get_slot("service")
+        if key:
+            try:
+                return self.answer(repo, repo.service(key), tracker)
+            except RecordNotFound:
+                pass
+        reply = self.answer_without_service(repo, tracker)
+        return reply if reply is not None else ask_for_service(self.topic_phrase)

@@ -1,0 +1,1 @@
+"""Shared package of the Bürgertelefon assistant: knowledge base, NLU helpers, CLI."""

@@ -1,0 +1,37 @@
+"""Runtime settings, read from the environment (never at import time of other modules)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE_DIR = PROJECT_ROOT / "data" / "knowledge"
+DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "knowledge.db"
+TIMEZONE = ZoneInfo("Europe/Berlin")
+
+#: Fallback page named when the knowledge base has no better one.
+CITY_SERVICE_URL = "https://service.stuttgart.de/portal"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Settings of one process.
+
+    Attributes:
+        knowledge_db_url: SQLAlchemy URL of the knowledge base
+            (env ``KNOWLEDGE_DB_URL``; default: SQLite file ``var/knowledge.db``).
+        knowledge_dir: folder of the seed YAML files (env ``KNOWLEDGE_DIR``).
+    """
+
+    knowledge_db_url: str
+    knowledge_dir: Path
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        """Build settings from environment variables with defaults."""
+        url = os.environ.get("KNOWLEDGE_DB_URL") or f"sqlite:///{DEFAULT_DB_PATH}"
+        directory = Path(os.environ.get("KNOWLEDGE_DIR") or KNOWLEDGE_DIR)
+        return cls(knowledge_db_url=url, knowledge_dir=directory)

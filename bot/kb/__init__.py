@@ -1,0 +1,1 @@
+"""Knowledge base: sourced facts about offices and services, stored with SQLAlchemy."""

@@ -1,0 +1,87 @@
+"""Opening-hours logic: holiday- and closure-aware, all times in Europe/Berlin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Optional
+
+import holidays
+
+from bot.config import TIMEZONE
+from bot.kb.models import Office, OpeningHours
+
+#: How far ahead the next opening is searched.
+LOOKAHEAD_DAYS = 21
+
+
+@lru_cache(maxsize=8)
+def _bw_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("DE", subdiv="BW", years=year, language="de")
+
+
+def holiday_name(day: date) -> Optional[str]:
+    """The name of a Baden-Württemberg public holiday on ``day``, or None."""
+    return _bw_holidays(day.year).get(day)
+
+
+@dataclass(frozen=True)
+class DaySchedule:
+    """What one office does on one day."""
+
+    day: date
+    ranges: tuple[OpeningHours, ...]
+    closed_reason: Optional[str] = None  # holiday or closure; None when simply no hours
+
+    @property
+    def is_open_day(self) -> bool:
+        """Whether there is at least one opening range."""
+        return bool(self.ranges)
+
+
+@dataclass(frozen=True)
+class OpenStatus:
+    """Whether an office is open at a moment, and when it opens next."""
+
+    open_now: bool
+    current: Optional[OpeningHours]
+    next_opening: Optional[datetime]
+    next_range: Optional[OpeningHours]
+
+
+def schedule_for(office: Office, day: date) -> DaySchedule:
+    """The opening ranges of ``office`` on ``day`` after holidays and closures."""
+    for closure in office.closures:
+        if closure.starts_on <= day <= closure.ends_on:
+            return DaySchedule(day, (), closure.reason)
+    name = holiday_name(day)
+    if name is not None:
+        return DaySchedule(day, (), f"Feiertag: {name}")
+    ranges = tuple(h for h in office.hours if h.weekday == day.weekday())
+    return DaySchedule(day, tuple(sorted(ranges, key=lambda h: h.opens)))
+
+
+def _at(day: date, moment: time) -> datetime:
+    return datetime.combine(day, moment, tzinfo=TIMEZONE)
+
+
+def status_at(office: Office, when: datetime) -> OpenStatus:
+    """Open/closed status of ``office`` at ``when`` (converted to Europe/Berlin)."""
+    local = when.astimezone(TIMEZONE)
+    today = schedule_for(office, local.date())
+    current = next(
+        (h for h in today.ranges if h.opens <= local.time() < h.closes), None
+    )
+    for offset in range(LOOKAHEAD_DAYS + 1):
+        day = local.date() + timedelta(days=offset)
+        for hours in schedule_for(office, day).ranges:
+            start = _at(day, hours.opens)
+            if start > local:
+                return OpenStatus(current is not None, current, start, hours)
+    return OpenStatus(current is not None, current, None, None)
+
+
+def now() -> datetime:
+    """The current time in Europe/Berlin."""
+    return datetime.now(TIMEZONE)

@@ -1,0 +1,98 @@
+"""Read access to the knowledge base, one short session per query.
+
+The repository hands out ORM objects that are fully loaded and detached, so
+callers never trigger lazy loads after the session has closed.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, selectinload
+
+from bot.kb.models import Contact, Office, Service, UnknownFact
+
+
+class RecordNotFound(LookupError):
+    """No row with that key."""
+
+
+class KnowledgeRepository:
+    """Queries the actions need; each method opens and closes its own session."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def dispose(self) -> None:
+        """Close the engine's pooled connections."""
+        self._engine.dispose()
+
+    def _session(self) -> Session:
+        return Session(self._engine, future=True, expire_on_commit=False)
+
+    def service(self, key: str) -> Service:
+        """A service with its offices (and their hours), documents, forms, fees.
+
+        Raises:
+            RecordNotFound: when there is no service with that key.
+        """
+        stmt = (
+            select(Service)
+            .where(Service.key == key)
+            .options(
+                selectinload(Service.offices).selectinload(Office.hours),
+                selectinload(Service.offices).selectinload(Office.closures),
+                selectinload(Service.documents),
+                selectinload(Service.forms),
+                selectinload(Service.fees),
+                selectinload(Service.processing_times),
+                selectinload(Service.notes),
+            )
+        )
+        with self._session() as session:
+            service = session.scalars(stmt).first()
+        if service is None:
+            raise RecordNotFound(f"no service {key!r}")
+        return service
+
+    def offices(self, kind: Optional[str] = None, district: Optional[str] = None) -> list[Office]:
+        """Offices filtered by kind and/or district, with hours and closures."""
+        stmt = select(Office).options(selectinload(Office.hours), selectinload(Office.closures))
+        if kind is not None:
+            stmt = stmt.where(Office.kind == kind)
+        if district is not None:
+            stmt = stmt.where(Office.district == district)
+        with self._session() as session:
+            return list(session.scalars(stmt.order_by(Office.name)))
+
+    def office(self, key: str) -> Office:
+        """One office by key.
+
+        Raises:
+            RecordNotFound: when there is no office with that key.
+        """
+        stmt = (
+            select(Office)
+            .where(Office.key == key)
+            .options(selectinload(Office.hours), selectinload(Office.closures))
+        )
+        with self._session() as session:
+            office = session.scalars(stmt).first()
+        if office is None:
+            raise RecordNotFound(f"no office {key!r}")
+        return office
+
+    def contact(self, key: str) -> Optional[Contact]:
+        """A general contact such as ``behoerdennummer`` (115), or None."""
+        with self._session() as session:
+            return session.get(Contact, key)
+
+    def is_unknown(self, subject_key: str, topic: str) -> bool:
+        """Whether a topic was recorded as unknown for an office or service."""
+        stmt = select(UnknownFact.id).where(
+            UnknownFact.subject_key == subject_key, UnknownFact.topic == topic
+        )
+        with self._session() as session:
+            return session.scalars(stmt).first() is not None

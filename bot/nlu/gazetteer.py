@@ -1,0 +1,178 @@
+"""Gazetteer matching of `service` and `district` mentions with normalised values.
+
+Pure Python so it can be unit-tested without Rasa; the Rasa component in
+``bot.nlu.entity_extractor`` wraps it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import yaml
+
+from bot.nlu.folding import edit_distance, fold, words
+
+VOCABULARY_PATH = Path(__file__).with_name("gazetteer.yml")
+#: Citizen messages are short; longer texts are only scanned this far.
+MAX_WORDS = 120
+MAX_PHRASE = 5
+NEGATIONS = frozenset({"nicht", "kein", "keinen", "keine", "keinem", "not", "no"})
+#: Frequent words that must never be read as a typo of a vocabulary word.
+COMMON_WORDS = frozenset(
+    """bitte wagen wegen sagen fragen haben morgen hallo danke schon mitten
+    antrag antrage person personen personal passt passen wohnung wohnen gelten
+    gilt gehen geht machen kosten kostet erlaubnis bescheinigung""".split()
+)
+
+
+@dataclass(frozen=True)
+class Form:
+    """One surface form of an entity value."""
+
+    entity: str
+    value: str
+    words: tuple[str, ...]
+    weak: bool
+    exact: bool
+    cased: Optional[str]  # original spelling when the form is case-sensitive
+
+
+@dataclass(frozen=True)
+class Match:
+    """A recognised mention, with character offsets into the original text."""
+
+    entity: str
+    value: str
+    start: int
+    end: int
+    text: str
+    weak: bool
+
+
+def _max_typos(word: str) -> int:
+    if len(word) >= 10:
+        return 2
+    if len(word) >= 7:
+        return 1
+    return 0
+
+
+class Gazetteer:
+    """Finds service and district mentions; tolerant of case, umlauts, typos, compounds."""
+
+    def __init__(self, forms: list[Form]) -> None:
+        self._by_words: dict[tuple[str, ...], Form] = {}
+        for form in sorted(forms, key=lambda f: f.weak):  # strong forms win duplicates
+            self._by_words.setdefault(form.words, form)
+        self._fuzzy_forms = [f for f in self._by_words.values() if not f.exact]
+        self._compound_forms = sorted(
+            (f for f in self._by_words.values() if len(f.words) == 1 and len(f.words[0]) >= 6 and not f.exact),
+            key=lambda f: -len(f.words[0]),
+        )
+
+    @classmethod
+    def from_yaml(cls, path: Path = VOCABULARY_PATH) -> "Gazetteer":
+        """Load the vocabulary file (``entity -> value -> strong/weak/exact`` lists)."""
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+        forms: list[Form] = []
+        for entity, values in data.items():
+            for value, spec in values.items():
+                exact = {fold(e) for e in spec.get("exact", [])}
+                cased = {fold(e): e for e in spec.get("exact", []) if e != e.lower()}
+                for kind in ("strong", "weak"):
+                    for text in spec.get(kind, []):
+                        tokens = tuple(w for w, _, _ in words(text))
+                        key = " ".join(tokens)
+                        forms.append(
+                            Form(entity, value, tokens, kind == "weak", key in exact, cased.get(key))
+                        )
+        return cls(forms)
+
+    def _lookup(self, tokens: tuple[str, ...], original: str) -> Optional[Form]:
+        form = self._by_words.get(tokens)
+        if form is not None and (form.cased is None or form.cased == original):
+            return form
+        if form is not None:
+            return None
+        return self._fuzzy(tokens)
+
+    @lru_cache(maxsize=4096)
+    def _fuzzy(self, tokens: tuple[str, ...]) -> Optional[Form]:
+        if any(t in COMMON_WORDS for t in tokens) or all(len(t) < 7 for t in tokens):
+            return None
+        best: Optional[Form] = None
+        best_cost = 99
+        for form in self._fuzzy_forms:
+            if len(form.words) != len(tokens):
+                continue
+            cost = 0
+            for mine, theirs in zip(tokens, form.words):
+                limit = _max_typos(theirs)
+                distance = 0 if mine == theirs else edit_distance(mine, theirs, limit)
+                if distance > limit:
+                    break
+                cost += distance
+            else:
+                if cost < best_cost:
+                    best, best_cost = form, cost
+        return best
+
+    def _compound(self, token: str) -> Optional[Form]:
+        for form in self._compound_forms:
+            word = form.words[0]
+            if len(token) > len(word) and (token.startswith(word) or token.endswith(word)):
+                return form
+        return None
+
+    def find(self, text: str) -> list[Match]:
+        """All mentions in ``text``, weak and negated ones resolved."""
+        tokens = words(text)[:MAX_WORDS]
+        matches: list[tuple[Match, int]] = []
+        i = 0
+        while i < len(tokens):
+            found = None
+            for n in range(min(MAX_PHRASE, len(tokens) - i), 0, -1):
+                span = tokens[i : i + n]
+                original = text[span[0][1] : span[-1][2]]
+                form = self._lookup(tuple(w for w, _, _ in span), original)
+                if form is None and n == 1:
+                    form = self._compound(span[0][0])
+                if form is not None:
+                    found = (form, span, n)
+                    break
+            if found is None:
+                i += 1
+                continue
+            form, span, n = found
+            start, end = span[0][1], span[-1][2]
+            matches.append((Match(form.entity, form.value, start, end, text[start:end], form.weak), i))
+            i += n
+        return _resolve(matches, [w for w, _, _ in tokens])
+
+
+def _resolve(matches: list[tuple[Match, int]], tokens: list[str]) -> list[Match]:
+    """Drop weak forms beside strong ones, negated mentions, and repeats."""
+    result: list[Match] = []
+    for entity in ("service", "district"):
+        own = [(m, i) for m, i in matches if m.entity == entity]
+        if any(not m.weak for m, _ in own):
+            own = [(m, i) for m, i in own if not m.weak]
+        negated = [(m, i) for m, i in own if NEGATIONS & set(tokens[max(0, i - 2) : i])]
+        if len(negated) < len(own):
+            own = [pair for pair in own if pair not in negated]
+        seen: set[str] = set()
+        for match, _ in own:
+            if match.value not in seen:
+                seen.add(match.value)
+                result.append(match)
+    return sorted(result, key=lambda m: m.start)
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    """The gazetteer built from the packaged vocabulary (loaded once per process)."""
+    return Gazetteer.from_yaml()

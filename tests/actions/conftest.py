@@ -1,0 +1,58 @@
+"""Fixtures for action tests: a real SQLite knowledge base and real rasa-sdk trackers."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.knowledge import repository
+
+
+@pytest.fixture(autouse=True)
+def knowledge_db(sqlite_engine, sqlite_url: str, monkeypatch) -> Iterator[None]:
+    """Point the actions at a knowledge base loaded from the real seed files."""
+    monkeypatch.setenv("KNOWLEDGE_DB_URL", sqlite_url)
+    repository.cache_clear()
+    yield
+    repository().dispose()
+    repository.cache_clear()
+
+
+def make_tracker(
+    text: str,
+    intent: str,
+    entities: Optional[dict[str, str]] = None,
+    slots: Optional[dict[str, Any]] = None,
+    channel: str = "rest",
+    history: Optional[list[str]] = None,
+) -> Tracker:
+    """A tracker whose latest message is ``text`` with ``intent`` and ``entities``.
+
+    Slots from entities are set as Rasa's slot extraction would; ``history`` holds
+    the intents of earlier user messages (oldest first).
+    """
+    entity_list = [{"entity": k, "value": v, "start": 0, "end": 0} for k, v in (entities or {}).items()]
+    all_slots = {"service": None, "district": None, "topic": None, "offer": None, **(slots or {})}
+    for name, value in (entities or {}).items():
+        all_slots[name] = value
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entity_list}
+    events = [
+        {"event": "user", "text": "…", "parse_data": {"intent": {"name": name}}, "input_channel": channel}
+        for name in history or []
+    ]
+    events.append({"event": "user", "text": text, "parse_data": latest, "input_channel": channel})
+    return Tracker("test-sender", all_slots, latest, events, False, None, {}, "action_listen")
+
+
+@pytest.fixture()
+def dispatcher() -> CollectingDispatcher:
+    """Collects what the action sends."""
+    return CollectingDispatcher()
+
+
+def texts(dispatcher: CollectingDispatcher) -> str:
+    """All texts the action sent, joined."""
+    return "\n".join(m.get("text") or "" for m in dispatcher.messages)

@@ -1,0 +1,127 @@
+"""Start the real action server and Rasa server on free loopback ports for tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from bot.config import PROJECT_ROOT
+
+MODEL = PROJECT_ROOT / "models" / "buergertelefon.tar.gz"
+RASA = Path(sys.executable).with_name("rasa")
+START_TIMEOUT = 240.0
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_json(method: str, url: str, body: Optional[object] = None, raw: Optional[bytes] = None,
+              headers: Optional[dict] = None, timeout: float = 60.0) -> tuple[int, object]:
+    """One HTTP request; returns (status, parsed JSON or text). Never raises on 4xx/5xx."""
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, payload = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, payload = error.code, error.read()
+    try:
+        return status, json.loads(payload)
+    except ValueError:
+        return status, payload.decode("utf-8", "replace")
+
+
+@dataclass
+class Servers:
+    """A running pair of servers; ``stop()`` ends both."""
+
+    rasa_url: str
+    action_url: str
+    workdir: Path
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def alive(self) -> bool:
+        return all(p.poll() is None for p in self.processes)
+
+    def log(self) -> str:
+        parts = []
+        for name in ("actions.log", "rasa.log"):
+            path = self.workdir / name
+            if path.exists():
+                parts.append(f"--- {name} (tail) ---\n" + "\n".join(path.read_text(errors="replace").splitlines()[-40:]))
+        return "\n".join(parts)
+
+
+def _wait(url: str, servers: Servers, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        if not servers.alive():
+            raise RuntimeError(f"server died while starting\n{servers.log()}")
+        try:
+            status, _ = http_json("GET", url, timeout=2)
+            if status == 200:
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {START_TIMEOUT:.0f}s\n{servers.log()}")
+
+
+def start_servers(workdir: Path, knowledge_db_url: str, endpoints_extra: str = "",
+                  tracker_store: Optional[str] = None, env_extra: Optional[dict] = None) -> Servers:
+    """Start ``rasa run actions`` and ``rasa run`` (REST channel, API on) and wait for both."""
+    if not MODEL.exists():
+        raise FileNotFoundError(f"{MODEL} is missing: run `make train` first")
+    workdir.mkdir(parents=True, exist_ok=True)
+    action_port, rasa_port = free_port(), free_port()
+    tracker = tracker_store or f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n'
+    endpoints = workdir / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n{tracker}{endpoints_extra}',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "KNOWLEDGE_DB_URL": knowledge_db_url, "TF_CPP_MIN_LOG_LEVEL": "2", **(env_extra or {})}
+    servers = Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", workdir)
+    actions_log = (workdir / "actions.log").open("w")
+    rasa_log = (workdir / "rasa.log").open("w")
+    servers.processes.append(subprocess.Popen(
+        [str(RASA), "run", "actions", "--actions", "actions", "--port", str(action_port)],
+        cwd=PROJECT_ROOT, env=env, stdout=actions_log, stderr=subprocess.STDOUT,
+    ))
+    servers.processes.append(subprocess.Popen(
+        [str(RASA), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
+         "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--enable-api",
+         "-i", "127.0.0.1", "--port", str(rasa_port)],
+        cwd=PROJECT_ROOT, env=env, stdout=rasa_log, stderr=subprocess.STDOUT,
+    ))
+    deadline = time.monotonic() + START_TIMEOUT
+    try:
+        _wait(f"{servers.action_url}/health", servers, deadline)
+        _wait(f"{servers.rasa_url}/status", servers, deadline)
+    except Exception:
+        servers.stop()
+        raise
+    return servers

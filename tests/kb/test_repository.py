@@ -1,0 +1,56 @@
+"""Repository queries against real databases: SQLite file and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.kb.database import make_engine
+from bot.kb.repository import KnowledgeRepository, RecordNotFound
+from bot.kb.seed import load_seed
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_repo(request, seed, tmp_path):
+    """The same repository on SQLite and on the local PostgreSQL server."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'kb.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    engine = make_engine(url)
+    load_seed(engine, seed)
+    yield KnowledgeRepository(engine)
+    engine.dispose()
+
+
+def test_personalausweis_fees_are_integer_cents_from_2026(any_repo: KnowledgeRepository) -> None:
+    service = any_repo.service("personalausweis")
+    amounts = {fee.amount_cents for fee in service.fees}
+    assert {4600, 2760} <= amounts
+    assert all(isinstance(fee.amount_cents, int) for fee in service.fees)
+    assert all(fee.source_url and fee.verified_on for fee in service.fees)
+
+
+def test_service_loads_offices_with_hours_detached(any_repo: KnowledgeRepository) -> None:
+    service = any_repo.service("personalausweis")
+    for office in service.offices:  # detached objects must not lazy-load
+        _ = [h.opens for h in office.hours], [c.reason for c in office.closures]
+
+
+def test_unknown_service_raises(any_repo: KnowledgeRepository) -> None:
+    with pytest.raises(RecordNotFound):
+        any_repo.service("hundesteuer")
+
+
+def test_offices_by_kind_and_district(any_repo: KnowledgeRepository) -> None:
+    botnang = any_repo.offices(kind="buergerbuero", district="botnang")
+    assert [o.district for o in botnang] == ["botnang"]
+    assert botnang[0].hours_known
+    assert any_repo.offices(kind="auslaenderbehoerde")
+
+
+def test_hotline_contact_and_unknown_facts(any_repo: KnowledgeRepository) -> None:
+    contact = any_repo.contact("behoerdennummer")
+    assert contact is not None and contact.phone == "115"
+    assert any_repo.contact("does_not_exist") is None
+    assert any_repo.is_unknown("meldebescheinigung", "fees")
+    assert not any_repo.is_unknown("personalausweis", "fees")
