@@ -29,12 +29,12 @@ class ActionAppointment(ServiceTopicAction):
             return unknown_reply(repo, service.name, "der Terminvergabe", service.info_url)
         parts = []
         if service.appointment_required is True:
-            parts.append(f"Für {service.name} brauchen Sie einen Termin.")
+            parts.append(f"{service.name}: Sie brauchen einen Termin.")
         elif service.appointment_required is False:
-            parts.append(f"Für {service.name} brauchen Sie keinen Termin.")
+            parts.append(f"{service.name}: Sie brauchen keinen Termin.")
         if service.appointment_note:
             parts.append(service.appointment_note)
-        voice = " ".join(parts) or f"Termine für {service.name} vereinbaren Sie online auf stuttgart.de."
+        voice = " ".join(parts) or f"{service.name}: Termine vereinbaren Sie online auf stuttgart.de."
         lines = [f"- {o.name}: {o.booking_url}" for o in booking[:5]]
         if lines:
             parts.append("Online-Terminbuchung:\n" + "\n".join(lines))

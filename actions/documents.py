@@ -27,21 +27,17 @@ class ActionDocuments(ServiceTopicAction):
         if service.department == "jobcenter" and not service.documents:
             return jobcenter_reply(service)
         if not service.documents:
-            reply = unknown_reply(repo, service.name, "den nötigen Unterlagen", service.info_url)
-            if service.notes:
-                reply.text += "\nBekannt ist: " + " ".join(n.text for n in service.notes[:2])
-                reply.voice += " " + service.notes[0].text
-            return reply
+            return unknown_reply(repo, service.name, "den nötigen Unterlagen", service.info_url)
         lines = [f"- {d.text}" + (f" ({d.note})" if d.note else "") for d in service.documents]
         notes = [f"Hinweis: {n.text}" for n in service.notes[:2]]
         facts = [*service.documents, *service.notes[:2]]
         online = f"\nOnline: {service.online_url}" if service.online_url else ""
         text = (
-            f"Das brauchen Sie für {service.name}:\n" + "\n".join(lines + notes)
+            f"Unterlagen – {service.name}:\n" + "\n".join(lines + notes)
             + online + f"\nMehr dazu: {service.info_url}\n" + source_line(facts)
         )
         spoken_docs = ", ".join(d.text for d in service.documents[:4])
-        return Reply(text=text, voice=f"Für {service.name} brauchen Sie: {spoken_docs}.")
+        return Reply(text=text, voice=f"{service.name}. Sie brauchen: {spoken_docs}.")
 
 
 def jobcenter_reply(service: Service) -> Reply:

@@ -48,6 +48,9 @@ def location_reply(repo: KnowledgeRepository, selection: Selection) -> Reply:
         if not selection.label:
             return ask_for_service("den Ort")
         return unknown_reply(repo, selection.label, "der zuständigen Stelle und ihrer Adresse", None)
+    kinds = {o.kind for o in selection.offices}
+    if len(selection.offices) > MAX_LISTED and kinds == {"buergerbuero"}:
+        return many_buergerbueros_reply(selection)
     offices = selection.offices[:MAX_LISTED]
     more = len(selection.offices) - len(offices)
     text = f"Zuständig – {selection.label}:\n" + "\n".join(office_line(o) for o in offices)
@@ -60,6 +63,19 @@ def location_reply(repo: KnowledgeRepository, selection: Selection) -> Reply:
     else:
         voice = f"Zuständig ist {offices[0].name}. Eine geprüfte Adresse habe ich leider nicht."
     return Reply(text=text, voice=voice)
+
+
+def many_buergerbueros_reply(selection: Selection) -> Reply:
+    """A service offered by all Bürgerbüros: ask for the district instead of listing all."""
+    page = next((o.web_url for o in selection.offices if o.web_url), None)
+    where = f" Übersicht: {page}" if page else ""
+    return Reply(
+        text=(
+            f"{selection.label}: Zuständig sind die Bürgerbüros. Nennen Sie mir Ihren Stadtbezirk, "
+            f"dann nenne ich Ihnen die Adresse.{where}"
+        ),
+        voice=f"{selection.label}: Zuständig sind die Bürgerbüros. Nennen Sie mir Ihren Stadtbezirk, dann nenne ich die Adresse.",
+    )
 
 
 class ActionLocation(Action):

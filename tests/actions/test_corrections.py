@@ -1,0 +1,30 @@
+"""Context: a service named later answers the open topic; corrections re-answer it."""
+
+from actions.corrections import ActionHandleDeny, ActionHandleInform
+from tests.actions.conftest import make_tracker, texts
+
+
+async def test_inform_answers_the_open_topic(dispatcher) -> None:
+    tracker = make_tracker("Reisepass", "inform", {"service": "reisepass"}, slots={"topic": "fees"})
+    await ActionHandleInform().run(dispatcher, tracker, {})
+    assert "70,00 Euro" in texts(dispatcher)
+
+
+async def test_inform_without_topic_asks_what_about(dispatcher) -> None:
+    tracker = make_tracker("Wohngeld", "inform", {"service": "wohngeld"})
+    await ActionHandleInform().run(dispatcher, tracker, {})
+    answer = texts(dispatcher)
+    assert "Was möchten Sie zu „Wohngeld" in answer
+    assert any(b["payload"] == "/ask_documents" for b in dispatcher.messages[0]["buttons"])
+
+
+async def test_deny_with_correction_re_answers(dispatcher) -> None:
+    tracker = make_tracker("Nein, den Personalausweis", "deny", {"service": "personalausweis"}, slots={"topic": "fees"})
+    await ActionHandleDeny().run(dispatcher, tracker, {})
+    assert "46,00 Euro" in texts(dispatcher)
+
+
+async def test_plain_deny(dispatcher) -> None:
+    tracker = make_tracker("nein", "deny", slots={"topic": "fees", "service": "reisepass"})
+    await ActionHandleDeny().run(dispatcher, tracker, {})
+    assert "Wie kann ich Ihnen sonst helfen?" in texts(dispatcher)

@@ -1,0 +1,40 @@
+"""Application status, report issue, handoff, appointment, processing time."""
+
+from actions.application_status import ActionApplicationStatus
+from actions.appointment import ActionAppointment
+from actions.handoff import ActionRequestCallback, ActionRequestHuman
+from actions.processing_time import ActionProcessingTime
+from actions.report_issue import ActionReportIssue
+from tests.actions.conftest import make_tracker, texts
+
+
+async def test_application_status_cannot_see_files(dispatcher) -> None:
+    events = await ActionApplicationStatus().run(dispatcher, make_tracker("Ist mein Pass fertig?", "ask_application_status", {"service": "reisepass"}), {})
+    assert "keine persönlichen Akten" in texts(dispatcher)
+    assert events[0]["value"] == "human"
+
+
+async def test_report_issue_points_to_gelbe_karte(dispatcher) -> None:
+    await ActionReportIssue().run(dispatcher, make_tracker("Falschparker", "report_issue"), {})
+    answer = texts(dispatcher)
+    assert "Gelbe Karte" in answer and "110" in answer
+
+
+async def test_request_human_and_callback(dispatcher) -> None:
+    await ActionRequestHuman().run(dispatcher, make_tracker("Mitarbeiter bitte", "request_human"), {})
+    await ActionRequestCallback().run(dispatcher, make_tracker("Rückruf", "request_callback"), {})
+    answer = texts(dispatcher)
+    assert answer.count("115") == 2
+
+
+async def test_appointment_personalausweis(dispatcher) -> None:
+    await ActionAppointment().run(dispatcher, make_tracker("Brauche ich einen Termin?", "ask_appointment", {"service": "personalausweis"}), {})
+    assert texts(dispatcher)
+
+
+async def test_processing_time_known_and_unknown(dispatcher) -> None:
+    await ActionProcessingTime().run(dispatcher, make_tracker("Wie lange dauert der eAT?", "ask_processing_time", {"service": "aufenthaltstitel"}), {})
+    await ActionProcessingTime().run(dispatcher, make_tracker("Wie lange dauert Wohngeld?", "ask_processing_time", {"service": "wohngeld"}), {})
+    first, second = (m["text"] for m in dispatcher.messages)
+    assert "Monate" in first
+    assert "keine geprüften Angaben" in second
