@@ -4,6 +4,7 @@ Commands:
     load-knowledge   validate data/knowledge/*.yml and load it into the database
     check-knowledge  validate only; loads nothing
     build-spacy      write the offline German spaCy pipeline (blank + lookup lemmas)
+    nlu-report       held-out NLU accuracy of a trained model, failing below the targets
 """
 
 from __future__ import annotations
@@ -56,6 +57,12 @@ def _build_spacy(args: argparse.Namespace) -> int:
     return 0
 
 
+def _nlu_report(args: argparse.Namespace) -> int:
+    from bot.nlu_report import run_report
+
+    return run_report(Path(args.model), Path(args.data), Path(args.out) if args.out else None)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of all commands."""
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
@@ -71,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     spacy_command = commands.add_parser("build-spacy", help="write the offline spaCy pipeline")
     spacy_command.add_argument("--out", default=str(SPACY_DIR))
     spacy_command.set_defaults(handler=_build_spacy)
+    report = commands.add_parser("nlu-report", help="held-out NLU accuracy of a trained model")
+    report.add_argument("--model", default=str(PROJECT_ROOT / "models" / "buergertelefon.tar.gz"))
+    report.add_argument("--data", default=str(PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"))
+    report.add_argument("--out", default=str(PROJECT_ROOT / "results" / "nlu_holdout.json"))
+    report.set_defaults(handler=_nlu_report)
     return parser
 
 

@@ -6,7 +6,7 @@ Pure Python so it can be unit-tested without Rasa; the Rasa component in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -20,6 +20,20 @@ VOCABULARY_PATH = Path(__file__).with_name("gazetteer.yml")
 MAX_WORDS = 120
 MAX_PHRASE = 5
 NEGATIONS = frozenset({"nicht", "kein", "keinen", "keine", "keinem", "not", "no"})
+#: Words that may stand between a negation and the negated name ("nicht um die …").
+NEGATION_FILLERS = frozenset(
+    "den die das dem der des ein einen eine einem um fur furs zum zur mein meinen meine the a an".split()
+)
+IGNORE = "ignore"
+VEHICLE = "vehicle"
+#: Weak address forms that a vehicle word in the same message turns into kfz_zulassung.
+VEHICLE_VERBS = frozenset({"wohnsitz_anmeldung", "wohnsitz_abmeldung"})
+#: Folded word beginnings of registration verbs ("anzumelden", "umgemeldet", "zulassen" …).
+REGISTRATION_STEMS = (
+    "anmeld", "anzumeld", "angemeld", "ummeld", "umzumeld", "umgemeld", "abmeld", "abzumeld",
+    "abgemeld", "zulass", "zugelass", "zuzulass", "umschreib", "umzuschreib", "umgeschrieb",
+    "register", "anmelda", "ummelda",
+)
 #: Frequent words that must never be read as a typo of a vocabulary word.
 COMMON_WORDS = frozenset(
     """bitte wagen wegen sagen fragen haben morgen hallo danke schon mitten
@@ -79,6 +93,10 @@ class Gazetteer:
         with path.open(encoding="utf-8") as handle:
             data = yaml.safe_load(handle)
         forms: list[Form] = []
+        for marker in (IGNORE, VEHICLE):
+            for text in data.pop(marker, []):
+                tokens = tuple(w for w, _, _ in words(text))
+                forms.append(Form(marker, "", tokens, weak=False, exact=True, cased=None))
         for entity, values in data.items():
             for value, spec in values.items():
                 exact = {fold(e) for e in spec.get("exact", [])}
@@ -154,14 +172,38 @@ class Gazetteer:
         return _resolve(matches, [w for w, _, _ in tokens])
 
 
+def _is_negated(tokens: list[str], index: int) -> bool:
+    """Whether a negation stands before ``tokens[index]``, with at most two fillers between."""
+    position = index - 1
+    for _ in range(3):
+        if position < 0:
+            return False
+        if tokens[position] in NEGATIONS:
+            return True
+        if tokens[position] not in NEGATION_FILLERS:
+            return False
+        position -= 1
+    return False
+
+
 def _resolve(matches: list[tuple[Match, int]], tokens: list[str]) -> list[Match]:
-    """Drop weak forms beside strong ones, negated mentions, and repeats."""
+    """Resolve markers, weak forms, negations and repeats.
+
+    A vehicle word with a registration verb becomes kfz_zulassung; ignored phrases and
+    strong forms cancel weak ones; negated mentions go when others remain.
+    """
+    ignored = any(m.entity == IGNORE for m, _ in matches)
+    vehicles = [(m, i) for m, i in matches if m.entity == VEHICLE]
+    if vehicles and any(t.startswith(REGISTRATION_STEMS) for t in tokens):
+        matches = [(m, i) for m, i in matches if not (m.weak and m.value in VEHICLE_VERBS)]
+        vehicle, index = vehicles[0]
+        matches.append((replace(vehicle, entity="service", value="kfz_zulassung"), index))
     result: list[Match] = []
     for entity in ("service", "district"):
         own = [(m, i) for m, i in matches if m.entity == entity]
-        if any(not m.weak for m, _ in own):
+        if ignored or any(not m.weak for m, _ in own):
             own = [(m, i) for m, i in own if not m.weak]
-        negated = [(m, i) for m, i in own if NEGATIONS & set(tokens[max(0, i - 2) : i])]
+        negated = [(m, i) for m, i in own if _is_negated(tokens, i)]
         if len(negated) < len(own):
             own = [pair for pair in own if pair not in negated]
         seen: set[str] = set()

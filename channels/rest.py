@@ -1,0 +1,69 @@
+"""The REST channel for the website, hardened against bad input.
+
+Same URL and protocol as Rasa's ``rest`` channel (``POST /webhooks/rest/webhook``
+with ``{"sender": …, "message": …}``, answered with a JSON list of bot messages),
+but wrong JSON, wrong types or a missing sender get a 400 instead of a 500, and
+empty or over-long texts get a short German answer without touching NLU.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from asyncio import CancelledError
+from typing import Awaitable, Callable, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.validation import InvalidRequest, parse_body, validate_message
+
+logger = logging.getLogger(__name__)
+
+
+class CitizenRestInput(RestInput):
+    """Rasa's REST input channel with strict request validation."""
+
+    @classmethod
+    def name(cls) -> Text:
+        """URL prefix ``/webhooks/rest``, as the stock channel."""
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        """Health route and validated webhook route."""
+        module = inspect.getmodule(self)
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", module.__name__ if module else None)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                incoming = validate_message(parse_body(request.body or b""))
+            except InvalidRequest as error:
+                return response.json({"error": str(error)}, status=400)
+            if incoming.answer is not None:
+                return response.json([{"recipient_id": incoming.sender, "text": incoming.answer}])
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(
+                        incoming.text,
+                        collector,
+                        incoming.sender,
+                        input_channel=self.name(),
+                        metadata=incoming.metadata,
+                    )
+                )
+            except CancelledError:
+                logger.error("REST message for %s timed out", incoming.sender)
+            except Exception:  # noqa: BLE001 - the citizen gets what was collected, never a 500
+                logger.exception("REST message for %s failed", incoming.sender)
+            return response.json(collector.messages)
+
+        return webhook

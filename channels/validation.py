@@ -1,0 +1,83 @@
+"""Validation of incoming citizen messages, shared by the input channels.
+
+Bad input never reaches Rasa: it gets a clear 4xx, or a short German answer
+when the text itself is the problem (empty, too long).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+#: Longest message that is passed to NLU (characters).
+MAX_TEXT_LENGTH = 2000
+#: Largest request body accepted (bytes).
+MAX_BODY_BYTES = 64 * 1024
+SENDER_PATTERN = re.compile(r"^[A-Za-z0-9_.:@+-]{1,128}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+EMPTY_ANSWER = "Bitte schreiben Sie Ihre Frage, zum Beispiel: „Was kostet ein Personalausweis?“"
+TOO_LONG_ANSWER = (
+    f"Ihre Nachricht ist sehr lang. Bitte stellen Sie Ihre Frage kürzer "
+    f"(höchstens {MAX_TEXT_LENGTH} Zeichen)."
+)
+
+
+class InvalidRequest(ValueError):
+    """The request cannot be processed; ``str()`` is safe to return to the client."""
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """A validated message; ``answer`` is set when it must not go to NLU."""
+
+    sender: str
+    text: str
+    metadata: dict = field(default_factory=dict)
+    answer: Optional[str] = None
+
+
+def clean_text(text: str) -> str:
+    """Normalise Unicode (NFC), drop control characters and lone surrogates, trim."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return _CONTROL.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def parse_body(body: bytes) -> Any:
+    """Decode a JSON body or raise :class:`InvalidRequest`."""
+    if len(body) > MAX_BODY_BYTES:
+        raise InvalidRequest(f"request body larger than {MAX_BODY_BYTES} bytes")
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise InvalidRequest("request body is not valid UTF-8 JSON") from error
+
+
+def validate_message(payload: Any) -> IncomingMessage:
+    """Check ``{"sender": str, "message": str, "metadata": {…}?}``.
+
+    Raises:
+        InvalidRequest: for a wrong shape or types, or a bad sender id.
+    """
+    if not isinstance(payload, dict):
+        raise InvalidRequest("JSON body must be an object")
+    sender = payload.get("sender")
+    if not isinstance(sender, str) or not SENDER_PATTERN.match(sender):
+        raise InvalidRequest("'sender' must be a string of 1-128 characters [A-Za-z0-9_.:@+-]")
+    message = payload.get("message", "")
+    if message is None:
+        message = ""
+    if not isinstance(message, str):
+        raise InvalidRequest("'message' must be a string")
+    metadata = payload.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        raise InvalidRequest("'metadata' must be an object")
+    text = clean_text(message)
+    if not text:
+        return IncomingMessage(sender, "", metadata, answer=EMPTY_ANSWER)
+    if len(text) > MAX_TEXT_LENGTH:
+        return IncomingMessage(sender, "", metadata, answer=TOO_LONG_ANSWER)
+    return IncomingMessage(sender, text, metadata)

@@ -1,0 +1,52 @@
+"""Validation of incoming citizen messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from channels.validation import (
+    EMPTY_ANSWER,
+    MAX_TEXT_LENGTH,
+    TOO_LONG_ANSWER,
+    InvalidRequest,
+    clean_text,
+    parse_body,
+    validate_message,
+)
+
+
+def test_valid_message() -> None:
+    message = validate_message({"sender": "abc-123", "message": "  Was kostet ein Pass?  "})
+    assert (message.sender, message.text, message.answer) == ("abc-123", "Was kostet ein Pass?", None)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\x00\x01", None])
+def test_empty_text_gets_an_answer(text) -> None:
+    assert validate_message({"sender": "a", "message": text}).answer == EMPTY_ANSWER
+
+
+def test_long_text_gets_an_answer() -> None:
+    assert validate_message({"sender": "a", "message": "x" * (MAX_TEXT_LENGTH + 1)}).answer == TOO_LONG_ANSWER
+    assert validate_message({"sender": "a", "message": "x" * MAX_TEXT_LENGTH}).answer is None
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [[1], "x", {"message": "hi"}, {"sender": "", "message": "hi"}, {"sender": "a b", "message": "hi"},
+     {"sender": "x" * 129, "message": "hi"}, {"sender": 5, "message": "hi"}, {"sender": "a", "message": 5},
+     {"sender": "a", "message": "hi", "metadata": [1]}],
+)
+def test_wrong_shapes_are_rejected(payload) -> None:
+    with pytest.raises(InvalidRequest):
+        validate_message(payload)
+
+
+@pytest.mark.parametrize("body", [b"", b"{", b"\xff\xfe", b"x" * (70 * 1024)])
+def test_bad_bodies(body: bytes) -> None:
+    with pytest.raises(InvalidRequest):
+        parse_body(body)
+
+
+def test_clean_text_normalises() -> None:
+    assert clean_text("Fu\u0308hrerschein\x00") == "Führerschein"
+    assert clean_text("a\ud800b") == "a?b"
