@@ -66,6 +66,16 @@ def _postgres_available() -> str | None:
 @pytest.fixture()
 def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database on the local server, dropped afterwards."""
+    yield from _fresh_postgres_database()
+
+
+@pytest.fixture(scope="module")
+def postgres_url_module() -> Iterator[str]:
+    """Like ``postgres_url``, shared by one test module."""
+    yield from _fresh_postgres_database()
+
+
+def _fresh_postgres_database() -> Iterator[str]:
     reason = _postgres_available()
     if reason:
         pytest.skip(reason)

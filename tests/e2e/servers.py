@@ -49,10 +49,15 @@ def http_json(method: str, url: str, body: Optional[object] = None, raw: Optiona
 class Servers:
     """A running pair of servers; ``stop()`` ends both."""
 
-    rasa_url: str
+    rasa_urls: list[str]
     action_url: str
     workdir: Path
     processes: list[subprocess.Popen] = field(default_factory=list)
+
+    @property
+    def rasa_url(self) -> str:
+        """The first (often only) Rasa server."""
+        return self.rasa_urls[0]
 
     def stop(self) -> None:
         for process in self.processes:
@@ -69,7 +74,7 @@ class Servers:
 
     def log(self) -> str:
         parts = []
-        for name in ("actions.log", "rasa.log"):
+        for name in sorted(p.name for p in self.workdir.glob("*.log")):
             path = self.workdir / name
             if path.exists():
                 parts.append(f"--- {name} (tail) ---\n" + "\n".join(path.read_text(errors="replace").splitlines()[-40:]))
@@ -91,12 +96,17 @@ def _wait(url: str, servers: Servers, deadline: float) -> None:
 
 
 def start_servers(workdir: Path, knowledge_db_url: str, endpoints_extra: str = "",
-                  tracker_store: Optional[str] = None, env_extra: Optional[dict] = None) -> Servers:
-    """Start ``rasa run actions`` and ``rasa run`` (REST channel, API on) and wait for both."""
+                  tracker_store: Optional[str] = None, env_extra: Optional[dict] = None,
+                  replicas: int = 1) -> Servers:
+    """Start ``rasa run actions`` and ``replicas`` × ``rasa run`` (REST, API on); wait for all.
+
+    Replicas share the endpoints (tracker and lock store), as in production.
+    """
     if not MODEL.exists():
         raise FileNotFoundError(f"{MODEL} is missing: run `make train` first")
     workdir.mkdir(parents=True, exist_ok=True)
-    action_port, rasa_port = free_port(), free_port()
+    action_port = free_port()
+    rasa_ports = [free_port() for _ in range(replicas)]
     tracker = tracker_store or f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n'
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
@@ -104,23 +114,25 @@ def start_servers(workdir: Path, knowledge_db_url: str, endpoints_extra: str = "
         encoding="utf-8",
     )
     env = {**os.environ, "KNOWLEDGE_DB_URL": knowledge_db_url, "TF_CPP_MIN_LOG_LEVEL": "2", **(env_extra or {})}
-    servers = Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", workdir)
+    servers = Servers([f"http://127.0.0.1:{port}" for port in rasa_ports], f"http://127.0.0.1:{action_port}", workdir)
     actions_log = (workdir / "actions.log").open("w")
-    rasa_log = (workdir / "rasa.log").open("w")
     servers.processes.append(subprocess.Popen(
         [str(RASA), "run", "actions", "--actions", "actions", "--port", str(action_port)],
         cwd=PROJECT_ROOT, env=env, stdout=actions_log, stderr=subprocess.STDOUT,
     ))
-    servers.processes.append(subprocess.Popen(
-        [str(RASA), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
-         "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--enable-api",
-         "-i", "127.0.0.1", "--port", str(rasa_port)],
-        cwd=PROJECT_ROOT, env=env, stdout=rasa_log, stderr=subprocess.STDOUT,
-    ))
+    for number, port in enumerate(rasa_ports):
+        servers.processes.append(subprocess.Popen(
+            [str(RASA), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
+             "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--enable-api",
+             "-i", "127.0.0.1", "--port", str(port)],
+            cwd=PROJECT_ROOT, env=env, stdout=(workdir / f"rasa-{number}.log").open("w"),
+            stderr=subprocess.STDOUT,
+        ))
     deadline = time.monotonic() + START_TIMEOUT
     try:
         _wait(f"{servers.action_url}/health", servers, deadline)
-        _wait(f"{servers.rasa_url}/status", servers, deadline)
+        for url in servers.rasa_urls:
+            _wait(f"{url}/status", servers, deadline)
     except Exception:
         servers.stop()
         raise
