@@ -52,6 +52,7 @@ def _build_spacy(args: argparse.Namespace) -> int:
     nlp = spacy.blank("de")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()  # reads the German lookup table from spacy-lookups-data, offline
+    target.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(target)
     print(f"wrote offline German spaCy pipeline to {target}")
     return 0
