@@ -437,6 +437,36 @@ async def part_latency(args: argparse.Namespace, reachable: bool) -> list[LoadRe
     return await run_latency("ours", args.url, script, args)
 
 
+async def part_long_conversation(args: argparse.Namespace, reachable: bool) -> None:
+    """One conversation of ``--long-turns`` turns: does latency grow with history?"""
+    section(f"2b. one long conversation ({args.long_turns} turns, 1 user)")
+    if not reachable or args.long_turns <= 0:
+        log("skipped.")
+        return
+    script = make_script(OUR_SCRIPT, args.long_turns)
+    sender = f"bench-long-{uuid.uuid4().hex}"
+    latencies: list[float] = []
+    timeout = aiohttp.ClientTimeout(total=args.request_timeout)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        for text in script:
+            start = time.perf_counter()
+            if await send_turn(session, args.url, sender, text) is None:
+                log("a turn failed - stopping the long conversation.")
+                break
+            latencies.append(time.perf_counter() - start)
+    window = min(20, len(latencies) // 2)
+    if window == 0:
+        return
+    first, last = sorted(latencies[:window]), sorted(latencies[-window:])
+    print_table(
+        ["turns", "p50 ms", "p95 ms"],
+        [
+            [f"1-{window}", fmt_ms(percentile(first, 50)), fmt_ms(percentile(first, 95))],
+            [f"{len(latencies) - window + 1}-{len(latencies)}", fmt_ms(percentile(last, 50)), fmt_ms(percentile(last, 95))],
+        ],
+    )
+
+
 # --------------------------------------------------------------------------- #
 # child processes (rasa init / rasa run / rasa run actions)
 # --------------------------------------------------------------------------- #
@@ -695,6 +725,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--users", type=parse_users, default=[1, 20],
                    help="comma-separated concurrency levels (default 1,20)")
     p.add_argument("--turns", type=int, default=10, help="turns per conversation")
+    p.add_argument("--long-turns", type=int, default=400,
+                   help="turns of the single long conversation (0 = skip)")
     p.add_argument("--duration", type=float, default=20.0,
                    help="seconds per concurrency level (default 20)")
     p.add_argument("--request-timeout", type=float, default=30.0)
@@ -719,7 +751,9 @@ async def bench_our_bot(args: argparse.Namespace) -> list[LoadResult]:
                 tempfile.TemporaryDirectory(prefix="rasa-bench-ours-")))
             reachable = await start_our_bot(args, stack, logdir)
         await part_nlu(args, reachable)
-        return await part_latency(args, reachable)
+        results = await part_latency(args, reachable)
+        await part_long_conversation(args, reachable)
+        return results
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)

@@ -28,9 +28,9 @@ def report():
 
 
 def test_holdout_is_large_enough(report) -> None:
-    assert report.examples >= 400
-    assert report.entity_examples["service"] >= 150
-    assert report.entity_examples["district"] >= 60
+    assert report.examples >= 300
+    assert report.entity_examples["service"] >= 100
+    assert report.entity_examples["district"] >= 40
 
 
 @pytest.mark.parametrize("what", sorted(THRESHOLDS))
