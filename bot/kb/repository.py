@@ -6,7 +6,8 @@ callers never trigger lazy loads after the session has closed.
 
 from __future__ import annotations
 
-from typing import Optional
+import time
+from typing import Any, Callable, Optional
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -22,8 +23,29 @@ class RecordNotFound(LookupError):
 class KnowledgeRepository:
     """Queries the actions need; each method opens and closes its own session."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, cache_seconds: float = 0.0) -> None:
+        """Create a repository.
+
+        Args:
+            engine: the knowledge base's engine.
+            cache_seconds: keep query results this long (0: no cache). The
+                knowledge base changes only when seed files are loaded, so a
+                short cache saves the database round trips of every answer.
+        """
         self._engine = engine
+        self._cache_seconds = cache_seconds
+        self._cache: dict[tuple, tuple[float, Any]] = {}
+
+    def _cached(self, key: tuple, load: Callable[[], Any]) -> Any:
+        if self._cache_seconds <= 0:
+            return load()
+        now = time.monotonic()
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        value = load()
+        self._cache[key] = (now + self._cache_seconds, value)
+        return value
 
     def dispose(self) -> None:
         """Close the engine's pooled connections."""
@@ -33,6 +55,13 @@ class KnowledgeRepository:
         return Session(self._engine, future=True, expire_on_commit=False)
 
     def service(self, key: str) -> Service:
+        """A service with its offices, documents, forms, fees (see :meth:`_service`)."""
+        service = self._cached(("service", key), lambda: self._service(key))
+        if service is None:
+            raise RecordNotFound(f"no service {key!r}")
+        return service
+
+    def _service(self, key: str) -> Optional[Service]:
         """A service with its offices (and their hours), documents, forms, fees.
 
         Raises:
@@ -52,13 +81,13 @@ class KnowledgeRepository:
             )
         )
         with self._session() as session:
-            service = session.scalars(stmt).first()
-        if service is None:
-            raise RecordNotFound(f"no service {key!r}")
-        return service
+            return session.scalars(stmt).first()
 
     def offices(self, kind: Optional[str] = None, district: Optional[str] = None) -> list[Office]:
         """Offices filtered by kind and/or district, with hours and closures."""
+        return self._cached(("offices", kind, district), lambda: self._offices(kind, district))
+
+    def _offices(self, kind: Optional[str], district: Optional[str]) -> list[Office]:
         stmt = select(Office).options(selectinload(Office.hours), selectinload(Office.closures))
         if kind is not None:
             stmt = stmt.where(Office.kind == kind)
@@ -86,8 +115,12 @@ class KnowledgeRepository:
 
     def contact(self, key: str) -> Optional[Contact]:
         """A general contact such as ``behoerdennummer`` (115), or None."""
-        with self._session() as session:
-            return session.get(Contact, key)
+
+        def load() -> Optional[Contact]:
+            with self._session() as session:
+                return session.get(Contact, key)
+
+        return self._cached(("contact", key), load)
 
     def is_unknown(self, subject_key: str, topic: str) -> bool:
         """Whether a topic was recorded as unknown for an office or service."""

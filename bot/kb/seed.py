@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -269,7 +269,13 @@ def parse_directory(directory: Path) -> Seed:
 
 
 def load_seed(engine: Engine, seed: Seed) -> None:
-    """Replace the knowledge tables with ``seed`` in a single transaction."""
+    """Replace the knowledge tables with ``seed`` in a single transaction.
+
+    A parsed seed can be loaded once; parse the files again to load them again.
+    """
+    rows = [*seed.offices, *seed.services, *seed.contacts, *seed.unknown]
+    if any(inspect(row).has_identity for row in rows):
+        raise ValueError("this seed was loaded before; parse the files again to reload them")
     Base.metadata.create_all(engine)
     with Session(engine, future=True) as session, session.begin():
         for table in reversed(Base.metadata.sorted_tables):

@@ -54,3 +54,21 @@ def test_hotline_contact_and_unknown_facts(any_repo: KnowledgeRepository) -> Non
     assert any_repo.contact("does_not_exist") is None
     assert any_repo.is_unknown("meldebescheinigung", "fees")
     assert not any_repo.is_unknown("personalausweis", "fees")
+
+
+def test_cache_serves_repeated_queries_until_it_expires(sqlite_engine, seed_dir, monkeypatch) -> None:
+    from bot.kb.seed import parse_directory
+
+    from bot.kb import repository as module
+
+    clock = [1000.0]
+    monkeypatch.setattr(module.time, "monotonic", lambda: clock[0])
+    cached = KnowledgeRepository(sqlite_engine, cache_seconds=60)
+    first = cached.service("personalausweis")
+    assert cached.service("personalausweis") is first
+    load_seed(sqlite_engine, parse_directory(seed_dir))  # reload: new rows in the database
+    assert cached.service("personalausweis") is first
+    clock[0] += 61
+    assert cached.service("personalausweis") is not first
+    with pytest.raises(RecordNotFound):
+        cached.service("hundesteuer")

@@ -102,3 +102,12 @@ def test_missing_service_is_reported(seed_dir: Path, tmp_path: Path) -> None:
     _break(path, "key: bonuscard", "key: wohngeld")
     with pytest.raises(KnowledgeFileError, match="duplicate service key|services missing"):
         parse_directory(folder)
+
+
+def test_a_loaded_seed_cannot_be_loaded_twice(sqlite_url: str, seed_dir: Path) -> None:
+    engine = make_engine(sqlite_url)
+    seed = parse_directory(seed_dir)
+    load_seed(engine, seed)
+    with pytest.raises(ValueError, match="parse the files again"):
+        load_seed(engine, seed)
+    assert _count(engine, Service) == len(SERVICES)  # nothing was deleted
