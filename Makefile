@@ -10,7 +10,14 @@ CONFIG    ?= config.yml
 HOST      ?= 127.0.0.1
 RASA_PORT ?= 5005
 ACTION_PORT ?= 5055
+WEB_PORT  ?= 8080
+# Rasa as the browser reaches it (socket.io); its origin must be allowed in credentials.yml.
+WEBCHAT_SERVER_URL ?= http://127.0.0.1:$(RASA_PORT)
+WEBCHAT   := channels/webchat
 TRAIN_DATA := data/nlu data/stories data/rules
+# Phone channel (AudioCodes VoiceAI Connect): enabled when AUDIOCODES_TOKEN is set, by
+# adding credentials.audiocodes.yml (the token stays in the environment).
+CREDENTIALS := $(if $(AUDIOCODES_TOKEN),var/credentials.yml,credentials.yml)
 TRAIN_INPUTS := $(wildcard data/nlu/*.yml data/stories/*.yml data/rules/*.yml) domain.yml $(CONFIG) \
 	$(wildcard bot/nlu/*.py bot/nlu/*.yml)
 
@@ -18,7 +25,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONHASHSEED ?= 0
 
-.PHONY: help install train knowledge run shell test test-unit validate test-stories bench clean
+.PHONY: help install webchat train knowledge run shell test test-unit validate test-stories bench bench-voice clean
 
 help: ## Show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -33,7 +40,16 @@ $(VENV)/.installed: pyproject.toml scripts/find-python310.sh
 build/spacy-de-lookups/meta.json: $(VENV)/.installed
 	$(PY) -m bot build-spacy --out build/spacy-de-lookups
 
-install: $(VENV)/.installed build/spacy-de-lookups/meta.json ## Create .venv with pinned dependencies and the offline spaCy pipeline
+$(WEBCHAT)/node_modules/.package-lock.json: $(WEBCHAT)/package.json $(WEBCHAT)/package-lock.json
+	cd $(WEBCHAT) && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+$(WEBCHAT)/dist/webchat.js: $(WEBCHAT)/node_modules/.package-lock.json $(WEBCHAT)/build.mjs $(wildcard $(WEBCHAT)/src/*)
+	cd $(WEBCHAT) && node build.mjs
+
+webchat: $(WEBCHAT)/dist/webchat.js ## Build the web-chat widget (npm ci: socket.io client, axe-core, rasa-webchat)
+
+install: $(VENV)/.installed build/spacy-de-lookups/meta.json $(WEBCHAT)/dist/webchat.js ## Create .venv with pinned dependencies (incl. Playwright), the offline spaCy pipeline and the web chat
 
 var/knowledge.db: $(wildcard data/knowledge/*.yml) $(VENV)/.installed
 	$(PY) -m bot load-knowledge
@@ -46,14 +62,21 @@ $(MODEL): $(TRAIN_INPUTS) | install
 
 train: install $(MODEL) ## Train the model if the data, domain or config changed
 
-run: install knowledge train ## Start the action server (:5055) and Rasa with the REST channel (:5005)
+var/credentials.yml: credentials.yml credentials.audiocodes.yml
 	@mkdir -p var
-	@echo "Rasa REST: http://$(HOST):$(RASA_PORT)/webhooks/rest/webhook  (Ctrl-C stops both)"
+	cat $^ > $@
+
+run: install knowledge train $(if $(AUDIOCODES_TOKEN),var/credentials.yml) ## Start the action server (:5055), Rasa with REST + socket.io (:5005) and the web-chat demo page (:8080)
+	@mkdir -p var
+	@echo "Rasa REST: http://$(HOST):$(RASA_PORT)/webhooks/rest/webhook  (Ctrl-C stops all)"
+	@$(if $(AUDIOCODES_TOKEN),echo "Phone (AudioCodes Bot API): http://$(HOST):$(RASA_PORT)/webhooks/audiocodes/webhook" && $(PY) -m bot callbacks purge,echo "Phone channel off (set AUDIOCODES_TOKEN to enable it)")
+	@echo "Web chat demo page: http://$(HOST):$(WEB_PORT)/"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(RASA) run actions --actions actions --port $(ACTION_PORT) & \
-	  $(RASA) run --model $(MODEL) --endpoints endpoints.yml --credentials credentials.yml \
+	  $(RASA) run --model $(MODEL) --endpoints endpoints.yml --credentials $(CREDENTIALS) \
 	    --enable-api $(if $(RASA_AUTH_TOKEN),--auth-token $(RASA_AUTH_TOKEN)) \
 	    -i $(HOST) --port $(RASA_PORT) & \
+	  $(PY) -m bot.web --host $(HOST) --port $(WEB_PORT) --chat-server $(WEBCHAT_SERVER_URL) & \
 	  wait
 
 shell: install knowledge train ## Chat with the assistant in the terminal
@@ -77,5 +100,8 @@ test: install knowledge train validate test-stories ## Everything: validate, tes
 bench: install knowledge train ## Benchmarks (NLU accuracy on held-out split, REST latency vs. rasa init)
 	$(PY) bench/rest_bench.py --with-server
 
+bench-voice: install knowledge train ## Phone load test: largest N calls with p95 < 300 ms, then 2N (~5 min)
+	$(PY) bench/voice_load.py --with-server --search
+
 clean: ## Remove models, results and local databases (keeps .venv)
-	rm -rf models results var tests/output build
+	rm -rf models results var tests/output build $(WEBCHAT)/dist

@@ -1,4 +1,7 @@
-"""``action_clarify`` and ``action_out_of_scope``: a clarifying question; after two misses a person."""
+"""``action_clarify`` and ``action_out_of_scope``: a clarifying question; after two misses a person.
+
+On the phone, two misses lead to the keypad menu instead (``actions/phone.py``).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import repository
-from actions.replies import Reply, hotline_hint, send
+from actions.phone import start_menu
+from actions.replies import Reply, hotline_hint, is_voice, send
 
 MISS_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 YES_NO = [{"title": "Ja, bitte", "payload": "/affirm"}, {"title": "Nein, danke", "payload": "/deny"}]
@@ -56,6 +60,8 @@ class ActionClarify(Action):
     ) -> List[Dict[Text, Any]]:
         """Clarify or offer a person."""
         if consecutive_misses(tracker) >= 2:
+            if is_voice(tracker):
+                return start_menu(dispatcher)
             send(dispatcher, tracker, offer_person())
             return [SlotSet("offer", "human")]
         reply = Reply(
@@ -83,6 +89,8 @@ class ActionOutOfScope(Action):
     ) -> List[Dict[Text, Any]]:
         """Say what the assistant covers and where else to ask."""
         if consecutive_misses(tracker) >= 2:
+            if is_voice(tracker):
+                return start_menu(dispatcher)
             send(dispatcher, tracker, offer_person())
             return [SlotSet("offer", "human")]
         written, spoken = hotline_hint(repository())

@@ -1,7 +1,8 @@
 """``action_request_human``, ``action_request_callback``, ``action_handle_affirm``.
 
-A simple answer for now: the real handoff queue and callbacks come with the
-staff console. Both point to the Behördennummer 115 from the knowledge base.
+Written channels: a simple answer for now (the handoff queue and callbacks of the web
+chat come with the staff console); both point to the Behördennummer 115 from the
+knowledge base. Phone calls get transfer, queue and callbacks (``actions/phone.py``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import repository
-from actions.replies import Reply, hotline_hint, send
+from actions.phone import start_callback, start_handoff
+from actions.replies import Reply, hotline_hint, is_voice, send
 from bot.kb.repository import KnowledgeRepository
 
 
@@ -47,7 +49,9 @@ class ActionRequestHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        """Point to a person."""
+        """Point to a person (phone: transfer, queue or callback)."""
+        if is_voice(tracker):
+            return [SlotSet("offer", None)] + start_handoff(dispatcher, tracker)
         send(dispatcher, tracker, human_reply(repository()))
         return [SlotSet("offer", None)]
 
@@ -62,7 +66,9 @@ class ActionRequestCallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        """Explain how to get a callback."""
+        """Explain how to get a callback (phone: take the callback request)."""
+        if is_voice(tracker):
+            return [SlotSet("offer", None)] + start_callback(dispatcher, tracker)
         send(dispatcher, tracker, callback_reply(repository()))
         return [SlotSet("offer", None)]
 
@@ -79,6 +85,8 @@ class ActionHandleAffirm(Action):
     ) -> List[Dict[Text, Any]]:
         """Follow the offer in the ``offer`` slot."""
         offer = tracker.get_slot("offer")
+        if offer == "human" and is_voice(tracker):
+            return [SlotSet("offer", None)] + start_handoff(dispatcher, tracker)
         if offer == "human":
             send(dispatcher, tracker, human_reply(repository()))
         else:

@@ -5,6 +5,8 @@ Commands:
     check-knowledge  validate only; loads nothing
     build-spacy      write the offline German spaCy pipeline (blank + lookup lemmas)
     nlu-report       held-out NLU accuracy of a trained model, failing below the targets
+    agents           phone hotline: show or set free agents, queue, hours override
+    callbacks        phone callback requests: list, mark done, purge (retention), delete
 """
 
 from __future__ import annotations
@@ -64,6 +66,49 @@ def _nlu_report(args: argparse.Namespace) -> int:
     return run_report(Path(args.model), Path(args.data), Path(args.out) if args.out else None)
 
 
+def _agents(args: argparse.Namespace) -> int:
+    from bot.telephony import runtime
+
+    store = runtime.store()
+    if args.action == "set":
+        changes = {k: getattr(args, k) for k in ("staffed", "free", "waiting", "avg_handle_seconds")
+                   if getattr(args, k) is not None}
+        if args.hours is not None:
+            changes["hours_override"] = None if args.hours == "auto" else args.hours
+        try:
+            store.set_board(**changes)
+        except ValueError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+    board = store.board()
+    print(f"staffed {board.staffed}, free {board.free}, waiting {board.waiting}, "
+          f"avg handling {board.avg_handle_seconds} s, hours {board.hours_override or 'from knowledge base'}")
+    return 0
+
+
+def _callbacks(args: argparse.Namespace) -> int:
+    from bot.telephony import runtime
+
+    repo = runtime.callbacks()
+    if args.action == "list":
+        for row in repo.open_requests():
+            print(f"{row.id:6d}  {row.preferred_day}  {row.window_key:10s}  {row.phone:16s}  "
+                  f"{row.reason or '-'} / {row.service or '-'} / {row.district or '-'}")
+        return 0
+    if args.action == "done":
+        if not repo.mark_done(args.id):
+            print(f"error: no open callback request {args.id}", file=sys.stderr)
+            return 2
+        print(f"callback request {args.id} done")
+        return 0
+    if args.action == "delete":
+        print(f"deleted {repo.delete_conversation(args.conversation)} callback request(s) of {args.conversation}")
+        return 0
+    days = args.days or runtime.settings().callback_retention_days
+    print(f"deleted {repo.purge(days)} callback request(s) older than {days} days")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of all commands."""
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
@@ -84,6 +129,25 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--data", default=str(PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"))
     report.add_argument("--out", default=str(PROJECT_ROOT / "results" / "nlu_holdout.json"))
     report.set_defaults(handler=_nlu_report)
+    agents = commands.add_parser("agents", help="phone hotline: agent presence, queue, hours override")
+    agents_actions = agents.add_subparsers(dest="action", required=True)
+    agents_actions.add_parser("show", help="print the agent board")
+    board = agents_actions.add_parser("set", help="set fields of the agent board")
+    for name in ("staffed", "free", "waiting", "avg_handle_seconds"):
+        board.add_argument(f"--{name.replace('_', '-')}", dest=name, type=int)
+    board.add_argument("--hours", choices=("open", "closed", "auto"),
+                       help="override today's hotline hours, or follow the knowledge base (auto)")
+    agents.set_defaults(handler=_agents)
+    callbacks = commands.add_parser("callbacks", help="phone callback requests for staff")
+    callback_actions = callbacks.add_subparsers(dest="action", required=True)
+    callback_actions.add_parser("list", help="open requests, the earliest due first")
+    done = callback_actions.add_parser("done", help="mark a request as done")
+    done.add_argument("id", type=int)
+    purge = callback_actions.add_parser("purge", help="delete requests older than the retention period")
+    purge.add_argument("--days", type=int, help="default: callback.retention_days in telephony.yml")
+    delete = callback_actions.add_parser("delete", help="delete the requests of one call (deletion request)")
+    delete.add_argument("conversation")
+    callbacks.set_defaults(handler=_callbacks)
     return parser
 
 

@@ -59,6 +59,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "char_ngrams": [2, 5],
             "max_iter": 3000,
             "ranking_length": 10,
+            # Intents that only arrive as "/intent" messages (e.g. phone events) and
+            # must never be predicted from text; their examples are not trained on.
+            "exclude_intents": [],
         }
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, pipeline: Any = None) -> None:
@@ -88,7 +91,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit on the intent examples and persist."""
-        examples = [m for m in training_data.intent_examples if m.get(INTENT)]
+        excluded = set(self._config["exclude_intents"])
+        examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(INTENT) not in excluded]
         if len({m.get(INTENT) for m in examples}) < 2:
             logger.warning("LinearIntentClassifier needs at least two intents; not trained.")
             return self._resource

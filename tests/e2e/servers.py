@@ -81,6 +81,16 @@ class Servers:
         return "\n".join(parts)
 
 
+def write_credentials(path: Path, webchat_origins: list[str]) -> Path:
+    """The project's ``credentials.yml`` with the web chat's allowed origins replaced."""
+    import yaml
+
+    credentials = yaml.safe_load((PROJECT_ROOT / "credentials.yml").read_text(encoding="utf-8"))
+    credentials["channels.socketio_input.CitizenSocketIOInput"]["cors_allowed_origins"] = webchat_origins
+    path.write_text(yaml.safe_dump(credentials, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 def _wait(url: str, servers: Servers, deadline: float) -> None:
     while time.monotonic() < deadline:
         if not servers.alive():
@@ -97,10 +107,11 @@ def _wait(url: str, servers: Servers, deadline: float) -> None:
 
 def start_servers(workdir: Path, knowledge_db_url: str, endpoints_extra: str = "",
                   tracker_store: Optional[str] = None, env_extra: Optional[dict] = None,
-                  replicas: int = 1) -> Servers:
+                  replicas: int = 1, credentials: Optional[Path] = None) -> Servers:
     """Start ``rasa run actions`` and ``replicas`` × ``rasa run`` (REST, API on); wait for all.
 
     Replicas share the endpoints (tracker and lock store), as in production.
+    ``credentials`` replaces the project's ``credentials.yml`` (see :func:`write_credentials`).
     """
     if not MODEL.exists():
         raise FileNotFoundError(f"{MODEL} is missing: run `make train` first")
@@ -123,7 +134,7 @@ def start_servers(workdir: Path, knowledge_db_url: str, endpoints_extra: str = "
     for number, port in enumerate(rasa_ports):
         servers.processes.append(subprocess.Popen(
             [str(RASA), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
-             "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--enable-api",
+             "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"), "--enable-api",
              "-i", "127.0.0.1", "--port", str(port)],
             cwd=PROJECT_ROOT, env=env, stdout=(workdir / f"rasa-{number}.log").open("w"),
             stderr=subprocess.STDOUT,

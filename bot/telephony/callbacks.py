@@ -1,0 +1,108 @@
+"""Callback requests for staff: store, list, mark done, and delete after the retention period.
+
+Only what staff need to call back is kept: the number, the wished day and window, and
+what the call was about (intent, service, district). No names, no free text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Optional
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from bot.config import TIMEZONE
+from bot.telephony.callback_dialog import CallbackDraft
+from bot.telephony.models import CallbackRequest
+from bot.telephony.store import create_tables
+
+
+def _utc(moment: Optional[datetime]) -> datetime:
+    """Times are stored in UTC (SQLite keeps no offset; comparisons stay correct across DST)."""
+    return (moment or datetime.now(TIMEZONE)).astimezone(timezone.utc)
+
+
+@dataclass(frozen=True)
+class CallContext:
+    """What the call was about, for the staff's list (and the transfer's SIP headers)."""
+
+    conversation_id: str
+    reason: Optional[str] = None
+    service: Optional[str] = None
+    district: Optional[str] = None
+
+
+class CallbackRepository:
+    """Callback requests in the telephony database (one short session per call)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        create_tables(engine)
+
+    def _session(self) -> Session:
+        return Session(self._engine, future=True, expire_on_commit=False)
+
+    def dispose(self) -> None:
+        """Close pooled connections."""
+        self._engine.dispose()
+
+    def add(self, draft: CallbackDraft, context: CallContext, now: Optional[datetime] = None) -> int:
+        """Store a request; returns its id."""
+        row = CallbackRequest(
+            created_at=_utc(now),
+            conversation_id=context.conversation_id,
+            phone=draft.phone,
+            preferred_day=draft.window.day,
+            window_key=draft.window.key,
+            due_from=_utc(draft.window.start),
+            due_until=_utc(draft.window.end),
+            reason=context.reason,
+            service=context.service,
+            district=context.district,
+            status="open",
+        )
+        with self._session() as session, session.begin():
+            session.add(row)
+        return int(row.id)
+
+    def open_requests(self, limit: int = 200) -> list[CallbackRequest]:
+        """Open requests, the earliest due first."""
+        stmt = select(CallbackRequest).where(CallbackRequest.status == "open").order_by(
+            CallbackRequest.due_from, CallbackRequest.id
+        ).limit(limit)
+        with self._session() as session:
+            return list(session.scalars(stmt))
+
+    def for_conversation(self, conversation_id: str) -> list[CallbackRequest]:
+        """All requests of one call."""
+        stmt = select(CallbackRequest).where(CallbackRequest.conversation_id == conversation_id)
+        with self._session() as session:
+            return list(session.scalars(stmt.order_by(CallbackRequest.id)))
+
+    def mark_done(self, request_id: int, now: Optional[datetime] = None) -> bool:
+        """Mark a request as done; False if there is no open request with that id."""
+        with self._session() as session, session.begin():
+            result = session.execute(
+                update(CallbackRequest)
+                .where(CallbackRequest.id == request_id, CallbackRequest.status == "open")
+                .values(status="done", done_at=_utc(now))
+            )
+            return result.rowcount == 1
+
+    def purge(self, retention_days: int, now: Optional[datetime] = None) -> int:
+        """Delete every request (open or done) created more than ``retention_days`` ago."""
+        if retention_days < 1:
+            raise ValueError("retention_days must be at least 1")
+        cutoff = _utc(now) - timedelta(days=retention_days)
+        with self._session() as session, session.begin():
+            return session.execute(delete(CallbackRequest).where(CallbackRequest.created_at < cutoff)).rowcount
+
+    def delete_conversation(self, conversation_id: str) -> int:
+        """Delete the requests of one call (a citizen's deletion request)."""
+        with self._session() as session, session.begin():
+            return session.execute(
+                delete(CallbackRequest).where(CallbackRequest.conversation_id == conversation_id)
+            ).rowcount

@@ -1,0 +1,172 @@
+"""Settings of the phone channel and peak-load mode: ``telephony.yml`` plus environment."""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from datetime import time
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+import yaml
+
+from bot.config import PROJECT_ROOT
+
+DEFAULT_CONFIG = PROJECT_ROOT / "telephony.yml"
+DEFAULT_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'telephony.db'}"
+
+
+class TelephonyConfigError(ValueError):
+    """``telephony.yml`` or an override is invalid; the message names the value."""
+
+
+@dataclass(frozen=True)
+class CallbackWindow:
+    """A preferred callback window, e.g. ``vormittag`` 08:00–12:00 ("vormittags")."""
+
+    key: str
+    spoken: str
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """Session parameters sent to the gateway at call start."""
+
+    language: str = "de-DE"
+    barge_in: bool = True
+    user_no_input_timeout_ms: int = 8000
+    bot_no_input_timeout_ms: int = 2500
+    bot_no_input_speech: str = "Einen Moment bitte."
+    bot_no_input_give_up_ms: int = 20000
+
+    def session_params(self) -> dict[str, Any]:
+        """The ``sessionParams`` of the ``config`` event (AudioCodes Bot API names)."""
+        return {
+            "language": self.language,
+            "bargeIn": self.barge_in,
+            "sendEventsToBot": ["noUserInput"],
+            "userNoInputTimeoutMS": self.user_no_input_timeout_ms,
+            "sendDTMF": True,
+            "botNoInputTimeoutMS": self.bot_no_input_timeout_ms,
+            "botNoInputSpeech": self.bot_no_input_speech,
+            "botNoInputGiveUpTimeoutMS": self.bot_no_input_give_up_ms,
+        }
+
+
+@dataclass(frozen=True)
+class TelephonySettings:
+    """All settings of one process (see ``telephony.yml`` for their meaning)."""
+
+    max_concurrent_calls: int
+    expires_seconds: int
+    hotline_office: str
+    transfer_target: str
+    staffed_agents: int
+    free_agents: int
+    waiting_calls: int
+    avg_handle_seconds: int
+    callback_windows: tuple[CallbackWindow, ...]
+    callback_retention_days: int
+    voice: VoiceSettings
+    db_url: str
+    redis_url: Optional[str]
+    redis_prefix: str
+    instance_id: str
+
+    @property
+    def state_ttl_seconds(self) -> int:
+        """How long call state survives without any request from the gateway."""
+        return 3 * self.expires_seconds
+
+    @classmethod
+    def load(cls, path: Optional[Path] = None, env: Optional[Mapping[str, str]] = None) -> "TelephonySettings":
+        """Read ``path`` (default ``$TELEPHONY_CONFIG`` or ``telephony.yml``) and apply env overrides.
+
+        Raises:
+            TelephonyConfigError: for a missing file or an invalid value.
+        """
+        env = os.environ if env is None else env
+        path = Path(path or env.get("TELEPHONY_CONFIG") or DEFAULT_CONFIG)
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except OSError as error:
+            raise TelephonyConfigError(f"cannot read {path}: {error}") from error
+        if not isinstance(raw, dict):
+            raise TelephonyConfigError(f"{path}: expected a mapping at the top level")
+        agents = _mapping(raw, "agents", path)
+        callback = _mapping(raw, "callback", path)
+        voice = _mapping(raw, "voice", path)
+        windows = tuple(_window(item, path) for item in callback.get("windows") or [])
+        if not windows:
+            raise TelephonyConfigError(f"{path}: callback.windows needs at least one window")
+        settings = cls(
+            max_concurrent_calls=_int(env.get("TELEPHONY_MAX_CALLS", raw.get("max_concurrent_calls", 80)), "max_concurrent_calls", minimum=0),
+            expires_seconds=_int(raw.get("expires_seconds", 120), "expires_seconds", minimum=10),
+            hotline_office=str(raw.get("hotline_office") or ""),
+            transfer_target=str(env.get("TELEPHONY_TRANSFER_TARGET") or raw.get("transfer_target") or ""),
+            staffed_agents=_int(agents.get("staffed", 1), "agents.staffed", minimum=0),
+            free_agents=_int(agents.get("free", 0), "agents.free", minimum=0),
+            waiting_calls=_int(agents.get("waiting", 0), "agents.waiting", minimum=0),
+            avg_handle_seconds=_int(agents.get("avg_handle_seconds", 240), "agents.avg_handle_seconds", minimum=1),
+            callback_windows=windows,
+            callback_retention_days=_int(callback.get("retention_days", 30), "callback.retention_days", minimum=1),
+            voice=VoiceSettings(
+                language=str(voice.get("language", "de-DE")),
+                barge_in=bool(voice.get("barge_in", True)),
+                user_no_input_timeout_ms=_int(voice.get("user_no_input_timeout_ms", 8000), "voice.user_no_input_timeout_ms", minimum=1000),
+                bot_no_input_timeout_ms=_int(voice.get("bot_no_input_timeout_ms", 2500), "voice.bot_no_input_timeout_ms", minimum=0),
+                bot_no_input_speech=str(voice.get("bot_no_input_speech", "Einen Moment bitte.")),
+                bot_no_input_give_up_ms=_int(voice.get("bot_no_input_give_up_ms", 20000), "voice.bot_no_input_give_up_ms", minimum=0),
+            ),
+            db_url=env.get("TELEPHONY_DB_URL") or DEFAULT_DB_URL,
+            redis_url=env.get("TELEPHONY_REDIS_URL") or None,
+            redis_prefix=env.get("TELEPHONY_REDIS_PREFIX") or "buergertelefon:phone",
+            instance_id=env.get("TELEPHONY_INSTANCE_ID") or f"{socket.gethostname()}-{os.getpid()}",
+        )
+        if not settings.hotline_office:
+            raise TelephonyConfigError(f"{path}: hotline_office is required")
+        if not settings.transfer_target.startswith(("tel:", "sip:", "sips:")):
+            raise TelephonyConfigError("transfer_target must be a tel: or sip: URI")
+        return settings
+
+
+def _mapping(raw: dict, key: str, path: Path) -> dict:
+    value = raw.get(key) or {}
+    if not isinstance(value, dict):
+        raise TelephonyConfigError(f"{path}: {key} must be a mapping")
+    return value
+
+
+def _int(value: Any, name: str, minimum: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as error:
+        raise TelephonyConfigError(f"{name} must be an integer, not {value!r}") from error
+    if number < minimum:
+        raise TelephonyConfigError(f"{name} must be at least {minimum}, not {number}")
+    return number
+
+
+def _clock(value: Any, name: str) -> time:
+    try:
+        hours, minutes = str(value).split(":")
+        return time(int(hours), int(minutes))
+    except ValueError as error:
+        raise TelephonyConfigError(f"{name} must be HH:MM, not {value!r}") from error
+
+
+def _window(item: Any, path: Path) -> CallbackWindow:
+    if not isinstance(item, dict) or not item.get("key") or not item.get("spoken"):
+        raise TelephonyConfigError(f"{path}: each callback window needs key, spoken, start, end")
+    window = CallbackWindow(
+        key=str(item["key"]),
+        spoken=str(item["spoken"]),
+        start=_clock(item.get("start"), f"window {item['key']} start"),
+        end=_clock(item.get("end"), f"window {item['key']} end"),
+    )
+    if window.start >= window.end:
+        raise TelephonyConfigError(f"{path}: window {window.key} ends before it starts")
+    return window

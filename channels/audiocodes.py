@@ -1,0 +1,362 @@
+"""Phone calls through AudioCodes VoiceAI Connect (Bot API, HTTP mode).
+
+The gateway does SIP, speech recognition and speech synthesis and talks to the bot
+over HTTP, with ``Authorization: Bearer <token>`` on every request:
+
+* ``GET  /webhooks/audiocodes/webhook`` — health check of the bot (token required);
+* ``POST /webhooks/audiocodes/webhook`` ``{"conversation": id}`` — a new call; answers
+  ``activitiesURL``, ``disconnectURL``, ``refreshURL`` (relative to the bot URL) and
+  ``expiresSeconds``;
+* ``POST …/conversation/<id>/activities`` — caller activities in, bot activities out,
+  synchronously (see ``channels/audiocodes_api.py`` for the mapping to Rasa);
+* ``POST …/conversation/<id>/keepalive`` and ``…/disconnect``.
+
+Call state is shared, never kept in this process only (``bot/telephony/store.py``): any
+replica can serve any request of any call. Retried activities (same id) are answered
+once. A call that arrives while this instance already carries ``max_concurrent_calls``
+calls is an overflow call: it hears a short message and a callback offer at once,
+handled without NLU (``bot/telephony/overflow.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hmac
+import inspect
+import logging
+import threading
+import time
+from asyncio import CancelledError
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, TypeVar
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.shared.exceptions import RasaException
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.config import Settings
+from bot.kb.database import make_engine
+from bot.kb.models import Office
+from bot.kb.repository import KnowledgeRepository
+from bot.telephony import runtime
+from bot.telephony.activities import config_event, is_bot_activity, message
+from bot.telephony.callback_dialog import Answer, Numbers, fill_numbers, has_numbers
+from bot.telephony.overflow import OverflowDialog
+from bot.telephony.settings import TelephonyConfigError, TelephonySettings
+from bot.telephony.store import CallStore
+from channels.audiocodes_api import (
+    CallerInput,
+    check_path_id,
+    conversation_id,
+    disconnect_reason,
+    interpret,
+    parse_activities,
+    stamp,
+    to_rasa,
+)
+from channels.validation import InvalidRequest, parse_body
+
+logger = logging.getLogger(__name__)
+
+CHANNEL_NAME = "audiocodes"
+#: The hotline office (its hours) is read again from the knowledge base after this long.
+OFFICE_CACHE_SECONDS = 60.0
+#: Tokens shorter than this are refused at start-up.
+MIN_TOKEN_LENGTH = 16
+SORRY = "Entschuldigung, da ist etwas schiefgegangen. Bitte stellen Sie Ihre Frage noch einmal."
+T = TypeVar("T")
+
+
+class AudiocodesOutput(CollectingOutputChannel):
+    """Collects the bot's activities of one request (spoken messages and call events)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        """Responses with ``channel: audiocodes`` are chosen for this channel."""
+        return CHANNEL_NAME
+
+    @property
+    def activities(self) -> list[dict]:
+        """Bot activities with id and timestamp."""
+        return [stamp(m) for m in self.messages]
+
+    @property
+    def ends_call(self) -> bool:
+        """The bot asked the gateway to hang up or to transfer the call."""
+        return any(m.get("type") == "event" and m.get("name") in {"hangup", "transfer", "handover"} for m in self.messages)
+
+    def add(self, activity: dict) -> None:
+        """Append a bot activity built by the channel itself."""
+        self.messages.append(activity)
+
+    @property
+    def needs_numbers(self) -> bool:
+        """Some message has phone-number placeholders (see ``callback_dialog.fill_numbers``)."""
+        return any(m.get("type") == "message" and has_numbers(m.get("text", "")) for m in self.messages)
+
+    def fill_numbers(self, numbers: Numbers) -> None:
+        """Speak the numbers that were left out of the conversation history."""
+        for activity in self.messages:
+            if activity.get("type") == "message":
+                activity["text"] = fill_numbers(activity.get("text", ""), numbers)
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        """One spoken message per bot text."""
+        if text.strip():
+            self.messages.append(message(text.strip()))
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
+                                     **kwargs: Any) -> None:
+        """Buttons cannot be spoken; the text must say what to answer."""
+        await self.send_text_message(recipient_id, text)
+
+    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+        """Images are dropped on the phone."""
+
+    async def send_attachment(self, recipient_id: Text, attachment: Text, **kwargs: Any) -> None:
+        """Attachments are dropped on the phone."""
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        """Call control from actions (transfer, hangup, messages with activityParams)."""
+        if is_bot_activity(json_message):
+            self.messages.append(dict(json_message))
+        else:
+            logger.warning("dropped custom payload that is not a Bot API activity: %s", list(json_message)[:5])
+
+
+class AudiocodesInput(InputChannel):
+    """Input channel for the AudioCodes VoiceAI Connect Bot API (HTTP mode)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        """URL prefix ``/webhooks/audiocodes``."""
+        return CHANNEL_NAME
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "AudiocodesInput":
+        """``token`` (required, e.g. ``${AUDIOCODES_TOKEN}``) from ``credentials.yml``."""
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        token = str(credentials.get("token") or "")
+        if len(token) < MIN_TOKEN_LENGTH or token.startswith("${"):
+            raise RasaException(
+                f"The audiocodes channel needs a token of at least {MIN_TOKEN_LENGTH} characters "
+                "(credentials.yml: token: ${AUDIOCODES_TOKEN}, unquoted so that Rasa expands it)."
+            )
+        try:
+            settings = runtime.settings()
+        except TelephonyConfigError as error:
+            raise RasaException(f"audiocodes channel: {error}") from error
+        return cls(token, settings)
+
+    def __init__(self, token: str, settings: TelephonySettings, store: Optional[CallStore] = None) -> None:
+        self._token = token.encode("utf-8")
+        self._settings = settings
+        self._store = store
+        self._overflow: Optional[OverflowDialog] = None
+        self._knowledge: Optional[KnowledgeRepository] = None
+        self._office: Optional[tuple[float, Office]] = None
+        self._lazy = threading.Lock()  # lazy objects may first be needed in worker threads
+
+    # ------------------------------------------------------------------ helpers
+
+    @property
+    def store(self) -> CallStore:
+        """The shared call store (opened on first use)."""
+        if self._store is None:
+            self._store = runtime.store()
+        return self._store
+
+    def _hotline_office(self) -> Office:
+        """The hotline office with its hours (cached briefly: overflow calls must stay cheap)."""
+        with self._lazy:
+            if self._office is not None and time.monotonic() - self._office[0] < OFFICE_CACHE_SECONDS:
+                return self._office[1]
+            if self._knowledge is None:
+                self._knowledge = KnowledgeRepository(make_engine(Settings.from_env().knowledge_db_url))
+            office = self._knowledge.office(self._settings.hotline_office)
+            self._office = (time.monotonic(), office)
+            return office
+
+    @property
+    def overflow(self) -> OverflowDialog:
+        """The overflow dialogue (created on first use)."""
+        with self._lazy:
+            if self._overflow is None:
+                self._overflow = OverflowDialog(self.store, runtime.callbacks(), self._settings, self._hotline_office)
+        return self._overflow
+
+    def authorised(self, request: Request) -> bool:
+        """``Authorization: Bearer <token>`` with the configured token (constant-time comparison)."""
+        header = request.headers.get("Authorization") or ""
+        scheme, _, given = header.partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode("utf-8"), self._token)
+
+    @staticmethod
+    async def _run(function: Callable[..., T], *args: Any) -> T:
+        """Run blocking store/database work in a thread, off the event loop."""
+        return await asyncio.get_running_loop().run_in_executor(None, functools.partial(function, *args))
+
+    def _urls(self, cid: str) -> dict:
+        base = f"conversation/{cid}"
+        return {
+            "activitiesURL": f"{base}/activities",
+            "disconnectURL": f"{base}/disconnect",
+            "refreshURL": f"{base}/keepalive",
+            "expiresSeconds": self._settings.expires_seconds,
+        }
+
+    # ------------------------------------------------------------------ handlers
+
+    async def create_conversation(self, request: Request) -> HTTPResponse:
+        """A new call: decide admission once, answer the conversation URLs."""
+        cid = conversation_id(parse_body(request.body or b""))
+        record, created = await self._run(
+            self.store.create_call, cid, self._settings.instance_id, self._settings.max_concurrent_calls,
+            self._settings.state_ttl_seconds,
+        )
+        if created:
+            logger.info("call %s %s on %s", cid, "admitted" if record.admitted else "overflow", record.instance)
+        return response.json(self._urls(cid))
+
+    async def activities(self, request: Request, cid: str,
+                         on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+        """Caller activities in, bot activities out."""
+        check_path_id(cid)
+        items = parse_activities(parse_body(request.body or b""), cid)
+        turn = await self._run(self.store.begin_turn, cid, [a.id for a in items], self._settings.state_ttl_seconds)
+        if turn is None:
+            return response.json({"error": "unknown conversation"}, status=404)
+        output = AudiocodesOutput()
+        for activity, fresh in zip(items, turn.fresh):
+            if not fresh:
+                logger.info("call %s: activity %s was handled before", cid, activity.id)
+                continue
+            caller_input = interpret(activity)
+            if caller_input is None:
+                logger.debug("call %s: ignored activity %s", cid, activity.name or activity.type)
+                continue
+            if caller_input.kind == "start":
+                output.add(config_event(self._settings.voice.session_params()))
+            if turn.call.admitted:
+                await self._to_rasa(cid, caller_input, on_new_message, output)
+            else:
+                for bot_activity in await self._run(self._overflow_turn, cid, caller_input):
+                    output.add(bot_activity)
+            if output.ends_call:
+                break  # the rest of the request is moot once the bot hangs up or transfers
+        if output.needs_numbers:
+            call = await self._run(self.store.get_call, cid)
+            output.fill_numbers(Numbers(call.caller, call.entered_number) if call else Numbers())
+        return response.json({"conversation": cid, "activities": output.activities})
+
+    def _overflow_turn(self, cid: str, caller_input: CallerInput) -> list[dict]:
+        if caller_input.kind == "start":
+            return self.overflow.start(cid, caller_input.number)
+        if caller_input.kind in ("hangup", "transfer_status"):
+            return []
+        answer = Answer(
+            dtmf=caller_input.dtmf,
+            text=caller_input.text,
+            no_input=caller_input.kind == "no_input",
+            number_entered=caller_input.kind == "number",
+        )
+        return self.overflow.answer(cid, answer, caller_input.number if caller_input.kind == "number" else None)
+
+    async def _to_rasa(self, cid: str, caller_input: CallerInput,
+                       on_new_message: Callable[[UserMessage], Awaitable[Any]], output: AudiocodesOutput) -> None:
+        if caller_input.kind == "start" and caller_input.number:
+            await self._run(functools.partial(self.store.update_call, cid, caller=caller_input.number))
+        elif caller_input.kind == "number":
+            await self._run(functools.partial(self.store.update_call, cid, entered_number=caller_input.number))
+        rasa_input = to_rasa(caller_input)
+        before = len(output.messages)
+        try:
+            await on_new_message(
+                UserMessage(rasa_input.text, output, cid, input_channel=CHANNEL_NAME, metadata=rasa_input.metadata)
+            )
+        except CancelledError:
+            logger.error("call %s: message timed out", cid)
+        except Exception:  # noqa: BLE001 - the caller hears an apology, the gateway never a 500
+            logger.exception("call %s: message failed", cid)
+            if len(output.messages) == before:
+                output.add(message(SORRY))
+
+    async def keepalive(self, request: Request, cid: str) -> HTTPResponse:
+        """The gateway refreshes the call."""
+        check_path_id(cid)
+        turn = await self._run(self.store.begin_turn, cid, [], self._settings.state_ttl_seconds)
+        if turn is None:
+            return response.json({"error": "unknown conversation"}, status=404)
+        return response.json({"expiresSeconds": self._settings.expires_seconds})
+
+    async def disconnect(self, request: Request, cid: str,
+                         on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+        """The call ended: close the conversation in the tracker, then delete the call state."""
+        check_path_id(cid)
+        body = request.body or b""
+        reason = disconnect_reason(parse_body(body) if body.strip() else None, cid)
+        call = await self._run(self.store.get_call, cid)
+        if call is None:
+            return response.json({"error": "unknown conversation"}, status=404)
+        if call.admitted:
+            hangup = to_rasa(CallerInput("hangup", metadata={"activity": "disconnect", "reason": reason}))
+            try:
+                await on_new_message(UserMessage(hangup.text, AudiocodesOutput(), cid, input_channel=CHANNEL_NAME,
+                                                 metadata=hangup.metadata))
+            except Exception:  # noqa: BLE001 - the call state is deleted in any case
+                logger.exception("call %s: closing the conversation failed", cid)
+        await self._run(self.store.end_call, cid)
+        logger.info("call %s disconnected (%s)", cid, reason or "no reason")
+        return response.json({})
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Routes of the Bot API; every route but ``GET /`` needs the token."""
+        module = inspect.getmodule(self)
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", module.__name__ if module else None)
+
+        def guarded(handler: Callable[..., Awaitable[HTTPResponse]]) -> Callable[..., Awaitable[HTTPResponse]]:
+            @functools.wraps(handler)
+            async def wrapper(request: Request, **kwargs: Any) -> HTTPResponse:
+                if not self.authorised(request):
+                    return response.json({"error": "unauthorized"}, status=401,
+                                         headers={"WWW-Authenticate": "Bearer"})
+                try:
+                    return await handler(request, **kwargs)
+                except InvalidRequest as error:
+                    return response.json({"error": str(error)}, status=400)
+
+            return wrapper
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["GET"])
+        @guarded
+        async def validate(request: Request) -> HTTPResponse:
+            return response.json({"type": "ac-bot-api", "success": True})
+
+        @webhook.route("/webhook", methods=["POST"])
+        @guarded
+        async def create(request: Request) -> HTTPResponse:
+            return await self.create_conversation(request)
+
+        @webhook.route("/conversation/<cid>/activities", methods=["POST"])
+        @guarded
+        async def activities(request: Request, cid: str) -> HTTPResponse:
+            return await self.activities(request, cid, on_new_message)
+
+        @webhook.route("/conversation/<cid>/keepalive", methods=["POST"])
+        @guarded
+        async def keepalive(request: Request, cid: str) -> HTTPResponse:
+            return await self.keepalive(request, cid)
+
+        @webhook.route("/conversation/<cid>/disconnect", methods=["POST"])
+        @guarded
+        async def disconnect(request: Request, cid: str) -> HTTPResponse:
+            return await self.disconnect(request, cid, on_new_message)
+
+        return webhook

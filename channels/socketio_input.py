@@ -1,0 +1,269 @@
+"""The socket.io channel of the web chat: Rasa's protocol with checked origins and input.
+
+It speaks Rasa's standard socket.io protocol (``session_request`` → ``session_confirm``,
+``user_uttered`` → ``bot_uttered``, default path ``/socket.io``), so the npm
+``rasa-webchat`` widget works with it as well as our widget in ``channels/webchat/``.
+Differences from Rasa's ``socketio`` channel:
+
+- Only the origins listed in ``cors_allowed_origins`` may connect; without the key
+  only the server's own origin may. (Rasa's channel switches the origin check off.)
+- ``session_request`` really joins the session's room (Rasa 3.6 forgets to await
+  ``enter_room`` with python-socketio 5.x, so with ``session_persistence`` answers
+  never arrive; RasaHQ/rasa#13027).
+- Messages are checked like the REST channel's (``channels/validation.py``): wrong
+  shapes are dropped, empty or over-long texts get a short German answer.
+- One socket message per bot answer (not one per paragraph), with
+  ``metadata.message_id`` (see ``channels/chat_history.py``); link buttons are sent
+  as ``web_url`` quick replies instead of failing.
+- Two extra events, answered through socket.io acknowledgements:
+  ``history_request`` ``{session_id}`` → ``{"messages": [...]}`` (the current
+  session, shown again after a reload) and ``feedback``
+  ``{session_id, message_id, rating: "up"|"down"}`` → ``{"ok": bool}`` (stored in
+  the tracker as a ``feedback`` slot event). Both need ``session_persistence`` and
+  a socket that has joined the session with ``session_request``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+import rasa.core.channels.channel
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from rasa.shared.exceptions import InvalidConfigException
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from channels.chat_history import (
+    MAX_DISPLAY_TEXT,
+    MESSAGE_ID_PATTERN,
+    RATINGS,
+    bot_message,
+    conversation_history,
+    feedback_event,
+    rated_answer,
+)
+from channels.validation import MAX_BODY_BYTES, SENDER_PATTERN, InvalidRequest, clean_text, validate_message
+
+logger = logging.getLogger(__name__)
+
+ORIGIN_PATTERN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9A-Fa-f:]+\](:[0-9]{1,5})?$")
+ERROR_ANSWER = (
+    "Entschuldigung, bei der Bearbeitung Ihrer Nachricht ist ein Fehler aufgetreten. "
+    "Bitte versuchen Sie es noch einmal."
+)
+
+
+def parse_origins(value: Any) -> Optional[List[str]]:
+    """``cors_allowed_origins`` from credentials: a list or a comma-separated string.
+
+    ``None`` (key missing) means: only the server's own origin. ``"*"`` is refused,
+    the web chat must name the pages it runs on.
+
+    Raises:
+        InvalidConfigException: for anything but ``scheme://host[:port]`` entries.
+    """
+    if value is None:
+        return None
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise InvalidConfigException("socketio: 'cors_allowed_origins' must be a list of origins")
+    origins = []
+    for item in items:
+        origin = item.strip().rstrip("/") if isinstance(item, str) else item
+        if not isinstance(origin, str) or not ORIGIN_PATTERN.match(origin):
+            raise InvalidConfigException(
+                f"socketio: {item!r} in 'cors_allowed_origins' is not an origin like "
+                "'https://www.stuttgart.de' (no '*', no path)"
+            )
+        origins.append(origin)
+    return origins
+
+
+def _session_id(data: Any) -> Optional[str]:
+    value = data.get("session_id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and SENDER_PATTERN.match(value) else None
+
+
+def _metadata(value: Any) -> dict:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    if not isinstance(value, dict):
+        return {}
+    shown = value.get("display_text")
+    if shown is not None:
+        value = {**value, "display_text": clean_text(shown)[:MAX_DISPLAY_TEXT] if isinstance(shown, str) else None}
+    return value
+
+
+class CitizenSocketIOOutput(SocketIOOutput):
+    """Sends each bot answer as one message with its id (``metadata.message_id``)."""
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        """A text answer."""
+        await self._send_message(recipient_id, bot_message(text, (), kwargs.get("timestamp")))
+
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
+        """A text answer with quick replies (payload) and link buttons (url)."""
+        await self._send_message(recipient_id, bot_message(text, buttons, kwargs.get("timestamp")))
+
+
+class CitizenSocketIOInput(SocketIOInput):
+    """Rasa's socket.io input channel with origin checks, validation, history and feedback."""
+
+    @classmethod
+    def name(cls) -> Text:
+        """Channel name ``socketio``, as the stock channel (answers use the written variant)."""
+        return "socketio"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        """Read ``credentials.yml``; same keys as Rasa's channel plus ``cors_allowed_origins``."""
+        credentials = credentials or {}
+        return cls(
+            credentials.get("user_message_evt", "user_uttered"),
+            credentials.get("bot_message_evt", "bot_uttered"),
+            credentials.get("namespace"),
+            bool(credentials.get("session_persistence", False)),
+            credentials.get("socketio_path", "/socket.io"),
+            credentials.get("jwt_key"),
+            credentials.get("jwt_method", "HS256"),
+            credentials.get("metadata_key", "metadata"),
+            cors_allowed_origins=parse_origins(credentials.get("cors_allowed_origins")),
+        )
+
+    def __init__(self, *args: Any, cors_allowed_origins: Optional[List[str]] = None, **kwargs: Any) -> None:
+        """As Rasa's channel; ``cors_allowed_origins=None`` allows only the server's own origin."""
+        super().__init__(*args, **kwargs)
+        self.cors_allowed_origins = cors_allowed_origins
+        self.app: Optional[Sanic] = None
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """Output for messages triggered through the HTTP API (``output_channel=latest``)."""
+        if self.sio is None:
+            return super().get_output_channel()
+        return CitizenSocketIOOutput(self.sio, self.bot_message_evt)
+
+    def _agent(self) -> Any:
+        return getattr(self.app.ctx, "agent", None) if self.app is not None else None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Socket.io server on ``socketio_path`` plus a ``GET /webhooks/socketio/`` health route."""
+        sio = AsyncServer(
+            async_mode="sanic",
+            cors_allowed_origins=self.cors_allowed_origins,
+            cors_credentials=False,
+            max_http_buffer_size=MAX_BODY_BYTES,
+        )
+        channel = self
+        namespace = self.namespace or "/"
+
+        class _Blueprint(SocketBlueprint):
+            def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
+                channel.app = app  # the agent (tracker and lock store) lives on app.ctx
+                super().register(app, options)
+
+        socketio_webhook = _Blueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+        self.sio = sio
+
+        @socketio_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sio.on("connect", namespace=self.namespace)
+        async def connect(sid: Text, environ: Dict, auth: Optional[Dict]) -> bool:
+            if not self.jwt_key:
+                return True
+            token = auth.get("token") if isinstance(auth, dict) else None
+            payload = (
+                rasa.core.channels.channel.decode_bearer_token(token, self.jwt_key, self.jwt_algorithm)
+                if token else None
+            )
+            return bool(payload)
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: Text, data: Any) -> None:
+            session_id = _session_id(data) or uuid.uuid4().hex
+            if self.session_persistence:
+                await sio.enter_room(sid, session_id, namespace=namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+
+        def joined(sid: Text, data: Any) -> Optional[str]:
+            """The session id of ``data`` if this socket has joined that session."""
+            session_id = _session_id(data)
+            if not self.session_persistence or session_id is None:
+                return None
+            return session_id if session_id in sio.rooms(sid, namespace=namespace) else None
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: Text, data: Any) -> None:
+            if not isinstance(data, dict):
+                return
+            sender = _session_id(data) if self.session_persistence else sid
+            if sender is None:
+                logger.warning("socket.io message without a valid session_id ignored (send session_request first)")
+                return
+            output = CitizenSocketIOOutput(sio, self.bot_message_evt)
+            try:
+                incoming = validate_message(
+                    {"sender": sender, "message": data.get("message"),
+                     "metadata": _metadata(data.get(self.metadata_key))}
+                )
+            except InvalidRequest as error:
+                logger.info("socket.io message dropped: %s", error)
+                return
+            if incoming.answer is not None:
+                await output.send_text_message(sender, incoming.answer)
+                return
+            try:
+                await on_new_message(
+                    UserMessage(incoming.text, output, sender, input_channel=self.name(), metadata=incoming.metadata)
+                )
+            except Exception:  # noqa: BLE001 - the citizen gets an answer, never silence
+                logger.exception("socket.io message for %s failed", sender)
+                await output.send_text_message(sender, ERROR_ANSWER)
+
+        @sio.on("history_request", namespace=self.namespace)
+        async def history_request(sid: Text, data: Any) -> Dict[str, Any]:
+            session_id = joined(sid, data)
+            agent = self._agent()
+            if session_id is None or agent is None or agent.tracker_store is None:
+                return {"messages": []}
+            tracker = await agent.tracker_store.retrieve(session_id)
+            if tracker is None:
+                return {"messages": []}
+            expiration = agent.domain.session_config.session_expiration_time if agent.domain else 0
+            return {"messages": conversation_history(list(tracker.events), expiration, time.time())}
+
+        @sio.on("feedback", namespace=self.namespace)
+        async def feedback(sid: Text, data: Any) -> Dict[str, Any]:
+            session_id = joined(sid, data)
+            answer_id, rating = (data.get("message_id"), data.get("rating")) if isinstance(data, dict) else (None, None)
+            agent = self._agent()
+            if (
+                session_id is None or agent is None or rating not in RATINGS
+                or not isinstance(answer_id, str) or not MESSAGE_ID_PATTERN.match(answer_id)
+            ):
+                return {"ok": False}
+            async with agent.lock_store.lock(session_id):
+                tracker = await agent.tracker_store.retrieve(session_id)
+                if tracker is None or rated_answer(list(tracker.events), answer_id) is None:
+                    return {"ok": False}
+                tracker.update(feedback_event(answer_id, rating), agent.domain)
+                await agent.tracker_store.save(tracker)
+            logger.info("feedback %s for answer %s in %s", rating, answer_id, session_id)
+            return {"ok": True}
+
+        return socketio_webhook

@@ -1,0 +1,1 @@
+"""Tests of bot/telephony (one module per module)."""

@@ -1,0 +1,53 @@
+"""``python -m bot agents …`` and ``python -m bot callbacks …``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Iterator
+
+import pytest
+
+from bot.cli import main
+from bot.config import TIMEZONE
+from bot.telephony import runtime
+from bot.telephony.callback_dialog import CallbackDraft
+from bot.telephony.callbacks import CallContext
+from bot.telephony.hotline import Window
+
+
+@pytest.fixture(autouse=True)
+def telephony(tmp_path, monkeypatch) -> Iterator[None]:
+    monkeypatch.setenv("TELEPHONY_DB_URL", f"sqlite:///{tmp_path / 'telephony.db'}")
+    runtime.reset()
+    yield
+    runtime.reset()
+
+
+def add_request(conversation: str, days_ago: int) -> int:
+    start = datetime(2026, 3, 5, 8, tzinfo=TIMEZONE)
+    draft = CallbackDraft("0711987654", Window("vormittag", "vormittags", start, start + timedelta(hours=4)))
+    return runtime.callbacks().add(draft, CallContext(conversation, "ask_fees"), datetime.now(TIMEZONE) - timedelta(days=days_ago))
+
+
+def test_agents_show_and_set(capsys) -> None:
+    assert main(["agents", "set", "--free", "2", "--waiting", "5", "--hours", "closed"]) == 0
+    assert "free 2, waiting 5" in capsys.readouterr().out
+    board = runtime.store().board()
+    assert (board.free, board.waiting, board.hours_override) == (2, 5, "closed")
+    assert main(["agents", "set", "--hours", "auto"]) == 0
+    assert runtime.store().board().hours_override is None
+    assert main(["agents", "set", "--free", "-3"]) == 2
+
+
+def test_callbacks_list_done_delete_purge(capsys) -> None:
+    first = add_request("call-1", days_ago=0)
+    add_request("call-2", days_ago=45)
+    add_request("call-3", days_ago=1)
+    assert main(["callbacks", "list"]) == 0
+    assert capsys.readouterr().out.count("0711987654") == 3
+    assert main(["callbacks", "done", str(first)]) == 0
+    assert main(["callbacks", "done", str(first)]) == 2
+    assert main(["callbacks", "delete", "call-3"]) == 0
+    assert main(["callbacks", "purge"]) == 0  # retention 30 days from telephony.yml
+    assert "deleted 1 callback request(s) older than 30 days" in capsys.readouterr().out
+    assert runtime.callbacks().open_requests() == []

@@ -1,0 +1,175 @@
+"""The socket.io channel over the wire (python-socketio client, no browser).
+
+Rasa's standard protocol, the origin check, session persistence, validation,
+history and feedback events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any, AsyncIterator
+
+import pytest
+import socketio
+
+from channels.validation import EMPTY_ANSWER, TOO_LONG_ANSWER
+from tests.e2e.servers import Servers, http_json
+
+pytestmark = pytest.mark.e2e
+
+TIMEOUT = 30
+
+
+class Client:
+    """A socket.io client that collects ``bot_uttered`` messages."""
+
+    def __init__(self) -> None:
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.messages: asyncio.Queue[dict] = asyncio.Queue()
+        self.confirmed: asyncio.Queue[Any] = asyncio.Queue()
+        self.sio.on("bot_uttered", self.messages.put)
+        self.sio.on("session_confirm", self.confirmed.put)
+
+    async def connect(self, url: str, origin: str | None) -> None:
+        headers = {"Origin": origin} if origin else {}
+        # long-polling: the websocket transport of this python-engineio needs aiohttp >= 3.10
+        await self.sio.connect(url, headers=headers, transports=["polling"], wait_timeout=10)
+
+    async def close(self) -> None:
+        """Disconnect without waiting for the pending long-poll (up to the ping interval)."""
+        engine = self.sio.eio
+        tasks = [task for task in (engine.read_loop_task, engine.write_loop_task) if task is not None]
+        await engine.disconnect(abort=True)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def session(self, session_id: str | None = None) -> str:
+        await self.sio.emit("session_request", {"session_id": session_id})
+        return await asyncio.wait_for(self.confirmed.get(), TIMEOUT)
+
+    async def say(self, session_id: str, text: Any, **extra: Any) -> dict:
+        await self.sio.emit("user_uttered", {"message": text, "session_id": session_id, **extra})
+        return await asyncio.wait_for(self.messages.get(), TIMEOUT)
+
+
+@pytest.fixture()
+def origin(chat_ports) -> str:
+    """An origin allowed by this run's credentials (the demo page's)."""
+    return f"http://127.0.0.1:{chat_ports[0]}"
+
+
+@pytest.fixture()
+async def client(chat_servers: Servers, origin: str) -> AsyncIterator[Client]:
+    connected = Client()
+    await connected.connect(chat_servers.rasa_url, origin)
+    yield connected
+    await connected.close()
+
+
+async def test_standard_protocol_answers_with_id_and_quick_replies(client: Client) -> None:
+    session = await client.session()
+    assert isinstance(session, str) and len(session) == 32
+    answer = await client.say(session, "Was kostet ein Führungszeugnis?")
+    assert "13,00 Euro" in answer["text"]
+    assert set(answer) == {"text", "metadata"} and float(answer["metadata"]["message_id"]) > 0
+    question = await client.say(session, "Was kostet das?")
+    assert question["text"]  # context kept: asks again for the Führungszeugnis or for a service
+    fresh = await client.session(uuid.uuid4().hex)
+    buttons = await client.say(fresh, "Was kostet das?")
+    assert {"content_type": "text", "title": "Reisepass", "payload": '/inform{"service":"reisepass"}'} in buttons[
+        "quick_replies"
+    ]
+
+
+@pytest.mark.parametrize("origin_header", ["http://evil.example", "http://127.0.0.1:1"])
+async def test_other_origins_cannot_connect(chat_servers: Servers, origin_header: str) -> None:
+    stranger = Client()
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await stranger.connect(chat_servers.rasa_url, origin_header)
+
+
+async def test_polling_answers_cors_only_for_allowed_origins(chat_servers: Servers, origin: str) -> None:
+    url = f"{chat_servers.rasa_url}/socket.io/?EIO=4&transport=polling"
+    loop = asyncio.get_running_loop()
+    allowed = await loop.run_in_executor(None, lambda: _headers(url, origin))
+    assert allowed[0] == 200 and allowed[1].get("Access-Control-Allow-Origin") == origin
+    refused = await loop.run_in_executor(None, lambda: _headers(url, "http://evil.example"))
+    assert refused[0] == 400 and "Access-Control-Allow-Origin" not in refused[1]
+
+
+def _headers(url: str, origin: str) -> tuple[int, dict]:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"Origin": origin})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers)
+
+
+async def test_a_second_connection_with_the_same_session_gets_the_answers(
+    chat_servers: Servers, origin: str, client: Client
+) -> None:
+    """What a reload does: a new socket joins the same session and receives its answers."""
+    session = await client.session()
+    await client.say(session, "Was kostet ein Reisepass?")
+    reloaded = Client()
+    await reloaded.connect(chat_servers.rasa_url, origin)
+    try:
+        assert await reloaded.session(session) == session
+        answer = await reloaded.say(session, "Welche Unterlagen brauche ich dafür?")
+        assert "Reisepass" in answer["text"]
+        history = await reloaded.sio.call("history_request", {"session_id": session}, timeout=TIMEOUT)
+        texts = [(m["sender"], m["text"]) for m in history["messages"]]
+        assert texts[0] == ("user", "Was kostet ein Reisepass?") and texts[2][0] == "user"
+        assert len(texts) == 4
+    finally:
+        await reloaded.close()
+
+
+async def test_empty_and_over_long_texts_are_answered_without_nlu(client: Client) -> None:
+    session = await client.session()
+    assert (await client.say(session, "   "))["text"] == EMPTY_ANSWER
+    assert (await client.say(session, "x" * 2001))["text"] == TOO_LONG_ANSWER
+    history = await client.sio.call("history_request", {"session_id": session}, timeout=TIMEOUT)
+    assert history == {"messages": []}  # nothing reached Rasa
+
+
+async def test_messages_without_a_valid_session_are_ignored(client: Client) -> None:
+    await client.session()
+    for payload in ({"message": "Hallo"}, {"message": "Hallo", "session_id": "a b"}, ["Hallo"], {"message": 5}):
+        await client.sio.emit("user_uttered", payload)
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(client.messages.get(), 3)
+
+
+async def test_history_and_feedback_need_the_joined_session(chat_servers: Servers, origin: str, client: Client) -> None:
+    session = await client.session()
+    answer = await client.say(session, "Was kostet ein Führungszeugnis?")
+    answer_id = answer["metadata"]["message_id"]
+    stranger = Client()
+    await stranger.connect(chat_servers.rasa_url, origin)
+    try:
+        await stranger.session()  # joined another session only
+        assert await stranger.sio.call("history_request", {"session_id": session}, timeout=TIMEOUT) == {"messages": []}
+        assert await stranger.sio.call(
+            "feedback", {"session_id": session, "message_id": answer_id, "rating": "up"}, timeout=TIMEOUT
+        ) == {"ok": False}
+    finally:
+        await stranger.close()
+    for bad in ({"message_id": answer_id, "rating": "super"}, {"message_id": "1.5", "rating": "up"},
+                {"message_id": "<img>", "rating": "up"}):
+        assert await client.sio.call("feedback", {"session_id": session, **bad}, timeout=TIMEOUT) == {"ok": False}
+    assert await client.sio.call(
+        "feedback", {"session_id": session, "message_id": answer_id, "rating": "up"}, timeout=TIMEOUT
+    ) == {"ok": True}
+    status, tracker = http_json("GET", f"{chat_servers.rasa_url}/conversations/{session}/tracker")
+    assert status == 200
+    slots = [e["value"] for e in tracker["events"] if e["event"] == "slot" and e["name"] == "feedback"]
+    assert slots == [{"message_id": answer_id, "rating": "up"}]
+    history = await client.sio.call("history_request", {"session_id": session}, timeout=TIMEOUT)
+    assert history["messages"][-1]["rating"] == "up"
