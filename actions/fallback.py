@@ -5,7 +5,7 @@ On the phone, two misses lead to the keypad menu instead (``actions/phone.py``).
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -48,6 +48,19 @@ def offer_person() -> Reply:
     )
 
 
+def escalate_if_stuck(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
+    """After two misses in a row: the keypad menu on the phone, else the offer of a person.
+
+    Returns the events to return from the action, or None when not stuck.
+    """
+    if consecutive_misses(tracker) < 2:
+        return None
+    if is_voice(tracker):
+        return start_menu(dispatcher)
+    send(dispatcher, tracker, offer_person())
+    return [SlotSet("offer", "human")]
+
+
 class ActionClarify(Action):
     """Low NLU confidence: ask a clarifying question, offer a person after two misses."""
 
@@ -59,11 +72,9 @@ class ActionClarify(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         """Clarify or offer a person."""
-        if consecutive_misses(tracker) >= 2:
-            if is_voice(tracker):
-                return start_menu(dispatcher)
-            send(dispatcher, tracker, offer_person())
-            return [SlotSet("offer", "human")]
+        escalation = escalate_if_stuck(dispatcher, tracker)
+        if escalation is not None:
+            return escalation
         reply = Reply(
             text=(
                 "Entschuldigung, das habe ich nicht verstanden. Worum geht es? "
@@ -88,11 +99,9 @@ class ActionOutOfScope(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         """Say what the assistant covers and where else to ask."""
-        if consecutive_misses(tracker) >= 2:
-            if is_voice(tracker):
-                return start_menu(dispatcher)
-            send(dispatcher, tracker, offer_person())
-            return [SlotSet("offer", "human")]
+        escalation = escalate_if_stuck(dispatcher, tracker)
+        if escalation is not None:
+            return escalation
         written, spoken = hotline_hint(repository())
         send(
             dispatcher,

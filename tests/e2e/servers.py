@@ -148,3 +148,14 @@ def start_servers(workdir: Path, knowledge_db_url: str, endpoints_extra: str = "
         servers.stop()
         raise
     return servers
+
+
+def redis_unavailable_reason(host: str = "127.0.0.1", port: int = 6379) -> Optional[str]:
+    """Why the local Redis server cannot be used, or None when it answers."""
+    import redis
+
+    try:
+        redis.Redis(host=host, port=port, socket_connect_timeout=2).ping()
+    except redis.exceptions.RedisError as error:
+        return f"Redis not reachable at {host}:{port}: {error}"
+    return None

@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 
 from tests.e2e.phone_servers import PhoneServers, start_phone_servers
-from tests.e2e.servers import http_json
+from tests.e2e.servers import http_json, redis_unavailable_reason
 from tests.e2e.vaic import Call, VoiceGateway
 
 pytestmark = pytest.mark.e2e
@@ -19,19 +19,9 @@ pytestmark = pytest.mark.e2e
 REDIS = ("127.0.0.1", 6379)
 
 
-def _redis_reason() -> str | None:
-    import redis
-
-    try:
-        redis.Redis(host=REDIS[0], port=REDIS[1], socket_connect_timeout=2).ping()
-    except redis.exceptions.RedisError as error:
-        return f"Redis not reachable at {REDIS[0]}:{REDIS[1]}: {error}"
-    return None
-
-
 @pytest.fixture(scope="module")
 def replicas(tmp_path_factory, seed_dir, postgres_url_module) -> Iterator[PhoneServers]:
-    reason = _redis_reason()
+    reason = redis_unavailable_reason(*REDIS)
     if reason:
         pytest.skip(reason)
     database = postgres_url_module.rsplit("/", 1)[1]

@@ -14,26 +14,16 @@ from sqlalchemy import create_engine, text
 from bot.kb.database import make_engine
 from bot.kb.seed import load_seed, parse_directory
 from tests.e2e.conftest import joined
-from tests.e2e.servers import http_json, start_servers
+from tests.e2e.servers import http_json, redis_unavailable_reason, start_servers
 
 pytestmark = pytest.mark.e2e
 
 REDIS = ("127.0.0.1", 6379)
 
 
-def _redis_reason() -> str | None:
-    import redis
-
-    try:
-        redis.Redis(host=REDIS[0], port=REDIS[1], socket_connect_timeout=2).ping()
-    except redis.exceptions.RedisError as error:
-        return f"Redis not reachable at {REDIS[0]}:{REDIS[1]}: {error}"
-    return None
-
-
 @pytest.fixture(scope="module")
 def replicas(tmp_path_factory, seed_dir, postgres_url_module):
-    reason = _redis_reason()
+    reason = redis_unavailable_reason(*REDIS)
     if reason:
         pytest.skip(reason)
     workdir = tmp_path_factory.mktemp("replicas")
