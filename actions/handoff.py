@@ -19,23 +19,24 @@ from actions.replies import Reply, hotline_hint, is_voice, send
 from bot.kb.repository import KnowledgeRepository
 
 
+def _hotline_reply(repo: KnowledgeRepository, text: str, voice: str) -> Reply:
+    """``text``/``voice`` followed by the pointer to 115."""
+    written, spoken = hotline_hint(repo, lead="Bitte")
+    return Reply(text=f"{text} {written}".strip(), voice=f"{voice} {spoken}".strip())
+
+
 def human_reply(repo: KnowledgeRepository) -> Reply:
     """How to reach a person."""
-    written, spoken = hotline_hint(repo)
-    written = written.replace("Oder rufen Sie", "Bitte rufen Sie")
-    return Reply(
-        text=f"Gerne helfen Ihnen unsere Mitarbeiterinnen und Mitarbeiter persönlich. {written}".strip(),
-        voice=f"Gerne helfen Ihnen unsere Mitarbeiterinnen und Mitarbeiter persönlich. {spoken}".strip(),
-    )
+    opening = "Gerne helfen Ihnen unsere Mitarbeiterinnen und Mitarbeiter persönlich."
+    return _hotline_reply(repo, opening, opening)
 
 
 def callback_reply(repo: KnowledgeRepository) -> Reply:
     """Callbacks cannot be booked here yet; say so and name 115."""
-    written, spoken = hotline_hint(repo)
-    written = written.replace("Oder rufen Sie", "Bitte rufen Sie")
-    return Reply(
-        text=f"Einen Rückruf kann ich hier leider noch nicht vereinbaren. {written}".strip(),
-        voice=f"Einen Rückruf kann ich leider noch nicht vereinbaren. {spoken}".strip(),
+    return _hotline_reply(
+        repo,
+        "Einen Rückruf kann ich hier leider noch nicht vereinbaren.",
+        "Einen Rückruf kann ich leider noch nicht vereinbaren.",
     )
 
 

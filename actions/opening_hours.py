@@ -51,17 +51,16 @@ def _next_opening(status: hours_logic.OpenStatus, spoken: bool) -> str:
 def office_hours_reply(office: Office, reference: Optional[DayReference], now: datetime) -> Reply:
     """Hours of one office for the asked day (or now), with the weekly overview."""
     if reference is None or reference.now:
+        moment = "jetzt" if reference is not None else "gerade"
         status = hours_logic.status_at(office, now)
         if status.open_now and status.current is not None:
-            head = f"{office.name} hat jetzt geöffnet, heute bis {clock(status.current.closes)}."
+            head = f"{office.name} hat {moment} geöffnet, heute bis {clock(status.current.closes)}."
             voice = f"{office.name} hat jetzt geöffnet, bis {clock_spoken(status.current.closes)}."
         else:
             reason = hours_logic.schedule_for(office, now.date()).closed_reason
             because = f" ({reason})" if reason else ""
             head = f"{office.name} ist jetzt geschlossen{because}. {_next_opening(status, False)}"
             voice = f"{office.name} ist jetzt geschlossen. {_next_opening(status, True)}"
-        if reference is None:
-            head = head.replace("jetzt geöffnet", "gerade geöffnet")
     else:
         schedule = hours_logic.schedule_for(office, reference.day)
         label, spoken_label = day_label(reference.day), day_spoken(reference.day)

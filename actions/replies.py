@@ -51,14 +51,18 @@ def source_line(facts: Iterable[object]) -> str:
     return f"Stand: {german_date(oldest)} · {label}: {', '.join(sources)}"
 
 
-def hotline_hint(repo: KnowledgeRepository) -> tuple[str, str]:
-    """Written and spoken pointer to the Behördennummer 115 (from the knowledge base)."""
+def hotline_hint(repo: KnowledgeRepository, lead: str = "Oder") -> tuple[str, str]:
+    """Written and spoken pointer to the Behördennummer 115 (from the knowledge base).
+
+    ``lead`` opens the written sentence: "Oder rufen Sie …" after another hint,
+    "Bitte rufen Sie …" when 115 is the answer itself.
+    """
     contact = repo.contact("behoerdennummer")
     if contact is None or not contact.phone:
         return "", ""
     hours = f" ({contact.hours_text})" if contact.hours_text else ""
     return (
-        f"Oder rufen Sie die Behördennummer {contact.phone} an{hours}.",
+        f"{lead} rufen Sie die Behördennummer {contact.phone} an{hours}.",
         f"Sie können auch die Behördennummer {contact.phone} anrufen.",
     )
 
