@@ -7,6 +7,7 @@ Commands:
     nlu-report       held-out NLU accuracy of a trained model, failing below the targets
     agents           phone hotline: show or set free agents, queue, hours override
     callbacks        phone callback requests: list, mark done, purge (retention), delete
+    console          staff console: users, retention, deletion by id, review export
 """
 
 from __future__ import annotations
@@ -148,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     delete = callback_actions.add_parser("delete", help="delete the requests of one call (deletion request)")
     delete.add_argument("conversation")
     callbacks.set_defaults(handler=_callbacks)
+    from bot.console.cli import register as register_console
+
+    register_console(commands)
     return parser
 
 

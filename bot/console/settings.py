@@ -1,0 +1,107 @@
+"""Settings of the staff console, read from the environment (``ConsoleSettings.from_env``)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Mapping, Optional
+
+from bot.config import PROJECT_ROOT
+from bot.staffdb import staff_db_url
+
+DEFAULT_TRACKER_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
+
+
+class ConsoleSettingsError(ValueError):
+    """An environment variable of the console is invalid; the message names it."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError as error:
+        raise ConsoleSettingsError(f"{name} must be a whole number, not {raw!r}") from error
+    if value < minimum:
+        raise ConsoleSettingsError(f"{name} must be at least {minimum}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConsoleSettingsError(f"{name} must be true or false, not {raw!r}")
+
+
+@dataclass(frozen=True)
+class ConsoleSettings:
+    """Everything the console process needs.
+
+    Attributes:
+        host, port: where the console listens (``CONSOLE_HOST``, ``CONSOLE_PORT``; 127.0.0.1:8090).
+        production: ``CONSOLE_ENV=production``: secure cookies and no development user.
+        staff_db_url: handoff queue, users, audit, review copies (``STAFF_DB_URL``).
+        tracker_db_url: Rasa's SQL tracker store, read for review/statistics and
+            deleted from by retention (``TRACKER_DB_URL``; default the ``make run`` SQLite file).
+        telephony_db_url: callback requests of phone and web chat (``TELEPHONY_DB_URL``).
+        rasa_url, rasa_token: Rasa's HTTP API for pause/resume and agent messages
+            (``RASA_URL``, ``RASA_AUTH_TOKEN``).
+        cookie_secure: ``Secure`` flag of the session cookie (``CONSOLE_COOKIE_SECURE``;
+            default on in production, off for http://127.0.0.1 in development).
+        session_idle_minutes, session_max_hours: a login ends after this long idle / in total.
+        max_failed_logins, lockout_minutes: lockout after this many wrong passwords in a row.
+        job_interval_seconds: how often the background jobs (review ingest, position
+            notices, retention) run.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8090
+    production: bool = False
+    staff_db_url: str = ""
+    tracker_db_url: str = DEFAULT_TRACKER_DB_URL
+    telephony_db_url: Optional[str] = None
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: Optional[str] = None
+    cookie_secure: bool = False
+    session_idle_minutes: int = 30
+    session_max_hours: int = 10
+    max_failed_logins: int = 5
+    lockout_minutes: int = 15
+    job_interval_seconds: int = 10
+
+    @classmethod
+    def from_env(cls, env: Optional[Mapping[str, str]] = None, **overrides: object) -> "ConsoleSettings":
+        """Settings from ``env`` (default ``os.environ``); keyword arguments win (CLI flags).
+
+        Raises:
+            ConsoleSettingsError: for an invalid value.
+        """
+        env = os.environ if env is None else env
+        production = (env.get("CONSOLE_ENV") or "development").strip().lower() == "production"
+        values = dict(
+            host=env.get("CONSOLE_HOST") or "127.0.0.1",
+            port=_int(env, "CONSOLE_PORT", 8090),
+            production=production,
+            staff_db_url=env.get("STAFF_DB_URL") or staff_db_url(),
+            tracker_db_url=env.get("TRACKER_DB_URL") or DEFAULT_TRACKER_DB_URL,
+            telephony_db_url=env.get("TELEPHONY_DB_URL") or None,
+            rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
+            rasa_token=env.get("RASA_AUTH_TOKEN") or None,
+            cookie_secure=_bool(env, "CONSOLE_COOKIE_SECURE", production),
+            session_idle_minutes=_int(env, "CONSOLE_SESSION_IDLE_MINUTES", 30),
+            session_max_hours=_int(env, "CONSOLE_SESSION_MAX_HOURS", 10),
+            max_failed_logins=_int(env, "CONSOLE_MAX_FAILED_LOGINS", 5),
+            lockout_minutes=_int(env, "CONSOLE_LOCKOUT_MINUTES", 15),
+            job_interval_seconds=_int(env, "CONSOLE_JOB_INTERVAL_SECONDS", 10),
+        )
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        if values["production"] and not values["cookie_secure"]:
+            raise ConsoleSettingsError("CONSOLE_COOKIE_SECURE cannot be off in production (serve the console over HTTPS)")
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Console page handlers; each module exposes ``routes`` (an ``aiohttp.web.RouteTableDef``)."""

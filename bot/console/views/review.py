@@ -1,0 +1,7 @@
+"""Console pages: review (placeholder until built)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+routes = web.RouteTableDef()

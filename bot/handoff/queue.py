@@ -1,0 +1,270 @@
+"""The handoff queue (table ``handoffs``): enter, position, cancel, claim, hand back, close.
+
+Every method is one short transaction; state changes are conditional updates
+(``WHERE status = 'waiting'``), so two agents cannot take the same conversation and
+several replicas of the action server and the console can share one database.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Optional
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from bot.handoff.models import OUTCOMES, REASONS, Handoff
+from bot.staffdb import create_tables, session_factory
+
+#: Statuses of a conversation that is with the queue or a person (at most one per conversation).
+OPEN_STATUSES = ("waiting", "assigned")
+
+
+def utc_now() -> datetime:
+    """Now, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def _utc(moment: Optional[datetime]) -> datetime:
+    moment = moment or utc_now()
+    # SQLite returns naive datetimes: they are UTC.
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """One handoff as the callers of this module see it (no ORM object leaves the module)."""
+
+    id: int
+    conversation_id: str
+    channel: str
+    team: str
+    reason: str
+    service: Optional[str]
+    district: Optional[str]
+    summary: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    assigned_at: Optional[datetime]
+    closed_at: Optional[datetime]
+    agent_id: Optional[int]
+    outcome: Optional[str]
+    notified_position: Optional[int]
+    #: 1-based place among the team's waiting conversations (None unless waiting).
+    position: Optional[int] = None
+
+    def waiting_minutes(self, now: Optional[datetime] = None) -> int:
+        """Whole minutes since the conversation entered the queue."""
+        return max(0, int((_utc(now) - _utc(self.created_at)).total_seconds() // 60))
+
+
+def _entry(row: Handoff, position: Optional[int] = None) -> QueueEntry:
+    return QueueEntry(
+        id=row.id, conversation_id=row.conversation_id, channel=row.channel, team=row.team,
+        reason=row.reason, service=row.service, district=row.district, summary=row.summary or "",
+        status=row.status, created_at=_utc(row.created_at), updated_at=_utc(row.updated_at),
+        assigned_at=row.assigned_at and _utc(row.assigned_at), closed_at=row.closed_at and _utc(row.closed_at),
+        agent_id=row.agent_id, outcome=row.outcome, notified_position=row.notified_position,
+        position=position,
+    )
+
+
+def estimated_wait_minutes(position: int, avg_handle_minutes: int, agents: int) -> int:
+    """Rough wait for ``position``: conversations ahead × handling time ÷ agents (at least 1 minute)."""
+    return max(1, math.ceil(position * avg_handle_minutes / max(1, agents)))
+
+
+class HandoffQueue:
+    """Repository of the ``handoffs`` table."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._sessions = session_factory(engine)
+        create_tables(engine)
+
+    def _session(self) -> Session:
+        return self._sessions()
+
+    # -- citizen side (action server) -------------------------------------------------
+
+    def enqueue(
+        self, conversation_id: str, channel: str, team: str, reason: str,
+        service: Optional[str] = None, district: Optional[str] = None, summary: str = "",
+        now: Optional[datetime] = None,
+    ) -> QueueEntry:
+        """Put a conversation in the queue; if it is already waiting or assigned, return that entry.
+
+        Raises:
+            ValueError: for an unknown reason.
+        """
+        if reason not in REASONS:
+            raise ValueError(f"unknown handoff reason {reason!r}")
+        existing = self.open_entry(conversation_id)
+        if existing is not None:
+            return existing
+        moment = _utc(now)
+        row = Handoff(
+            conversation_id=conversation_id, channel=channel[:32], team=team, reason=reason,
+            service=service, district=district, summary=summary[:500], status="waiting",
+            created_at=moment, updated_at=moment,
+        )
+        with self._session() as session, session.begin():
+            session.add(row)
+        return self.get(row.id)  # type: ignore[return-value]
+
+    def open_entry(self, conversation_id: str) -> Optional[QueueEntry]:
+        """The waiting or assigned entry of a conversation, with its position."""
+        stmt = select(Handoff).where(
+            Handoff.conversation_id == conversation_id, Handoff.status.in_(OPEN_STATUSES)
+        ).order_by(Handoff.id.desc()).limit(1)
+        with self._session() as session:
+            row = session.scalars(stmt).first()
+            return None if row is None else _entry(row, self._position(session, row))
+
+    def get(self, entry_id: int) -> Optional[QueueEntry]:
+        """One entry by id, with its position if waiting."""
+        with self._session() as session:
+            row = session.get(Handoff, entry_id)
+            return None if row is None else _entry(row, self._position(session, row))
+
+    @staticmethod
+    def _position(session: Session, row: Handoff) -> Optional[int]:
+        if row.status != "waiting":
+            return None
+        ahead = session.scalar(
+            select(func.count()).select_from(Handoff).where(
+                Handoff.status == "waiting", Handoff.team == row.team,
+                or_(Handoff.created_at < row.created_at,
+                    and_(Handoff.created_at == row.created_at, Handoff.id < row.id)),
+            )
+        )
+        return int(ahead or 0) + 1
+
+    def cancel(self, conversation_id: str, now: Optional[datetime] = None) -> bool:
+        """The citizen leaves the queue; False if the conversation was not waiting."""
+        moment = _utc(now)
+        with self._session() as session, session.begin():
+            result = session.execute(
+                update(Handoff)
+                .where(Handoff.conversation_id == conversation_id, Handoff.status == "waiting")
+                .values(status="closed", outcome="cancelled", closed_at=moment, updated_at=moment)
+            )
+            return result.rowcount > 0
+
+    # -- staff side (console) -----------------------------------------------------------
+
+    def waiting(self, team: Optional[str] = None) -> list[QueueEntry]:
+        """Waiting entries, longest waiting first, with their positions per team."""
+        stmt = select(Handoff).where(Handoff.status == "waiting").order_by(Handoff.created_at, Handoff.id)
+        if team:
+            stmt = stmt.where(Handoff.team == team)
+        positions: dict[str, int] = {}
+        entries = []
+        with self._session() as session:
+            for row in session.scalars(stmt):
+                positions[row.team] = positions.get(row.team, 0) + 1
+                entries.append(_entry(row, positions[row.team]))
+        return entries
+
+    def assigned(self, agent_id: Optional[int] = None) -> list[QueueEntry]:
+        """Entries an agent has (all agents' if ``agent_id`` is None), oldest first."""
+        stmt = select(Handoff).where(Handoff.status == "assigned").order_by(Handoff.assigned_at, Handoff.id)
+        if agent_id is not None:
+            stmt = stmt.where(Handoff.agent_id == agent_id)
+        with self._session() as session:
+            return [_entry(row) for row in session.scalars(stmt)]
+
+    def waiting_count(self, team: str) -> int:
+        """How many conversations of ``team`` wait."""
+        with self._session() as session:
+            return int(session.scalar(
+                select(func.count()).select_from(Handoff).where(Handoff.status == "waiting", Handoff.team == team)
+            ) or 0)
+
+    def claim(self, entry_id: int, agent_id: int, now: Optional[datetime] = None) -> bool:
+        """An agent takes a waiting conversation; False if it is no longer waiting (taken or cancelled)."""
+        moment = _utc(now)
+        with self._session() as session, session.begin():
+            result = session.execute(
+                update(Handoff)
+                .where(Handoff.id == entry_id, Handoff.status == "waiting")
+                .values(status="assigned", agent_id=agent_id, assigned_at=moment, updated_at=moment)
+            )
+            return result.rowcount == 1
+
+    def close(self, entry_id: int, outcome: str, now: Optional[datetime] = None) -> bool:
+        """End a waiting or assigned handoff with an outcome (``returned_to_bot`` for "An Bot zurückgeben").
+
+        Raises:
+            ValueError: for an unknown outcome.
+        """
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown handoff outcome {outcome!r}")
+        moment = _utc(now)
+        with self._session() as session, session.begin():
+            result = session.execute(
+                update(Handoff)
+                .where(Handoff.id == entry_id, Handoff.status.in_(OPEN_STATUSES))
+                .values(status="closed", outcome=outcome, closed_at=moment, updated_at=moment)
+            )
+            return result.rowcount == 1
+
+    def mark_notified(self, entry_id: int, old: Optional[int], new: int, now: Optional[datetime] = None) -> bool:
+        """Record that the citizen was told position ``new`` (compare-and-set: one notifier wins)."""
+        condition = Handoff.notified_position.is_(None) if old is None else Handoff.notified_position == old
+        with self._session() as session, session.begin():
+            result = session.execute(
+                update(Handoff)
+                .where(Handoff.id == entry_id, Handoff.status == "waiting", condition)
+                .values(notified_position=new, updated_at=_utc(now))
+            )
+            return result.rowcount == 1
+
+    def last_change(self) -> Optional[datetime]:
+        """When any entry last changed (the console's live queue polls this)."""
+        with self._session() as session:
+            value = session.scalar(select(func.max(Handoff.updated_at)))
+            return None if value is None else _utc(value)
+
+    def history(self, since: Optional[datetime] = None, limit: int = 500) -> list[QueueEntry]:
+        """Entries (any status) created since ``since``, newest first (statistics, review)."""
+        stmt = select(Handoff).order_by(Handoff.id.desc()).limit(limit)
+        if since is not None:
+            stmt = stmt.where(Handoff.created_at >= _utc(since))
+        with self._session() as session:
+            return [_entry(row) for row in session.scalars(stmt)]
+
+    # -- data protection ------------------------------------------------------------
+
+    def purge(self, retention_days: int, now: Optional[datetime] = None) -> int:
+        """Delete closed entries created more than ``retention_days`` ago; returns the count.
+
+        Open entries are kept (a conversation in progress), stale waiting ones are
+        closed as ``expired`` by :meth:`expire_waiting` first.
+        """
+        if retention_days < 1:
+            raise ValueError("retention_days must be at least 1")
+        cutoff = _utc(now) - timedelta(days=retention_days)
+        with self._session() as session, session.begin():
+            return session.execute(
+                delete(Handoff).where(Handoff.created_at < cutoff, Handoff.status == "closed")
+            ).rowcount
+
+    def expire_waiting(self, older_than: timedelta, now: Optional[datetime] = None) -> int:
+        """Close entries waiting longer than ``older_than`` (the citizen has long gone)."""
+        moment = _utc(now)
+        with self._session() as session, session.begin():
+            return session.execute(
+                update(Handoff)
+                .where(Handoff.status == "waiting", Handoff.created_at < moment - older_than)
+                .values(status="closed", outcome="expired", closed_at=moment, updated_at=moment)
+            ).rowcount
+
+    def delete_conversation(self, conversation_id: str) -> int:
+        """Delete every entry of one conversation (a citizen's deletion request)."""
+        with self._session() as session, session.begin():
+            return session.execute(delete(Handoff).where(Handoff.conversation_id == conversation_id)).rowcount

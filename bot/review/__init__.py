@@ -1,0 +1,1 @@
+"""Review of escalated and low-confidence conversations: redacted copies, annotations, statistics, retention."""

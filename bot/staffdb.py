@@ -1,0 +1,57 @@
+"""The staff database: handoff queue, console users and sessions, audit log, review copies.
+
+One SQLAlchemy metadata (:data:`Base`) for the tables of ``bot.handoff``, ``bot.console``
+and ``bot.review``. SQLite ``var/staff.db`` by default (env ``STAFF_DB_URL``), PostgreSQL
+in production. The action server (queue entries), the console and the CLI share it, so
+engines are created by whoever needs one (never at import time).
+"""
+
+from __future__ import annotations
+
+import os
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import declarative_base, sessionmaker
+
+from bot.config import PROJECT_ROOT
+from bot.kb.database import make_engine
+
+DEFAULT_STAFF_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'staff.db'}"
+
+Base = declarative_base()
+
+
+def staff_db_url() -> str:
+    """``STAFF_DB_URL`` or the SQLite default."""
+    return os.environ.get("STAFF_DB_URL") or DEFAULT_STAFF_DB_URL
+
+
+def make_staff_engine(url: str) -> Engine:
+    """An engine for the staff database; SQLite gets WAL and a busy timeout (several processes write)."""
+    engine = make_engine(url)
+    if make_url(url).get_backend_name() == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _concurrency(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA busy_timeout=5000")
+            if make_url(url).database not in (None, "", ":memory:"):
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+    return engine
+
+
+def create_tables(engine: Engine) -> None:
+    """Create all staff tables that do not exist yet (idempotent)."""
+    import bot.console.models  # noqa: F401  (registers the tables on Base)
+    import bot.handoff.models  # noqa: F401
+    import bot.review.models  # noqa: F401
+
+    Base.metadata.create_all(engine)
+
+
+def session_factory(engine: Engine) -> sessionmaker:
+    """Sessions for one unit of work each (``with factory() as s, s.begin(): …``)."""
+    return sessionmaker(engine, future=True, expire_on_commit=False)
