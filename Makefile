@@ -11,6 +11,7 @@ HOST      ?= 127.0.0.1
 RASA_PORT ?= 5005
 ACTION_PORT ?= 5055
 WEB_PORT  ?= 8080
+CONSOLE_PORT ?= 8090
 # Rasa as the browser reaches it (socket.io); its origin must be allowed in credentials.yml.
 WEBCHAT_SERVER_URL ?= http://127.0.0.1:$(RASA_PORT)
 WEBCHAT   := channels/webchat
@@ -66,17 +67,20 @@ var/credentials.yml: credentials.yml credentials.audiocodes.yml
 	@mkdir -p var
 	cat $^ > $@
 
-run: install knowledge train $(if $(AUDIOCODES_TOKEN),var/credentials.yml) ## Start the action server (:5055), Rasa with REST + socket.io (:5005) and the web-chat demo page (:8080)
+run: install knowledge train $(if $(AUDIOCODES_TOKEN),var/credentials.yml) ## Start the action server (:5055), Rasa with REST + socket.io (:5005), the web-chat demo page (:8080) and the staff console (:8090)
 	@mkdir -p var
+	@$(if $(filter production,$(CONSOLE_ENV)),echo "Staff console in production mode: create users with $(PY) -m bot console create-user",$(PY) -m bot console dev-user)
 	@echo "Rasa REST: http://$(HOST):$(RASA_PORT)/webhooks/rest/webhook  (Ctrl-C stops all)"
 	@$(if $(AUDIOCODES_TOKEN),echo "Phone (AudioCodes Bot API): http://$(HOST):$(RASA_PORT)/webhooks/audiocodes/webhook" && $(PY) -m bot callbacks purge,echo "Phone channel off (set AUDIOCODES_TOKEN to enable it)")
 	@echo "Web chat demo page: http://$(HOST):$(WEB_PORT)/"
+	@echo "Staff console: http://$(HOST):$(CONSOLE_PORT)/"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(RASA) run actions --actions actions --port $(ACTION_PORT) & \
 	  $(RASA) run --model $(MODEL) --endpoints endpoints.yml --credentials $(CREDENTIALS) \
 	    --enable-api $(if $(RASA_AUTH_TOKEN),--auth-token $(RASA_AUTH_TOKEN)) \
 	    -i $(HOST) --port $(RASA_PORT) & \
 	  $(PY) -m bot.web --host $(HOST) --port $(WEB_PORT) --chat-server $(WEBCHAT_SERVER_URL) & \
+	  $(PY) -m bot.console --host $(HOST) --port $(CONSOLE_PORT) --rasa-url http://127.0.0.1:$(RASA_PORT) & \
 	  wait
 
 shell: install knowledge train ## Chat with the assistant in the terminal

@@ -1,8 +1,8 @@
 """``action_request_human``, ``action_request_callback``, ``action_handle_affirm``.
 
-Written channels: a simple answer for now (the handoff queue and callbacks of the web
-chat come with the staff console); both point to the Behördennummer 115 from the
-knowledge base. Phone calls get transfer, queue and callbacks (``actions/phone.py``).
+Written channels (web chat, REST): the handoff queue during staffed hours, else a
+callback or an e-mail reply (``actions/handoff_queue.py``, ``actions/contact_request.py``).
+Phone calls get transfer, queue and callbacks (``actions/phone.py``).
 """
 
 from __future__ import annotations
@@ -13,31 +13,27 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import repository
+from actions.contact_request import start_contact
+from actions.handoff_queue import start_web_handoff
 from actions.phone import start_callback, start_handoff
-from actions.replies import Reply, hotline_hint, is_voice, send
-from bot.kb.repository import KnowledgeRepository
+from actions.replies import Reply, is_voice, send
+
+#: The action that made the offer of a person → the handoff reason when it is accepted.
+OFFER_REASONS = {"action_application_status": "application_status"}
 
 
-def _hotline_reply(repo: KnowledgeRepository, text: str, voice: str) -> Reply:
-    """``text``/``voice`` followed by the pointer to 115."""
-    written, spoken = hotline_hint(repo, lead="Bitte")
-    return Reply(text=f"{text} {written}".strip(), voice=f"{voice} {spoken}".strip())
-
-
-def human_reply(repo: KnowledgeRepository) -> Reply:
-    """How to reach a person."""
-    opening = "Gerne helfen Ihnen unsere Mitarbeiterinnen und Mitarbeiter persönlich."
-    return _hotline_reply(repo, opening, opening)
-
-
-def callback_reply(repo: KnowledgeRepository) -> Reply:
-    """Callbacks cannot be booked here yet; say so and name 115."""
-    return _hotline_reply(
-        repo,
-        "Einen Rückruf kann ich hier leider noch nicht vereinbaren.",
-        "Einen Rückruf kann ich leider noch nicht vereinbaren.",
-    )
+def offer_reason(tracker: Tracker) -> str:
+    """Why the citizen accepted a person: the action that offered it (default: two misses)."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                break
+            seen_user = True
+            continue
+        if seen_user and event.get("event") == "action" and event.get("name") not in (None, "action_listen"):
+            return OFFER_REASONS.get(event["name"], "fallback")
+    return "fallback"
 
 
 class ActionRequestHuman(Action):
@@ -50,11 +46,10 @@ class ActionRequestHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        """Point to a person (phone: transfer, queue or callback)."""
+        """Queue, callback or e-mail offer (phone: transfer, queue or callback)."""
         if is_voice(tracker):
             return [SlotSet("offer", None)] + start_handoff(dispatcher, tracker)
-        send(dispatcher, tracker, human_reply(repository()))
-        return [SlotSet("offer", None)]
+        return [SlotSet("offer", None)] + start_web_handoff(dispatcher, tracker, "request_human")
 
 
 class ActionRequestCallback(Action):
@@ -67,11 +62,10 @@ class ActionRequestCallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        """Explain how to get a callback (phone: take the callback request)."""
+        """Take the callback request: number, time, consent (phone: number from the call)."""
         if is_voice(tracker):
             return [SlotSet("offer", None)] + start_callback(dispatcher, tracker)
-        send(dispatcher, tracker, callback_reply(repository()))
-        return [SlotSet("offer", None)]
+        return [SlotSet("offer", None)] + start_contact(dispatcher, tracker, reason="request_callback", method="phone")
 
 
 class ActionHandleAffirm(Action):
@@ -89,7 +83,6 @@ class ActionHandleAffirm(Action):
         if offer == "human" and is_voice(tracker):
             return [SlotSet("offer", None)] + start_handoff(dispatcher, tracker)
         if offer == "human":
-            send(dispatcher, tracker, human_reply(repository()))
-        else:
-            send(dispatcher, tracker, Reply("Gerne. Was möchten Sie wissen?", "Gerne. Was möchten Sie wissen?"))
+            return [SlotSet("offer", None)] + start_web_handoff(dispatcher, tracker, offer_reason(tracker))
+        send(dispatcher, tracker, Reply("Gerne. Was möchten Sie wissen?", "Gerne. Was möchten Sie wissen?"))
         return [SlotSet("offer", None)]

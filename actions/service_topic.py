@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.handoff_queue import handoff_for_service
 from actions.knowledge import repository
 from actions.replies import Reply, send
 from bot.kb.models import Service
@@ -77,10 +78,10 @@ class ServiceTopicAction(Action, metaclass=abc.ABCMeta):
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
-        """Answer the topic, or ask for the service."""
+        """Answer the topic, or ask for the service; add the handoff for an always-human service."""
         reply = self.respond(repository(), tracker)
         send(dispatcher, tracker, reply)
-        return [SlotSet("topic", self.topic)]
+        return [SlotSet("topic", self.topic)] + handoff_for_service(dispatcher, tracker)
 
     def respond(self, repo: KnowledgeRepository, tracker: Tracker) -> Reply:
         """The reply for the current tracker (used by ``run`` and by corrections)."""

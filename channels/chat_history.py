@@ -5,7 +5,8 @@ Pure functions over Rasa events, used by the socket.io channel
 
 - :func:`bot_message` turns a bot answer into the message the browser gets, in
   Rasa's socket.io format (``text`` + ``quick_replies``) plus ``metadata.message_id``,
-  the timestamp of the answer's ``bot`` event in the tracker. Widgets that do not
+  the timestamp of the answer's ``bot`` event in the tracker, and ``metadata.agent``
+  for messages a person wrote in the staff console. Widgets that do not
   know the id ignore ``metadata`` (the npm ``rasa-webchat`` strips it).
 - :func:`conversation_history` lists the messages of the current session, so the
   widget can show them again after a reload.
@@ -32,6 +33,8 @@ RATINGS = frozenset({"up", "down"})
 MESSAGE_ID_PATTERN = re.compile(r"^[0-9]{1,12}(\.[0-9]{1,20})?$")
 #: Longest button title or display text accepted from a browser.
 MAX_DISPLAY_TEXT = 200
+#: Longest agent name shown with a staff member's message.
+MAX_AGENT_NAME = 80
 
 
 def message_id(timestamp: float) -> str:
@@ -78,14 +81,33 @@ def quick_replies(buttons: Iterable[Any]) -> list[dict]:
     return replies
 
 
-def bot_message(text: Optional[str], buttons: Iterable[Any] = (), timestamp: Optional[float] = None) -> dict:
-    """One bot answer as sent to the browser."""
+def agent_name(value: Any) -> Optional[str]:
+    """The agent's display name from a bot event's metadata (``metadata.agent``), if it is one."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return " ".join(value.split())[:MAX_AGENT_NAME]
+
+
+def bot_message(
+    text: Optional[str], buttons: Iterable[Any] = (), timestamp: Optional[float] = None, agent: Optional[str] = None,
+) -> dict:
+    """One bot answer as sent to the browser.
+
+    A message written by a person in the staff console carries ``metadata.agent``
+    (their display name), so the widget can label it.
+    """
     message: dict[str, Any] = {"text": text or ""}
     replies = quick_replies(buttons)
     if replies:
         message["quick_replies"] = replies
+    metadata: dict[str, Any] = {}
     if timestamp is not None:
-        message["metadata"] = {"message_id": message_id(timestamp)}
+        metadata["message_id"] = message_id(timestamp)
+    name = agent_name(agent)
+    if name:
+        metadata["agent"] = name
+    if metadata:
+        message["metadata"] = metadata
     return message
 
 
@@ -128,7 +150,8 @@ def conversation_history(events: Sequence[Event], expiration_minutes: float, now
             items.append({"sender": "user", "text": _display_text(event, button_titles)})
         elif isinstance(event, BotUttered) and (event.text or event.data.get("buttons")):
             buttons = event.data.get("buttons") or []
-            item = {"sender": "bot", **bot_message(event.text, buttons, event.timestamp)}
+            agent = (event.metadata or {}).get("agent")
+            item = {"sender": "bot", **bot_message(event.text, buttons, event.timestamp, agent)}
             rating = ratings.get(message_id(event.timestamp))
             if rating in RATINGS:
                 item["rating"] = rating

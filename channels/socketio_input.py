@@ -39,7 +39,7 @@ from rasa.shared.exceptions import InvalidConfigException
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 from channels.chat_history import (
     MAX_DISPLAY_TEXT,
@@ -54,6 +54,9 @@ from channels.validation import MAX_BODY_BYTES, SENDER_PATTERN, InvalidRequest, 
 
 logger = logging.getLogger(__name__)
 
+REDIS_URL_PATTERN = re.compile(r"^(rediss?|unix)://\S+$")
+#: Redis pub/sub channel of the replicas' socket.io client manager.
+DEFAULT_REDIS_CHANNEL = "buergertelefon-socketio"
 ORIGIN_PATTERN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9A-Fa-f:]+\](:[0-9]{1,5})?$")
 ERROR_ANSWER = (
     "Entschuldigung, bei der Bearbeitung Ihrer Nachricht ist ein Fehler aufgetreten. "
@@ -87,6 +90,19 @@ def parse_origins(value: Any) -> Optional[List[str]]:
     return origins
 
 
+def parse_redis_url(value: Any) -> Optional[str]:
+    """``redis_url`` from credentials: None (one replica) or a ``redis://`` / ``rediss://`` URL.
+
+    Raises:
+        InvalidConfigException: for anything else.
+    """
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not REDIS_URL_PATTERN.match(value.strip()):
+        raise InvalidConfigException("socketio: 'redis_url' must be a URL like redis://redis.intern:6379/2")
+    return value.strip()
+
+
 def _session_id(data: Any) -> Optional[str]:
     value = data.get("session_id") if isinstance(data, dict) else None
     return value if isinstance(value, str) and SENDER_PATTERN.match(value) else None
@@ -107,17 +123,26 @@ def _metadata(value: Any) -> dict:
 
 
 class CitizenSocketIOOutput(SocketIOOutput):
-    """Sends each bot answer as one message with its id (``metadata.message_id``)."""
+    """Sends each bot answer as one message with its id (``metadata.message_id``).
+
+    Messages of staff (appended through Rasa's HTTP API by the console, with
+    ``metadata.agent`` on the ``bot`` event, which Rasa merges into ``kwargs``) also
+    carry ``metadata.agent``, so the widget labels them as a person's.
+    """
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         """A text answer."""
-        await self._send_message(recipient_id, bot_message(text, (), kwargs.get("timestamp")))
+        await self._send_message(
+            recipient_id, bot_message(text, (), kwargs.get("timestamp"), kwargs.get("agent"))
+        )
 
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
         """A text answer with quick replies (payload) and link buttons (url)."""
-        await self._send_message(recipient_id, bot_message(text, buttons, kwargs.get("timestamp")))
+        await self._send_message(
+            recipient_id, bot_message(text, buttons, kwargs.get("timestamp"), kwargs.get("agent"))
+        )
 
 
 class CitizenSocketIOInput(SocketIOInput):
@@ -142,12 +167,26 @@ class CitizenSocketIOInput(SocketIOInput):
             credentials.get("jwt_method", "HS256"),
             credentials.get("metadata_key", "metadata"),
             cors_allowed_origins=parse_origins(credentials.get("cors_allowed_origins")),
+            redis_url=parse_redis_url(credentials.get("redis_url")),
+            redis_channel=str(credentials.get("redis_channel") or DEFAULT_REDIS_CHANNEL),
         )
 
-    def __init__(self, *args: Any, cors_allowed_origins: Optional[List[str]] = None, **kwargs: Any) -> None:
-        """As Rasa's channel; ``cors_allowed_origins=None`` allows only the server's own origin."""
+    def __init__(
+        self, *args: Any, cors_allowed_origins: Optional[List[str]] = None,
+        redis_url: Optional[str] = None, redis_channel: str = DEFAULT_REDIS_CHANNEL, **kwargs: Any,
+    ) -> None:
+        """As Rasa's channel; ``cors_allowed_origins=None`` allows only the server's own origin.
+
+        With ``redis_url`` the replicas of the Rasa server share socket.io rooms through
+        Redis pub/sub (python-socketio's ``AsyncRedisManager``): a message sent by any
+        replica — an answer, an agent's message or a queue notice that the console sends
+        through one replica's HTTP API — reaches the citizen's socket on whichever
+        replica holds it.
+        """
         super().__init__(*args, **kwargs)
         self.cors_allowed_origins = cors_allowed_origins
+        self.redis_url = redis_url
+        self.redis_channel = redis_channel
         self.app: Optional[Sanic] = None
 
     def get_output_channel(self) -> Optional[OutputChannel]:
@@ -162,6 +201,9 @@ class CitizenSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Socket.io server on ``socketio_path`` plus a ``GET /webhooks/socketio/`` health route."""
         sio = AsyncServer(
+            client_manager=(
+                AsyncRedisManager(self.redis_url, channel=self.redis_channel) if self.redis_url else None
+            ),
             async_mode="sanic",
             cors_allowed_origins=self.cors_allowed_origins,
             cors_credentials=False,

@@ -8,6 +8,7 @@ import jinja2
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
+from bot.console.rasa_client import RasaClient
 from bot.console.settings import ConsoleSettings
 from bot.handoff.queue import HandoffQueue
 
@@ -36,3 +37,7 @@ QUEUE = web.AppKey("queue", HandoffQueue)
 CURRENT_USER = "console.user"
 #: The session's CSRF token (forms: hidden field ``csrf_token``; fetch: header ``X-CSRF-Token``).
 CSRF_TOKEN = "console.csrf_token"
+
+
+#: Rasa's HTTP API (over the app's client session, created by ``cleanup_ctx``).
+RASA = web.AppKey("rasa", RasaClient)

@@ -10,6 +10,7 @@ from bot.config import PROJECT_ROOT
 from bot.staffdb import staff_db_url
 
 DEFAULT_TRACKER_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
+DEFAULT_KNOWLEDGE_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'knowledge.db'}"
 
 
 class ConsoleSettingsError(ValueError):
@@ -59,6 +60,8 @@ class ConsoleSettings:
         max_failed_logins, lockout_minutes: lockout after this many wrong passwords in a row.
         job_interval_seconds: how often the background jobs (review ingest, position
             notices, retention) run.
+        knowledge_db_url: the knowledge base, to validate service keys in the admin
+            settings (``KNOWLEDGE_DB_URL``; default ``var/knowledge.db``).
     """
 
     host: str = "127.0.0.1"
@@ -75,6 +78,7 @@ class ConsoleSettings:
     max_failed_logins: int = 5
     lockout_minutes: int = 15
     job_interval_seconds: int = 10
+    knowledge_db_url: str = DEFAULT_KNOWLEDGE_DB_URL
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None, **overrides: object) -> "ConsoleSettings":
@@ -100,6 +104,7 @@ class ConsoleSettings:
             max_failed_logins=_int(env, "CONSOLE_MAX_FAILED_LOGINS", 5),
             lockout_minutes=_int(env, "CONSOLE_LOCKOUT_MINUTES", 15),
             job_interval_seconds=_int(env, "CONSOLE_JOB_INTERVAL_SECONDS", 10),
+            knowledge_db_url=env.get("KNOWLEDGE_DB_URL") or DEFAULT_KNOWLEDGE_DB_URL,
         )
         values.update({key: value for key, value in overrides.items() if value is not None})
         if values["production"] and not values["cookie_secure"]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import TIMEZONE
 from bot.telephony.callback_dialog import CallbackDraft
+from bot.telephony.hotline import Window
 from bot.telephony.models import CallbackRequest
 from bot.telephony.store import create_tables
 
@@ -59,6 +60,34 @@ class CallbackRepository:
             window_key=draft.window.key,
             due_from=_utc(draft.window.start),
             due_until=_utc(draft.window.end),
+            reason=context.reason,
+            service=context.service,
+            district=context.district,
+            status="open",
+        )
+        with self._session() as session, session.begin():
+            session.add(row)
+        return int(row.id)
+
+    def add_web(self, context: CallContext, window: Window, phone: Optional[str] = None,
+                email: Optional[str] = None, now: Optional[datetime] = None) -> int:
+        """Store a web-chat request (``channel="web"``): a callback to ``phone`` or an e-mail reply.
+
+        Raises:
+            ValueError: unless exactly one of ``phone`` and ``email`` is given.
+        """
+        if (phone is None) == (email is None):
+            raise ValueError("a web request needs either a phone number or an e-mail address")
+        row = CallbackRequest(
+            created_at=_utc(now),
+            conversation_id=context.conversation_id,
+            channel="web",
+            phone=phone,
+            email=email,
+            preferred_day=window.day,
+            window_key=window.key,
+            due_from=_utc(window.start),
+            due_until=_utc(window.end),
             reason=context.reason,
             service=context.service,
             district=context.district,

@@ -4,6 +4,7 @@
 configured; rows are deleted when the call ends or its state expires, so the caller's
 number never outlives the call here. ``callback_requests`` is the staff's list of
 callbacks: only the number, the wished day and window, and what the call was about.
+Web-chat requests (``channel="web"``) carry a phone number or an e-mail address.
 """
 
 from __future__ import annotations
@@ -68,14 +69,21 @@ class AgentBoardRow(Base):
 
 
 class CallbackRequest(Base):
-    """A callback a caller asked for, for staff (minimal personal data: the number only)."""
+    """A callback a caller asked for, for staff (minimal personal data: the number only).
+
+    From the web chat (``channel="web"``) also an e-mail reply: then ``email`` is set
+    instead of ``phone`` and ``window_key`` is ``"email"``.
+    """
 
     __tablename__ = "callback_requests"
 
     id = Column(Integer, primary_key=True)
     created_at = Column(DateTime(timezone=True), nullable=False, index=True)
     conversation_id = Column(String(128), nullable=False, index=True)
-    phone = Column(String(32), nullable=False)
+    #: ``phone`` (calls) or ``web`` (web chat).
+    channel = Column(String(10), nullable=False, default="phone", server_default="phone")
+    phone = Column(String(32), nullable=True)
+    email = Column(String(254), nullable=True)
     preferred_day = Column(Date, nullable=False)
     window_key = Column(String(20), nullable=False)
     due_from = Column(DateTime(timezone=True), nullable=False)

@@ -21,6 +21,23 @@ def knowledge_db(sqlite_engine, sqlite_url: str, monkeypatch) -> Iterator[None]:
     repository.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def staff_db(tmp_path, monkeypatch) -> Iterator[str]:
+    """Point the actions at empty SQLite staff and telephony databases (handoff queue, callbacks)."""
+    from actions import staff
+
+    from bot.telephony import runtime
+
+    url = f"sqlite:///{tmp_path / 'staff.db'}"
+    monkeypatch.setenv("STAFF_DB_URL", url)
+    monkeypatch.setenv("TELEPHONY_DB_URL", f"sqlite:///{tmp_path / 'telephony.db'}")  # web callback requests
+    staff.reset()
+    runtime.reset()
+    yield url
+    staff.reset()
+    runtime.reset()
+
+
 def make_tracker(
     text: str,
     intent: str,

@@ -9,7 +9,7 @@ import yaml
 from rasa.shared.exceptions import InvalidConfigException
 
 from bot.config import PROJECT_ROOT
-from channels.socketio_input import CitizenSocketIOInput, CitizenSocketIOOutput, parse_origins
+from channels.socketio_input import CitizenSocketIOInput, CitizenSocketIOOutput, parse_origins, parse_redis_url
 
 
 class RecordingServer:
@@ -83,3 +83,24 @@ async def test_output_sends_one_message_per_answer_with_id_and_link_buttons() ->
         }, "s1"),
         ("bot_uttered", {"text": "Hallo", "metadata": {"message_id": "1800000001.0"}}, "s1"),
     ]
+
+
+@pytest.mark.parametrize("value", [None, "", "redis://127.0.0.1:6379/3", "rediss://redis.intern:6380/0"])
+def test_redis_url_is_optional_and_checked(value) -> None:
+    assert parse_redis_url(value) == (value or None)
+
+
+@pytest.mark.parametrize("value", ["http://redis:6379", "127.0.0.1:6379", 6379, ["redis://x"]])
+def test_wrong_redis_urls_are_refused(value) -> None:
+    with pytest.raises(InvalidConfigException):
+        parse_redis_url(value)
+
+
+def test_redis_url_gives_the_server_a_redis_client_manager() -> None:
+    channel = CitizenSocketIOInput.from_credentials({"redis_url": "redis://127.0.0.1:6379/3", "redis_channel": "x"})
+    channel.blueprint(lambda message: None)
+    assert type(channel.sio.manager).__name__ == "AsyncRedisManager"
+    assert channel.sio.manager.channel == "x"
+    plain = CitizenSocketIOInput.from_credentials({})
+    plain.blueprint(lambda message: None)
+    assert type(plain.sio.manager).__name__ == "AsyncManager"

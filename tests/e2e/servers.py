@@ -124,7 +124,13 @@ def start_servers(workdir: Path, knowledge_db_url: str, endpoints_extra: str = "
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n{tracker}{endpoints_extra}',
         encoding="utf-8",
     )
-    env = {**os.environ, "KNOWLEDGE_DB_URL": knowledge_db_url, "TF_CPP_MIN_LOG_LEVEL": "2", **(env_extra or {})}
+    env = {
+        **os.environ, "KNOWLEDGE_DB_URL": knowledge_db_url, "TF_CPP_MIN_LOG_LEVEL": "2",
+        # The servers' own staff (handoff queue) and telephony databases, never the ones in var/.
+        "STAFF_DB_URL": f"sqlite:///{workdir / 'staff.db'}",
+        "TELEPHONY_DB_URL": f"sqlite:///{workdir / 'telephony.db'}",
+        **(env_extra or {}),
+    }
     servers = Servers([f"http://127.0.0.1:{port}" for port in rasa_ports], f"http://127.0.0.1:{action_port}", workdir)
     actions_log = (workdir / "actions.log").open("w")
     servers.processes.append(subprocess.Popen(
@@ -159,3 +165,38 @@ def redis_unavailable_reason(host: str = "127.0.0.1", port: int = 6379) -> Optio
     except redis.exceptions.RedisError as error:
         return f"Redis not reachable at {host}:{port}: {error}"
     return None
+
+
+def start_http_process(args: list[str], health_url: str, log_path: Path, env: Optional[dict] = None,
+                       timeout: float = 60.0) -> subprocess.Popen:
+    """Start a Python server process (``python -m …``) and wait until ``health_url`` answers 200.
+
+    Raises:
+        RuntimeError: when the process dies or does not answer in time (its log is in the message).
+    """
+    log = log_path.open("w")
+    process = subprocess.Popen(
+        [sys.executable, *args], cwd=PROJECT_ROOT, env={**os.environ, **(env or {})},
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if http_json("GET", health_url, timeout=2)[0] == 200:
+                return process
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"{' '.join(args)} did not start\n{log_path.read_text(errors='replace')[-4000:]}")
+        time.sleep(0.3)
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """SIGTERM, then kill after 10 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

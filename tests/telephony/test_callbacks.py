@@ -40,7 +40,9 @@ def test_store_and_list_minimal_data(callbacks: CallbackRepository) -> None:
     assert {c.name for c in row.__table__.columns} == {
         "id", "created_at", "conversation_id", "phone", "preferred_day", "window_key", "due_from", "due_until",
         "reason", "service", "district", "status", "done_at",
+        "channel", "email",  # web-chat requests (tests/handoff/test_web_callbacks.py)
     }
+    assert (row.channel, row.email) == ("phone", None)
 
 
 def test_mark_done(callbacks: CallbackRepository) -> None:

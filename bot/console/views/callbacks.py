@@ -1,7 +1,109 @@
-"""Console pages: callbacks (placeholder until built)."""
+"""Callbacks page (agent, admin): open callback and e-mail requests of phone and web chat; mark done.
+
+The requests live in the telephony database (``bot/telephony/callbacks.py``); each
+request opens its own short-lived engine in a worker thread. "Erledigt" is audited
+``callback_done``.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable, Optional, TypeVar
+
 from aiohttp import web
 
+from bot.console.audit import record_audit
+from bot.console.auth import current_user, require_role
+from bot.console.db import in_transaction
+from bot.console.keys import SETTINGS
+from bot.console.render import render
+from bot.console.settings import ConsoleSettings
+from bot.kb.database import make_engine
+from bot.review.stores import telephony_url
+from bot.telephony.callbacks import CallbackRepository
+
 routes = web.RouteTableDef()
+
+CALLBACK_ROLES = ("agent", "admin")
+NOTICES = {
+    "done": "Der Rückruf wurde als erledigt markiert.",
+    "gone": "Diese Anfrage ist nicht mehr offen.",
+}
+CHANNEL_NAMES = {"phone": "Telefon", "web": "Web-Chat"}
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class CallbackItem:
+    """One open request as the page shows it."""
+
+    id: int
+    channel: str
+    contact: str
+    kind: str
+    due_from: datetime
+    due_until: datetime
+    overdue: bool
+    reason: str
+    service: str
+    district: str
+    created_at: datetime
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def _with_repository(settings: ConsoleSettings, work: Callable[[CallbackRepository], T]) -> T:
+    engine = make_engine(telephony_url(settings))
+    try:
+        return work(CallbackRepository(engine))
+    finally:
+        engine.dispose()
+
+
+def _open_items(repository: CallbackRepository) -> list[CallbackItem]:
+    now = datetime.now(timezone.utc)
+    items = []
+    for row in repository.open_requests():
+        email: Optional[str] = getattr(row, "email", None)
+        channel = getattr(row, "channel", None) or "phone"
+        items.append(CallbackItem(
+            id=int(row.id), channel=CHANNEL_NAMES.get(channel, channel),
+            contact=email or row.phone or "", kind="E-Mail-Antwort" if email else "Rückruf",
+            due_from=_aware(row.due_from), due_until=_aware(row.due_until), overdue=_aware(row.due_until) < now,
+            reason=row.reason or "", service=row.service or "", district=row.district or "",
+            created_at=_aware(row.created_at),
+        ))
+    return items
+
+
+@routes.get("/callbacks")
+@require_role(*CALLBACK_ROLES)
+async def callbacks_page(request: web.Request) -> web.StreamResponse:
+    """Open requests, the earliest due first."""
+    settings = request.app[SETTINGS]
+    items = await asyncio.to_thread(_with_repository, settings, _open_items)
+    return render(request, "callbacks.html", items=items, message=NOTICES.get(request.query.get("msg", "")))
+
+
+@routes.post("/callbacks/{request_id:\\d+}/done")
+@require_role(*CALLBACK_ROLES)
+async def mark_done(request: web.Request) -> web.StreamResponse:
+    """Mark one request as done (audited ``callback_done``)."""
+    try:
+        request_id = int(request.match_info["request_id"])
+    except (KeyError, ValueError):
+        raise web.HTTPNotFound() from None
+    user = current_user(request)
+    actor = user.username if user else "unknown"
+    settings = request.app[SETTINGS]
+    done = await asyncio.to_thread(_with_repository, settings, lambda repository: repository.mark_done(request_id))
+    if not done:
+        raise web.HTTPSeeOther("/callbacks?msg=gone")
+    await in_transaction(
+        request.app, lambda session: record_audit(session, actor, "callback_done", f"callback:{request_id}"),
+    )
+    raise web.HTTPSeeOther("/callbacks?msg=done")

@@ -52,6 +52,7 @@ const STRINGS = {
     messages: "Chatverlauf",
     you: "Sie:",
     bot: "Assistent:",
+    agent: (name) => `Mitarbeiter/in: ${name}`,
     inputLabel: "Ihre Frage",
     placeholder: "z. B. Was kostet ein Reisepass?",
     send: "Senden",
@@ -91,6 +92,7 @@ const STRINGS = {
     messages: "Conversation",
     you: "You:",
     bot: "Assistant:",
+    agent: (name) => `Staff member: ${name}`,
     inputLabel: "Your question",
     placeholder: "e.g. Was kostet ein Reisepass?",
     send: "Send",
@@ -123,6 +125,12 @@ function safeUrl(value) {
   } catch (error) {
     return null;
   }
+}
+
+/** The staff member's name of a message written in the staff console (metadata.agent), or null. */
+function agentName(message) {
+  const name = message && message.metadata && message.metadata.agent;
+  return typeof name === "string" && name.trim() ? name.trim().slice(0, 80) : null;
 }
 
 /** An element with a class and optional text (always textContent). */
@@ -518,7 +526,8 @@ class Webchat {
     const item = this.renderBot(message, {});
     this.hideOldReplies();
     const text = typeof message.text === "string" ? message.text : "";
-    if (text) this.announce(`${this.t.bot} ${text}`);
+    const agent = agentName(message);
+    if (text) this.announce(`${agent ? this.t.agent(agent) + ":" : this.t.bot} ${text}`);
     this.reveal(item);
     return item;
   }
@@ -548,8 +557,11 @@ class Webchat {
 
   renderBot(message, { rating }) {
     const t = this.t;
-    const item = el("li", "wc-msg wc-msg--bot");
-    item.appendChild(hiddenText(`${t.bot} `));
+    const agent = agentName(message);
+    const item = el("li", agent ? "wc-msg wc-msg--bot wc-msg--agent" : "wc-msg wc-msg--bot");
+    // A person from the staff console wrote this: say so, visibly (text only).
+    if (agent) item.appendChild(el("p", "wc-agent", t.agent(agent)));
+    else item.appendChild(hiddenText(`${t.bot} `));
     const text = el("p", "wc-text");
     appendTextWithLinks(text, typeof message.text === "string" ? message.text : "", t);
     item.appendChild(text);
@@ -588,7 +600,7 @@ class Webchat {
     const id = message.metadata && typeof message.metadata.message_id === "string" ? message.metadata.message_id : null;
     if (id) {
       this.shownIds.add(id);
-      item.appendChild(this.feedbackGroup(id, rating));
+      if (!agent) item.appendChild(this.feedbackGroup(id, rating)); // ratings are for the bot's answers
     }
     this.list.appendChild(item);
     this.userSinceLastBot = 0;

@@ -1,0 +1,169 @@
+"""The web chat's way to a person: the handoff queue (``bot/handoff/queue.py``).
+
+During the team's staffed hours, and while fewer conversations wait than the queue
+limit, the conversation enters the queue: the citizen hears the position and an
+estimated wait and can cancel. Outside the hours, or with a full queue, the citizen is
+offered a callback or an e-mail reply instead (``actions/contact_request.py``). While
+an agent has the conversation, the console pauses Rasa; the bot answers again when
+the agent hands back. Emergencies are answered by their own rule, also while waiting.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.contact_request import start_contact
+from actions.knowledge import repository
+from actions.replies import Reply, hotline_hint, is_voice, send
+from actions.staff import handoff_queue, handoff_settings, online_agents
+from bot.handoff.queue import QueueEntry, estimated_wait_minutes
+from bot.handoff.settings import HandoffConfigError, HandoffSettings
+from bot.handoff.staffing import team_staffing
+from bot.handoff.summary import build_summary
+from bot.kb import hours as hours_logic
+from bot.kb.repository import RecordNotFound
+
+logger = logging.getLogger(__name__)
+
+CANCEL_BUTTONS = [{"title": "Warten abbrechen", "payload": "/cancel_handoff"}]
+CONNECTING = "Ich verbinde Sie mit einer Mitarbeiterin oder einem Mitarbeiter."
+ALREADY_WAITING = "Sie warten bereits auf eine Mitarbeiterin oder einen Mitarbeiter."
+ASK_MEANWHILE = "Bis dahin können Sie mir gern weiter Fragen stellen."
+WITH_AGENT = "Eine Mitarbeiterin oder ein Mitarbeiter kümmert sich bereits um Ihr Anliegen."
+LEFT_QUEUE = "Sie haben die Warteschlange verlassen. Wie kann ich Ihnen sonst helfen?"
+NOT_WAITING = "Sie warten gerade nicht auf eine Mitarbeiterin oder einen Mitarbeiter. Wie kann ich Ihnen helfen?"
+#: Errors of the staff database or its settings: the citizen gets the pointer to 115 instead.
+STAFF_ERRORS = (SQLAlchemyError, HandoffConfigError, OSError)
+
+
+def minutes_text(minutes: int) -> str:
+    """``1`` → ``"etwa 1 Minute"``, ``12`` → ``"etwa 12 Minuten"``."""
+    return f"etwa {minutes} Minute" if minutes == 1 else f"etwa {minutes} Minuten"
+
+
+def position_text(position: int, minutes: int) -> str:
+    """``"Sie sind an Position 2. Die Wartezeit beträgt etwa 12 Minuten."``."""
+    return f"Sie sind an Position {position}. Die Wartezeit beträgt {minutes_text(minutes)}."
+
+
+def no_queue_reply() -> Reply:
+    """When the staff database cannot be reached: how to reach a person by phone (115)."""
+    written, spoken = hotline_hint(repository(), lead="Bitte")
+    opening = "Gerne helfen Ihnen unsere Mitarbeiterinnen und Mitarbeiter persönlich."
+    return Reply(text=f"{opening} {written}".strip(), voice=f"{opening} {spoken}".strip())
+
+
+def service_name(key: Optional[str]) -> Optional[str]:
+    """The service's name from the knowledge base, None if unknown."""
+    if not key:
+        return None
+    try:
+        return repository().service(key).name
+    except RecordNotFound:
+        return None
+
+
+def tell_position(dispatcher: CollectingDispatcher, tracker: Tracker, entry: QueueEntry,
+                  settings: HandoffSettings, lead: str) -> None:
+    """Tell a waiting citizen the position and wait, and record what was told."""
+    position = entry.position or 1
+    minutes = estimated_wait_minutes(position, settings.avg_handle_minutes, online_agents())
+    send(dispatcher, tracker, Reply(
+        text=f"{lead} {position_text(position, minutes)} {ASK_MEANWHILE}",
+        voice=f"{lead} {position_text(position, minutes)}",
+        buttons=CANCEL_BUTTONS,
+    ))
+    if entry.notified_position != position:
+        handoff_queue().mark_notified(entry.id, entry.notified_position, position)
+
+
+def start_web_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str,
+                      settings: Optional[HandoffSettings] = None) -> List[EventType]:
+    """Queue the conversation for a person, or offer a callback / e-mail reply.
+
+    Returns the events of the action. Never raises for database trouble: the citizen
+    then gets the phone number 115 from the knowledge base.
+    """
+    try:
+        return _start_web_handoff(dispatcher, tracker, reason, settings)
+    except STAFF_ERRORS:
+        logger.exception("handoff queue unavailable")
+        send(dispatcher, tracker, no_queue_reply())
+        return []
+
+
+def _start_web_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str,
+                       settings: Optional[HandoffSettings]) -> List[EventType]:
+    queue = handoff_queue()
+    settings = settings or handoff_settings()
+    existing = queue.open_entry(tracker.sender_id)
+    if existing is not None and existing.status == "assigned":
+        send(dispatcher, tracker, Reply(WITH_AGENT, WITH_AGENT))
+        return []
+    if existing is not None:
+        tell_position(dispatcher, tracker, existing, settings, ALREADY_WAITING)
+        return []
+    service = tracker.get_slot("service")
+    team = settings.team_for(service)
+    staffing = team_staffing(team, repository(), hours_logic.now())
+    if not staffing.open_now:
+        return start_contact(dispatcher, tracker, reason=reason, closed=True, next_opening=staffing.next_opening)
+    if queue.waiting_count(team.key) >= settings.queue_limit:
+        return start_contact(dispatcher, tracker, reason=reason, closed=False)
+    entry = queue.enqueue(
+        conversation_id=tracker.sender_id,
+        channel=tracker.get_latest_input_channel() or "rest",
+        team=team.key,
+        reason=reason,
+        service=service,
+        district=tracker.get_slot("district"),
+        summary=build_summary(reason, tracker.events, service, tracker.get_slot("district"), service_name(service)),
+    )
+    tell_position(dispatcher, tracker, entry, settings, CONNECTING)
+    return []
+
+
+def handoff_for_service(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """After an answer about a service staff always advise on: the handoff (written channels).
+
+    Nothing happens when the service is not listed, the conversation already waits or
+    is with a person, or the staff database cannot be reached.
+    """
+    service = tracker.get_slot("service")
+    if not service or is_voice(tracker):
+        return []
+    try:
+        settings = handoff_settings()
+        if service not in settings.always_human_services or handoff_queue().open_entry(tracker.sender_id):
+            return []
+    except STAFF_ERRORS:
+        logger.exception("handoff settings unavailable")
+        return []
+    return start_web_handoff(dispatcher, tracker, "always_human", settings)
+
+
+class ActionCancelHandoff(Action):
+    """"Warten abbrechen": the citizen leaves the queue."""
+
+    def name(self) -> Text:
+        """Action name."""
+        return "action_cancel_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        """Close the waiting entry (outcome ``cancelled``), or say there is none."""
+        try:
+            left = handoff_queue().cancel(tracker.sender_id)
+        except STAFF_ERRORS:
+            logger.exception("handoff queue unavailable")
+            left = False
+        text = LEFT_QUEUE if left else NOT_WAITING
+        send(dispatcher, tracker, Reply(text, text))
+        return [SlotSet("offer", None)]

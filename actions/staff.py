@@ -1,0 +1,58 @@
+"""Access to the staff database from actions (engine created on first use, not at import).
+
+The action server writes queue entries (``bot.handoff.queue``) and reads the effective
+handoff settings (``handoff.yml`` plus the overrides staff saved in the console) and
+the agents' presence. One short session per unit of work.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy.engine import Engine
+
+from bot.handoff.presence import agents_online
+from bot.handoff.queue import HandoffQueue
+from bot.handoff.settings import HandoffSettings, effective_settings
+from bot.staffdb import make_staff_engine, session_factory, staff_db_url
+
+
+@lru_cache(maxsize=1)
+def staff_engine() -> Engine:
+    """The process-wide engine of the staff database (``STAFF_DB_URL``)."""
+    return make_staff_engine(staff_db_url())
+
+
+@lru_cache(maxsize=1)
+def handoff_queue() -> HandoffQueue:
+    """The handoff queue (creates the staff tables on first use)."""
+    return HandoffQueue(staff_engine())
+
+
+@lru_cache(maxsize=1)
+def base_settings() -> HandoffSettings:
+    """``handoff.yml`` (or ``HANDOFF_CONFIG``), read once per process."""
+    return HandoffSettings.load()
+
+
+def handoff_settings() -> HandoffSettings:
+    """The effective settings now: the file plus the console's overrides (read per call)."""
+    handoff_queue()  # make sure the tables exist
+    with session_factory(staff_engine())() as session:
+        return effective_settings(session, base_settings())
+
+
+def online_agents() -> int:
+    """Agents whose console was active in the last minutes."""
+    handoff_queue()
+    with session_factory(staff_engine())() as session:
+        return agents_online(session)
+
+
+def reset() -> None:
+    """Close and forget everything (tests, or after the environment changed)."""
+    if staff_engine.cache_info().currsize:
+        staff_engine().dispose()
+    staff_engine.cache_clear()
+    handoff_queue.cache_clear()
+    base_settings.cache_clear()

@@ -1,0 +1,64 @@
+"""Application factory of the staff console (``python -m bot.console``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+
+from bot.console.jobs_runner import background_jobs
+from bot.console.keys import QUEUE, RASA, SETTINGS, STAFF_SESSIONS, TEMPLATES
+from bot.console.middlewares import authentication, csrf_protection, error_pages, security_headers
+from bot.console.rasa_client import RasaClient
+from bot.console.render import make_templates
+from bot.console.settings import ConsoleSettings
+from bot.console.views import admin, auth, callbacks, conversation, queue, review, stats
+from bot.handoff.queue import HandoffQueue
+from bot.staffdb import create_tables, make_staff_engine, session_factory
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: Page modules; each exposes ``routes``.
+VIEW_MODULES = (auth, queue, conversation, admin, review, stats, callbacks)
+#: Largest request body (forms; no uploads).
+MAX_BODY_BYTES = 64 * 1024
+
+
+async def staff_database(app: web.Application) -> AsyncIterator[None]:
+    """``cleanup_ctx``: the staff engine (tables created), its sessions and the queue; disposed at shutdown."""
+    engine = make_staff_engine(app[SETTINGS].staff_db_url)
+    create_tables(engine)
+    app[STAFF_SESSIONS] = session_factory(engine)
+    app[QUEUE] = HandoffQueue(engine)
+    yield
+    engine.dispose()
+
+
+async def rasa_client(app: web.Application) -> AsyncIterator[None]:
+    """``cleanup_ctx``: one HTTP client session for Rasa's API."""
+    settings = app[SETTINGS]
+    async with aiohttp.ClientSession() as http:
+        app[RASA] = RasaClient(http, settings.rasa_url, settings.rasa_token)
+        yield
+
+
+def create_app(settings: ConsoleSettings, run_jobs: bool = True) -> web.Application:
+    """The console: pages of every view module, static files, database, Rasa client, background jobs.
+
+    ``run_jobs=False`` leaves out the background task (tests that drive the jobs themselves).
+    """
+    app = web.Application(
+        middlewares=[security_headers, error_pages, authentication, csrf_protection],
+        client_max_size=MAX_BODY_BYTES,
+    )
+    app[SETTINGS] = settings
+    app[TEMPLATES] = make_templates()
+    app.cleanup_ctx.append(staff_database)
+    app.cleanup_ctx.append(rasa_client)
+    if run_jobs:
+        app.cleanup_ctx.append(background_jobs)
+    for module in VIEW_MODULES:
+        app.router.add_routes(module.routes)
+    app.router.add_static("/static/", PACKAGE_DIR / "static", name="static")
+    return app

@@ -1,0 +1,91 @@
+"""Rasa's HTTP API as the console uses it: read a tracker, pause/resume, send messages.
+
+Messages are appended as ``bot`` events with ``execute_side_effects=true`` and
+``output_channel=latest``: Rasa stores them in the tracker and sends them through the
+conversation's latest input channel (the web chat's socket.io room). An agent's
+message carries ``metadata.agent`` (the agent's display name), which Rasa passes to the
+output channel, so the web chat labels it as a person's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Optional, Sequence
+
+import aiohttp
+from yarl import URL
+
+logger = logging.getLogger(__name__)
+
+TIMEOUT = aiohttp.ClientTimeout(total=10)
+
+
+class RasaUnavailable(RuntimeError):
+    """Rasa did not answer, or answered with an error."""
+
+
+class RasaClient:
+    """A thin client over one ``aiohttp.ClientSession`` (owned by the app)."""
+
+    def __init__(self, http: aiohttp.ClientSession, base_url: str, token: Optional[str] = None) -> None:
+        self._http = http
+        self._base = URL(base_url.rstrip("/"))
+        self._token = token
+
+    def _url(self, conversation_id: str, *parts: str, **query: str) -> URL:
+        url = self._base / "conversations" / conversation_id
+        for part in parts:
+            url = url / part
+        if self._token:
+            query["token"] = self._token
+        return url.with_query(query) if query else url
+
+    async def _request(self, method: str, url: URL, body: Any = None) -> Any:
+        try:
+            async with self._http.request(method, url, json=body, timeout=TIMEOUT) as response:
+                if response.status >= 400:
+                    text = (await response.text())[:300]
+                    raise RasaUnavailable(f"Rasa answered {response.status} to {method} {url.path}: {text}")
+                return await response.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+            raise RasaUnavailable(f"Rasa not reachable ({method} {url.path}): {error!r}") from error
+
+    async def tracker(self, conversation_id: str) -> dict:
+        """The conversation's tracker with all events (``include_events=ALL``).
+
+        Raises:
+            RasaUnavailable: Rasa down or answering with an error.
+        """
+        result = await self._request("GET", self._url(conversation_id, "tracker", include_events="ALL"))
+        if not isinstance(result, dict):
+            raise RasaUnavailable("Rasa returned no tracker")
+        return result
+
+    async def append_events(self, conversation_id: str, events: Sequence[dict], side_effects: bool = False) -> None:
+        """Append events to the tracker; with ``side_effects`` bot events are sent to the citizen."""
+        query = {"include_events": "NONE"}
+        if side_effects:
+            query.update(execute_side_effects="true", output_channel="latest")
+        await self._request("POST", self._url(conversation_id, "tracker", "events", **query), list(events))
+
+    async def pause(self, conversation_id: str) -> None:
+        """The bot stops answering (``ConversationPaused``)."""
+        await self.append_events(conversation_id, [{"event": "pause"}])
+
+    async def resume(self, conversation_id: str) -> None:
+        """The bot answers again (``ConversationResumed``)."""
+        await self.append_events(conversation_id, [{"event": "resume"}])
+
+    async def send_bot_message(
+        self, conversation_id: str, text: str, buttons: Sequence[dict] = (), metadata: Optional[dict] = None,
+    ) -> None:
+        """A message in the bot's name (takeover notices, queue positions)."""
+        event: dict[str, Any] = {"event": "bot", "text": text, "metadata": dict(metadata or {})}
+        if buttons:
+            event["data"] = {"buttons": list(buttons)}
+        await self.append_events(conversation_id, [event], side_effects=True)
+
+    async def send_agent_message(self, conversation_id: str, text: str, agent_name: str) -> None:
+        """An agent's message: stored as a ``bot`` event with ``metadata.agent`` and sent to the web chat."""
+        await self.send_bot_message(conversation_id, text, metadata={"agent": agent_name})

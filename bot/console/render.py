@@ -1,0 +1,49 @@
+"""Rendering of console pages: Jinja2 with autoescaping, plus user, CSRF token and navigation."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Optional
+
+import jinja2
+from aiohttp import web
+
+from bot.config import TIMEZONE
+from bot.console.auth import current_user, navigation
+from bot.console.keys import CSRF_TOKEN, TEMPLATES
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def local_time(moment: Optional[datetime], fmt: str = "%d.%m.%Y %H:%M") -> str:
+    """A UTC moment as Stuttgart time (template filter ``local``)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(TIMEZONE).strftime(fmt)
+
+
+def make_templates(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
+    """Templates of ``bot/console/templates`` with HTML autoescaping and strict undefined names."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([PACKAGE_DIR / "templates", *extra_dirs]),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["local"] = local_time
+    return environment
+
+
+def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
+    """A page from ``template`` (which extends ``base.html``) with ``user``, ``csrf_token`` and ``nav``."""
+    user = current_user(request)
+    context.setdefault("csrf_token", request.get(CSRF_TOKEN, ""))
+    context.setdefault("message", None)
+    html = request.app[TEMPLATES].get_template(template).render(
+        user=user, nav=navigation(user), path=request.path, **context,
+    )
+    return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")

@@ -1,0 +1,123 @@
+"""Login sessions of the console: random token in the cookie, its SHA-256 in ``console_sessions``.
+
+A session ends after ``session_idle_minutes`` without a request, after
+``session_max_hours`` in total, at logout, or when its user is disabled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Optional
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.console.keys import StaffUser
+from bot.console.models import ConsoleSession, ConsoleUser
+from bot.console.users import staff_user
+
+#: Name of the session cookie.
+SESSION_COOKIE = "console_session"
+#: ``last_seen`` is written at most this often per session (every request would be a write).
+TOUCH_INTERVAL = timedelta(seconds=15)
+
+
+def _utc(moment: Optional[datetime]) -> datetime:
+    moment = moment or datetime.now(timezone.utc)
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def token_hash(token: str) -> str:
+    """The SHA-256 (hex) of a session token, as stored."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ActiveSession:
+    """A valid session: its user, CSRF token and hash."""
+
+    user: StaffUser
+    csrf_token: str
+    token_hash: str
+    last_seen: datetime
+
+
+def start_session(session: Session, user_id: int, max_hours: int, now: Optional[datetime] = None) -> tuple[str, str]:
+    """Create a session for ``user_id``; returns (cookie token, CSRF token)."""
+    moment = _utc(now)
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    session.add(ConsoleSession(
+        token_hash=token_hash(token), user_id=user_id, csrf_token=csrf, created_at=moment, last_seen=moment,
+        expires_at=moment + timedelta(hours=max_hours),
+    ))
+    return token, csrf
+
+
+def load_session(
+    session: Session, token: str, idle_minutes: int, now: Optional[datetime] = None, touch: bool = True,
+) -> Optional[ActiveSession]:
+    """The valid session of a cookie token, or None (unknown, expired, idle too long, user disabled).
+
+    An invalid session is deleted; a valid one gets ``last_seen`` refreshed at most
+    every :data:`TOUCH_INTERVAL` (live views use :func:`touch_session`).
+    """
+    if not token or len(token) > 200:
+        return None
+    moment = _utc(now)
+    hashed = token_hash(token)
+    row = session.get(ConsoleSession, hashed)
+    if row is None:
+        return None
+    user = session.get(ConsoleUser, row.user_id)
+    idle_deadline = _utc(row.last_seen) + timedelta(minutes=idle_minutes)
+    if user is None or not user.active or _utc(row.expires_at) <= moment or idle_deadline <= moment:
+        session.delete(row)
+        return None
+    if touch and moment - _utc(row.last_seen) >= TOUCH_INTERVAL:
+        row.last_seen = moment
+    return ActiveSession(staff_user(user), row.csrf_token, hashed, _utc(row.last_seen))
+
+
+def touch_session(session: Session, hashed: str, now: Optional[datetime] = None) -> bool:
+    """Refresh ``last_seen`` (live views keep an agent present); False if the session is gone."""
+    result = session.execute(
+        update(ConsoleSession).where(ConsoleSession.token_hash == hashed).values(last_seen=_utc(now))
+    )
+    return result.rowcount == 1
+
+
+def session_alive(session: Session, hashed: str, idle_minutes: int, now: Optional[datetime] = None) -> bool:
+    """True while the session exists and has not run out (checked by long-running live views)."""
+    row = session.get(ConsoleSession, hashed)
+    if row is None:
+        return False
+    moment = _utc(now)
+    return _utc(row.expires_at) > moment and _utc(row.last_seen) + timedelta(minutes=idle_minutes) > moment
+
+
+def end_session(session: Session, hashed: str) -> None:
+    """Delete one session (logout)."""
+    session.execute(delete(ConsoleSession).where(ConsoleSession.token_hash == hashed))
+
+
+def end_user_sessions(session: Session, user_id: int) -> int:
+    """Delete all sessions of a user (disabled, password or roles changed)."""
+    return session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user_id)).rowcount
+
+
+def purge_sessions(session: Session, idle_minutes: int, now: Optional[datetime] = None) -> int:
+    """Delete expired and idle sessions; returns the count."""
+    moment = _utc(now)
+    return session.execute(delete(ConsoleSession).where(or_(
+        ConsoleSession.expires_at <= moment,
+        ConsoleSession.last_seen <= moment - timedelta(minutes=idle_minutes),
+    ))).rowcount
+
+
+def user_sessions(session: Session, user_id: int) -> list[ConsoleSession]:
+    """The sessions of one user (tests, admin)."""
+    return list(session.scalars(select(ConsoleSession).where(ConsoleSession.user_id == user_id)))

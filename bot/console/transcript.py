@@ -1,0 +1,128 @@
+"""A Rasa tracker (as JSON from the HTTP API) as the transcript the console shows.
+
+The citizen's text is redacted (``bot.review.redaction.redact``) before it leaves this
+module; the bot's intent and confidence are given for each citizen turn. Bot events
+with ``metadata.agent`` are an agent's messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterable, Optional
+
+from bot.config import TIMEZONE
+from bot.review.redaction import redact
+
+#: Longest text shown per turn (longer tracker texts are cut).
+MAX_TEXT = 4000
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One line of a transcript.
+
+    ``actor``: ``citizen``, ``bot``, ``agent`` or ``system`` (pause/resume, session start).
+    ``index``: position of the event in the tracker (live updates send only new ones).
+    """
+
+    index: int
+    actor: str
+    text: str
+    time: str
+    intent: Optional[str] = None
+    confidence: Optional[float] = None
+    agent: Optional[str] = None
+    buttons: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        """For the live view (``static/conversation.js``)."""
+        data = asdict(self)
+        data["buttons"] = list(self.buttons)
+        return data
+
+
+def _clock(timestamp: Any) -> str:
+    if not isinstance(timestamp, (int, float)):
+        return ""
+    try:
+        return datetime.fromtimestamp(float(timestamp), tz=timezone.utc).astimezone(TIMEZONE).strftime("%H:%M:%S")
+    except (OverflowError, OSError, ValueError):
+        return ""
+
+
+def _text(value: Any) -> str:
+    return value[:MAX_TEXT] if isinstance(value, str) else ""
+
+
+def _citizen_text(event: dict) -> str:
+    text = _text(event.get("text"))
+    metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
+    shown = metadata.get("display_text")
+    if text.startswith("/") and isinstance(shown, str) and shown.strip():
+        text = shown.strip()[:MAX_TEXT]
+    return redact(text)
+
+
+def _intent(event: dict) -> tuple[Optional[str], Optional[float]]:
+    parse = event.get("parse_data") if isinstance(event.get("parse_data"), dict) else {}
+    intent = parse.get("intent") if isinstance(parse.get("intent"), dict) else {}
+    name = intent.get("name") if isinstance(intent.get("name"), str) else None
+    confidence = intent.get("confidence")
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)):
+        confidence = None
+    return name, None if confidence is None else round(float(confidence), 2)
+
+
+def _buttons(event: dict) -> tuple[str, ...]:
+    data = event.get("data") if isinstance(event.get("data"), dict) else {}
+    buttons = data.get("buttons") if isinstance(data.get("buttons"), list) else []
+    return tuple(b["title"][:200] for b in buttons if isinstance(b, dict) and isinstance(b.get("title"), str))
+
+
+def turn_of(index: int, event: Any) -> Optional[Turn]:
+    """The transcript line of one tracker event, or None for events staff need not see."""
+    if not isinstance(event, dict):
+        return None
+    kind = event.get("event")
+    clock = _clock(event.get("timestamp"))
+    if kind == "user":
+        intent, confidence = _intent(event)
+        return Turn(index, "citizen", _citizen_text(event), clock, intent, confidence)
+    if kind == "bot":
+        metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
+        agent = metadata.get("agent") if isinstance(metadata.get("agent"), str) else None
+        text = _text(event.get("text"))
+        if not text and not _buttons(event):
+            return None
+        return Turn(index, "agent" if agent else "bot", text, clock, agent=agent, buttons=_buttons(event))
+    if kind == "pause":
+        return Turn(index, "system", "Der digitale Assistent pausiert (Mitarbeiter/in im Gespräch).", clock)
+    if kind == "resume":
+        return Turn(index, "system", "Der digitale Assistent antwortet wieder.", clock)
+    if kind == "session_started":
+        return Turn(index, "system", "Neue Sitzung.", clock)
+    return None
+
+
+def transcript(events: Iterable[Any], start: int = 0) -> list[Turn]:
+    """The lines of ``events`` from position ``start`` on."""
+    turns = []
+    for index, event in enumerate(events):
+        if index < start:
+            continue
+        turn = turn_of(index, event)
+        if turn is not None:
+            turns.append(turn)
+    return turns
+
+
+def tracker_events(tracker: dict) -> list[Any]:
+    """The event list of a tracker JSON (empty if missing)."""
+    events = tracker.get("events")
+    return events if isinstance(events, list) else []
+
+
+def is_paused(tracker: dict) -> bool:
+    """Whether the bot is paused, from the tracker JSON."""
+    return bool(tracker.get("paused"))

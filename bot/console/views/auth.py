@@ -1,0 +1,112 @@
+"""Login, logout and the start page."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from aiohttp import web
+from sqlalchemy.orm import Session
+
+from bot.console import csrf
+from bot.console.audit import record_audit
+from bot.console.auth import current_user, home_path, require_role
+from bot.console.db import in_transaction
+from bot.console.keys import SETTINGS
+from bot.console.middlewares import SESSION_HASH
+from bot.console.render import render
+from bot.console.sessions import SESSION_COOKIE, end_session, start_session
+from bot.console.users import LoginResult, authenticate
+
+routes = web.RouteTableDef()
+
+#: One answer for every failure, so that it does not reveal whether a user exists or is locked.
+LOGIN_FAILED = (
+    "Die Anmeldung ist fehlgeschlagen. Benutzername oder Passwort sind falsch, "
+    "oder das Konto ist vorübergehend gesperrt."
+)
+MAX_FIELD = 256
+
+
+def _safe_next(value: Optional[str]) -> str:
+    """A local path to return to after login (never another site)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value or len(value) > 500:
+        return "/"
+    return value
+
+
+def _login_page(request: web.Request, token: str, message: Optional[str] = None, status: int = 200,
+                username: str = "", next_path: str = "/") -> web.Response:
+    response = render(request, "login.html", status=status, csrf_token=token, message=message,
+                      username=username, next_path=next_path)
+    settings = request.app[SETTINGS]
+    response.set_cookie(csrf.LOGIN_COOKIE, token, max_age=3600, path="/login", httponly=True,
+                        samesite="Strict", secure=settings.cookie_secure)
+    return response
+
+
+@routes.get("/login")
+async def login_form(request: web.Request) -> web.StreamResponse:
+    """The login form (with a fresh double-submit CSRF token)."""
+    next_path = _safe_next(request.query.get("next"))
+    if current_user(request) is not None:
+        raise web.HTTPFound(next_path)
+    return _login_page(request, csrf.new_token(), next_path=next_path)
+
+
+@routes.post("/login")
+async def login(request: web.Request) -> web.StreamResponse:
+    """Check the password; on success start a session and redirect."""
+    form = await request.post()
+    username = str(form.get("username") or "").strip()[:MAX_FIELD]
+    password = str(form.get("password") or "")[:MAX_FIELD]
+    next_path = _safe_next(str(form.get("next") or ""))
+    settings = request.app[SETTINGS]
+
+    def work(session: Session) -> tuple[LoginResult, Optional[str]]:
+        result = authenticate(session, username, password, settings.max_failed_logins, settings.lockout_minutes)
+        target = f"user:{username[:64]}"
+        if result.user is None:
+            actor = username[:64] if result.known_user else "unbekannt"
+            record_audit(session, actor, "locked" if result.locked_now else "login_failed", target,
+                         "gesperrt" if result.locked and not result.locked_now else "")
+            return result, None
+        token, _ = start_session(session, result.user.id, settings.session_max_hours)
+        record_audit(session, result.user.username, "login", target)
+        return result, token
+
+    result, token = await in_transaction(request.app, work)
+    if result.user is None or token is None:
+        given = request.cookies.get(csrf.LOGIN_COOKIE) or csrf.new_token()
+        return _login_page(request, given, LOGIN_FAILED, status=401, username=username, next_path=next_path)
+    response = web.HTTPFound(next_path)
+    response.set_cookie(SESSION_COOKIE, token, path="/", httponly=True, samesite="Strict",
+                        secure=settings.cookie_secure, max_age=settings.session_max_hours * 3600)
+    response.del_cookie(csrf.LOGIN_COOKIE, path="/login")
+    raise response
+
+
+@routes.post("/logout")
+@require_role()
+async def logout(request: web.Request) -> web.StreamResponse:
+    """End the session and go back to the login form."""
+    user = current_user(request)
+    hashed = request[SESSION_HASH]
+
+    def work(session: Session) -> None:
+        end_session(session, hashed)
+        if user is not None:
+            record_audit(session, user.username, "logout", f"user:{user.username}")
+
+    await in_transaction(request.app, work)
+    response = web.HTTPFound("/login")
+    response.del_cookie(SESSION_COOKIE, path="/")
+    raise response
+
+
+@routes.get("/")
+@require_role()
+async def index(request: web.Request) -> web.StreamResponse:
+    """The first page the user may open."""
+    user = current_user(request)
+    assert user is not None
+    raise web.HTTPFound(home_path(user))

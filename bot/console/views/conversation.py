@@ -1,0 +1,216 @@
+"""One conversation for its agent: live transcript, reply box, "An Bot zurückgeben", "Abschließen"."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Optional
+
+from aiohttp import web
+from sqlalchemy.orm import Session
+
+from bot.console.audit import record_audit
+from bot.console.auth import current_user, require_role, wants_json
+from bot.console.db import in_transaction
+from bot.console.keys import QUEUE, RASA, StaffUser
+from bot.console.labels import CLOSE_OUTCOMES, OUTCOME_LABELS, reason_label
+from bot.console.rasa_client import RasaUnavailable
+from bot.console.render import render
+from bot.console.sse import Heartbeat, open_stream, pause, send_event
+from bot.console.transcript import is_paused, tracker_events, transcript
+from bot.console.views.queue import conversation_path
+from bot.handoff.queue import QueueEntry
+
+logger = logging.getLogger(__name__)
+routes = web.RouteTableDef()
+
+MAX_REPLY = 2000
+HAND_BACK_TEXT = "Sie sprechen jetzt wieder mit dem digitalen Assistenten. Wie kann ich Ihnen helfen?"
+FAREWELL_TEXT = (
+    "Vielen Dank für Ihre Geduld. Das Gespräch mit unserem Team ist beendet. "
+    "Bei weiteren Fragen hilft Ihnen wieder der digitale Assistent."
+)
+RASA_DOWN = "Der digitale Assistent ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal."
+MESSAGES = {
+    "empty": "Bitte schreiben Sie eine Nachricht.",
+    "too_long": f"Die Nachricht ist zu lang (höchstens {MAX_REPLY} Zeichen).",
+    "rasa": RASA_DOWN,
+    "outcome": "Bitte wählen Sie ein Ergebnis aus.",
+}
+CONVERSATION_ID = r"{conversation_id:[A-Za-z0-9_.:@-]{1,128}}"
+
+
+async def _entry(request: web.Request) -> Optional[QueueEntry]:
+    return await asyncio.to_thread(request.app[QUEUE].open_entry, request.match_info["conversation_id"])
+
+
+def _may_view(entry: Optional[QueueEntry], user: StaffUser) -> bool:
+    """Agents see a conversation while it waits, and while it is theirs."""
+    return entry is not None and (entry.status == "waiting" or entry.agent_id == user.id)
+
+
+async def _own_entry(request: web.Request) -> tuple[StaffUser, QueueEntry]:
+    """The user and the conversation's handoff, which must be assigned to this user (else 403/404)."""
+    user = current_user(request)
+    assert user is not None
+    entry = await _entry(request)
+    if entry is None:
+        raise web.HTTPNotFound()
+    if entry.status != "assigned" or entry.agent_id != user.id:
+        raise web.HTTPForbidden()
+    return user, entry
+
+
+@routes.get(f"/conversations/{CONVERSATION_ID}")
+@require_role("agent")
+async def conversation_page(request: web.Request) -> web.StreamResponse:
+    """The transcript (citizen text redacted) with the reply box for the assigned agent."""
+    user = current_user(request)
+    assert user is not None
+    conversation_id = request.match_info["conversation_id"]
+    entry = await _entry(request)
+    if entry is None:
+        raise web.HTTPNotFound()
+    if not _may_view(entry, user):
+        raise web.HTTPForbidden()
+
+    def audit(session: Session) -> None:
+        record_audit(session, user.username, "view_conversation", f"conversation:{conversation_id}",
+                     f"handoff:{entry.id}")
+
+    await in_transaction(request.app, audit)
+    turns, paused, error, event_count = [], False, None, 0
+    try:
+        tracker = await request.app[RASA].tracker(conversation_id)
+        events = tracker_events(tracker)
+        turns, paused, event_count = transcript(events), is_paused(tracker), len(events)
+    except RasaUnavailable as failure:
+        logger.warning("conversation %s: %s", conversation_id, failure)
+        error = "Der Verlauf kann gerade nicht geladen werden: " + RASA_DOWN
+    return render(
+        request, "conversation.html", status=200 if error is None else 503,
+        entry=entry, turns=turns, paused=paused, error=error, event_count=event_count, mine=entry.agent_id == user.id,
+        reason=reason_label(entry.reason), outcomes=[(code, OUTCOME_LABELS[code]) for code in CLOSE_OUTCOMES],
+        path_of_conversation=conversation_path(conversation_id), max_reply=MAX_REPLY,
+        message=MESSAGES.get(request.query.get("msg", "")),
+    )
+
+
+@routes.get(f"/conversations/{CONVERSATION_ID}/events")
+@require_role("agent")
+async def conversation_events(request: web.Request) -> web.StreamResponse:
+    """Server-sent events: ``turns`` with new transcript lines, ``status`` when the handoff ends."""
+    user = current_user(request)
+    assert user is not None
+    conversation_id = request.match_info["conversation_id"]
+    if not _may_view(await _entry(request), user):
+        raise web.HTTPForbidden()
+    try:
+        start = max(0, int(request.query.get("after", "-1")) + 1)
+    except ValueError:
+        start = 0
+    response = await open_stream(request)
+    heartbeat = Heartbeat(request)
+    rasa = request.app[RASA]
+    unavailable = False
+    try:
+        while await heartbeat.beat(response):
+            try:
+                events = tracker_events(await rasa.tracker(conversation_id))
+                if unavailable:
+                    await send_event(response, "rasa", {"available": True})
+                    unavailable = False
+            except RasaUnavailable:
+                if not unavailable:
+                    await send_event(response, "rasa", {"available": False, "message": RASA_DOWN})
+                    unavailable = True
+                events = None
+            if events is not None:
+                if len(events) < start:  # events deleted (retention): start over
+                    start = 0
+                turns = transcript(events, start)
+                if turns:
+                    await send_event(response, "turns", [turn.as_json() for turn in turns])
+                start = len(events)
+            if not _may_view(await _entry(request), user):
+                await send_event(response, "status", {"open": False})
+                break
+            await pause()
+    except (ConnectionResetError, asyncio.CancelledError):
+        pass
+    return response
+
+
+def _back(request: web.Request, message: Optional[str] = None, status: int = 400) -> web.StreamResponse:
+    """Answer a form: JSON for fetch(), else back to the page with a fixed message."""
+    if wants_json(request):
+        if message is None:
+            return web.json_response({"ok": True})
+        return web.json_response({"ok": False, "message": MESSAGES[message]}, status=status)
+    suffix = f"?msg={message}" if message else ""
+    raise web.HTTPFound(conversation_path(request.match_info["conversation_id"]) + suffix)
+
+
+@routes.post(f"/conversations/{CONVERSATION_ID}/reply")
+@require_role("agent")
+async def reply(request: web.Request) -> web.StreamResponse:
+    """The assigned agent writes to the citizen (stored in the tracker as the agent's message)."""
+    user, entry = await _own_entry(request)
+    form = await request.post()
+    text = str(form.get("text") or "").strip()
+    if not text:
+        return _back(request, "empty")
+    if len(text) > MAX_REPLY:
+        return _back(request, "too_long")
+    try:
+        await request.app[RASA].send_agent_message(entry.conversation_id, text, user.display_name)
+    except RasaUnavailable as error:
+        logger.warning("reply in %s: %s", entry.conversation_id, error)
+        return _back(request, "rasa", status=503)
+    return _back(request)
+
+
+async def _finish(request: web.Request, user: StaffUser, entry: QueueEntry, text: str, outcome: str,
+                  action: str) -> None:
+    """Tell the citizen, resume the bot, close the handoff, audit. Rasa down → nothing is closed."""
+    rasa = request.app[RASA]
+    await rasa.send_bot_message(entry.conversation_id, text)
+    await rasa.resume(entry.conversation_id)
+    closed = await asyncio.to_thread(request.app[QUEUE].close, entry.id, outcome)
+
+    def audit(session: Session) -> None:
+        record_audit(session, user.username, action, f"handoff:{entry.id}",
+                     f"conversation:{entry.conversation_id} outcome:{outcome}")
+
+    if closed:
+        await in_transaction(request.app, audit)
+
+
+@routes.post(f"/conversations/{CONVERSATION_ID}/handback")
+@require_role("agent")
+async def hand_back(request: web.Request) -> web.StreamResponse:
+    """"An Bot zurückgeben": the bot takes over again; the handoff closes as ``returned_to_bot``."""
+    user, entry = await _own_entry(request)
+    try:
+        await _finish(request, user, entry, HAND_BACK_TEXT, "returned_to_bot", "hand_back")
+    except RasaUnavailable as error:
+        logger.warning("hand back of %s: %s", entry.conversation_id, error)
+        return _back(request, "rasa", status=503)
+    raise web.HTTPFound("/queue?msg=returned")
+
+
+@routes.post(f"/conversations/{CONVERSATION_ID}/close")
+@require_role("agent")
+async def close(request: web.Request) -> web.StreamResponse:
+    """"Abschließen" with an outcome tag: farewell, the bot resumes, the handoff closes."""
+    user, entry = await _own_entry(request)
+    form = await request.post()
+    outcome = str(form.get("outcome") or "")
+    if outcome not in CLOSE_OUTCOMES:
+        return _back(request, "outcome")
+    try:
+        await _finish(request, user, entry, FAREWELL_TEXT, outcome, "close_handoff")
+    except RasaUnavailable as error:
+        logger.warning("close of %s: %s", entry.conversation_id, error)
+        return _back(request, "rasa", status=503)
+    raise web.HTTPFound("/queue?msg=closed")

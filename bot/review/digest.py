@@ -1,0 +1,147 @@
+"""What the review keeps of one conversation, computed from its tracker events (pure functions).
+
+Counts for everyone (turns, fallbacks, low-confidence turns, feedback, service) and,
+for the review of flagged conversations, the turns with **redacted** text. Nothing in
+a :class:`ConversationDigest` holds a citizen's original words.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Optional, Sequence
+
+from bot.review.redaction import redact
+from bot.review.tracker_events import TrackerEvent
+
+#: Intent of Rasa's ``FallbackClassifier``.
+FALLBACK_INTENT = "nlu_fallback"
+#: A citizen's turn below this intent confidence counts as low confidence.
+LOW_CONFIDENCE = 0.5
+FEEDBACK_SLOT = "feedback"
+SERVICE_SLOT = "service"
+#: Longest text kept per turn (the web chat accepts no more).
+MAX_TURN_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class TurnCopy:
+    """One message, redacted."""
+
+    seq: int
+    at: datetime
+    actor: str
+    text: str
+    agent: Optional[str] = None
+    intent: Optional[str] = None
+    confidence: Optional[float] = None
+
+
+@dataclass
+class ConversationDigest:
+    """Summary and redacted turns of one conversation."""
+
+    conversation_id: str
+    started_at: datetime
+    last_event_at: datetime
+    channel: Optional[str] = None
+    user_turns: int = 0
+    fallbacks: int = 0
+    low_confidence: int = 0
+    min_confidence: Optional[float] = None
+    feedback_up: int = 0
+    feedback_down: int = 0
+    service: Optional[str] = None
+    turns: list[TurnCopy] = field(default_factory=list)
+
+    def flagged(self, handoff_reason: Optional[str]) -> bool:
+        """Worth a review: a handoff, a fallback, a low-confidence turn or a thumbs down."""
+        return bool(handoff_reason or self.fallbacks or self.low_confidence or self.feedback_down)
+
+
+def _moment(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, timezone.utc)
+
+
+def _intent(data: dict[str, Any]) -> tuple[Optional[str], Optional[float]]:
+    parse_data = data.get("parse_data")
+    intent = parse_data.get("intent") if isinstance(parse_data, dict) else None
+    if not isinstance(intent, dict):
+        return None, None
+    name = intent.get("name") if isinstance(intent.get("name"), str) else None
+    confidence = intent.get("confidence")
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)):
+        return name, None
+    return name, float(confidence)
+
+
+def _text(value: Any) -> str:
+    return redact(value)[:MAX_TURN_TEXT] if isinstance(value, str) else ""
+
+
+def digest(conversation_id: str, events: Sequence[TrackerEvent]) -> Optional[ConversationDigest]:
+    """The digest of one conversation's events; None if there are none."""
+    if not events:
+        return None
+    timestamps = [event.timestamp for event in events if event.timestamp]
+    if not timestamps:
+        return None
+    result = ConversationDigest(
+        conversation_id=conversation_id,
+        started_at=_moment(min(timestamps)),
+        last_event_at=_moment(max(timestamps)),
+    )
+    services: Counter[str] = Counter()
+    for event in events:
+        data = event.data
+        if event.type_name == "user":
+            _add_user_turn(result, event, data)
+        elif event.type_name == "bot":
+            _add_bot_turn(result, event, data)
+        elif event.type_name == "slot":
+            name, value = data.get("name"), data.get("value")
+            if name == FEEDBACK_SLOT and isinstance(value, dict):
+                rating = value.get("rating")
+                result.feedback_up += rating == "up"
+                result.feedback_down += rating == "down"
+            elif name == SERVICE_SLOT and isinstance(value, str) and value:
+                services[value] += 1
+    if services:
+        result.service = services.most_common(1)[0][0][:60]
+    return result
+
+
+def _add_user_turn(result: ConversationDigest, event: TrackerEvent, data: dict[str, Any]) -> None:
+    raw = data.get("text")
+    if not isinstance(raw, str) or not raw.strip():
+        return
+    if result.channel is None and isinstance(data.get("input_channel"), str):
+        result.channel = data["input_channel"][:64]
+    intent, confidence = _intent(data)
+    intent = intent or event.intent_name
+    result.user_turns += 1
+    if intent == FALLBACK_INTENT:
+        result.fallbacks += 1
+    if confidence is not None:
+        if confidence < LOW_CONFIDENCE:
+            result.low_confidence += 1
+        result.min_confidence = confidence if result.min_confidence is None else min(result.min_confidence, confidence)
+    result.turns.append(TurnCopy(
+        seq=len(result.turns), at=_moment(event.timestamp), actor="user",
+        text=_text(raw), intent=intent, confidence=confidence,
+    ))
+
+
+def _add_bot_turn(result: ConversationDigest, event: TrackerEvent, data: dict[str, Any]) -> None:
+    text = _text(data.get("text"))
+    if not text:
+        return
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    agent = metadata.get("agent")
+    if isinstance(agent, str) and agent.strip():
+        result.turns.append(TurnCopy(
+            seq=len(result.turns), at=_moment(event.timestamp), actor="agent", text=text, agent=agent.strip()[:80],
+        ))
+    else:
+        result.turns.append(TurnCopy(seq=len(result.turns), at=_moment(event.timestamp), actor="bot", text=text))

@@ -1,0 +1,49 @@
+"""Small persistent state of the review jobs (table ``review_state``)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy.orm import Session
+
+from bot.review.models import ReviewState
+
+#: Highest tracker event id already ingested.
+EVENTS_WATERMARK = "events_watermark"
+#: ``updated_at`` (ISO) of the newest handoff change already reflected in the summaries.
+HANDOFFS_SEEN = "handoffs_seen"
+#: When retention last ran (ISO, UTC).
+RETENTION_LAST_RUN = "retention_last_run"
+
+
+def get_state(session: Session, key: str, default: Any = None) -> Any:
+    """The stored value of ``key`` or ``default``."""
+    row = session.get(ReviewState, key)
+    return default if row is None or row.value is None else row.value
+
+
+def set_state(session: Session, key: str, value: Any) -> None:
+    """Store ``value`` under ``key`` (committed with the caller's transaction)."""
+    row = session.get(ReviewState, key)
+    if row is None:
+        session.add(ReviewState(key=key, value=value))
+    else:
+        row.value = value
+
+
+def as_utc(moment: Optional[datetime]) -> Optional[datetime]:
+    """``moment`` as an aware UTC datetime (SQLite returns naive UTC values)."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def parse_moment(value: Any) -> Optional[datetime]:
+    """A stored ISO timestamp as UTC datetime; None if absent or unreadable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return as_utc(datetime.fromisoformat(value))
+    except ValueError:
+        return None

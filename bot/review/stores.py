@@ -1,0 +1,59 @@
+"""The databases the review jobs touch, opened from the console settings and closed again.
+
+Staff database (review tables, handoffs, audit, console sessions), Rasa's tracker store
+and the telephony database (callback requests of phone and web chat). Engines are
+created per job run (never at import time) and disposed afterwards.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+from bot.console.settings import ConsoleSettings
+from bot.handoff.queue import HandoffQueue
+from bot.kb.database import make_engine
+from bot.staffdb import create_tables, make_staff_engine, session_factory
+from bot.telephony.callbacks import CallbackRepository
+from bot.telephony.settings import DEFAULT_DB_URL as DEFAULT_TELEPHONY_DB_URL
+
+
+@dataclass(frozen=True)
+class Stores:
+    """Open connections of one job run."""
+
+    staff_engine: Engine
+    sessions: sessionmaker
+    tracker_engine: Engine
+    queue: HandoffQueue
+    callbacks: CallbackRepository
+
+
+def telephony_url(settings: ConsoleSettings) -> str:
+    """The telephony database of ``settings`` (the phone channel's default if unset)."""
+    return settings.telephony_db_url or DEFAULT_TELEPHONY_DB_URL
+
+
+@contextmanager
+def open_stores(settings: ConsoleSettings) -> Iterator[Stores]:
+    """Engines for the three databases, disposed when the block ends."""
+    staff_engine = make_staff_engine(settings.staff_db_url)
+    tracker_engine = make_engine(settings.tracker_db_url)
+    telephony_engine = make_engine(telephony_url(settings))
+    try:
+        create_tables(staff_engine)
+        yield Stores(
+            staff_engine=staff_engine,
+            sessions=session_factory(staff_engine),
+            tracker_engine=tracker_engine,
+            queue=HandoffQueue(staff_engine),
+            callbacks=CallbackRepository(telephony_engine),
+        )
+    finally:
+        staff_engine.dispose()
+        tracker_engine.dispose()
+        telephony_engine.dispose()

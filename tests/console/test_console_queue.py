@@ -1,0 +1,161 @@
+"""The live queue, the takeover race and Rasa being down, over real HTTP (Rasa is not running here)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import aiohttp
+from sqlalchemy import select
+
+from bot.console.models import AuditEntry
+from bot.handoff.queue import HandoffQueue
+from bot.staffdb import make_staff_engine, session_factory
+from tests.console.conftest import login
+
+XSS = '<img src=x onerror="window.__xss=1"><script>alert(1)</script>'
+
+
+def _queue(url: str) -> HandoffQueue:
+    return HandoffQueue(make_staff_engine(url))
+
+
+def _audit(url: str) -> list[AuditEntry]:
+    engine = make_staff_engine(url)
+    try:
+        with session_factory(engine)() as session:
+            return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+    finally:
+        engine.dispose()
+
+
+async def next_event(response: aiohttp.ClientResponse, name: str, timeout: float = 10.0) -> Any:
+    """The data of the next server-sent event called ``name``."""
+
+    async def read() -> Any:
+        current = None
+        while True:
+            line = (await response.content.readline()).decode("utf-8")
+            if not line:
+                raise AssertionError("stream ended")
+            line = line.rstrip("\n")
+            if line.startswith("event: "):
+                current = line[len("event: "):]
+            elif line.startswith("data: ") and current == name:
+                return json.loads(line[len("data: "):])
+
+    return await asyncio.wait_for(read(), timeout)
+
+
+async def test_queue_page_lists_waiting_conversations_escaped(console, add_user, staff_db_url) -> None:
+    add_user("anna", "agent")
+    queue = _queue(staff_db_url)
+    queue.enqueue("c-1", "socketio", "buergertelefon", "request_human", "personalausweis", "mitte", "Personalausweis")
+    queue.enqueue("c-2", "socketio", "buergertelefon", "fallback", summary=XSS)
+    await login(console, "anna")
+    response = await console.get("/queue")
+    html = await response.text()
+    assert response.status == 200
+    assert "Möchte eine Person sprechen" in html and "personalausweis" in html and "Zweimal nicht verstanden" in html
+    assert "<img src=x" not in html and "<script>alert" not in html
+    assert "&lt;img src=x" in html
+    assert html.count("Übernehmen") >= 2
+
+
+async def test_queue_events_push_changes_without_reload(console, add_user, staff_db_url) -> None:
+    add_user("anna", "agent")
+    queue = _queue(staff_db_url)
+    await login(console, "anna")
+    async with console.get("/queue/events", headers={"Accept": "text/event-stream"}) as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("text/event-stream")
+        first = await next_event(response, "queue")
+        assert first == {"waiting": [], "mine": []}
+        queue.enqueue("c-1", "socketio", "buergertelefon", "request_human", summary="Personalausweis")
+        second = await next_event(response, "queue")
+        assert [entry["conversation_id"] for entry in second["waiting"]] == ["c-1"]
+        assert second["waiting"][0]["position"] == 1
+        assert second["waiting"][0]["team"] == "Bürgertelefon"
+
+
+async def test_takeover_race_has_one_winner(console, make_client, add_user, staff_db_url) -> None:
+    anna, ben = add_user("anna", "agent"), add_user("ben", "agent")
+    entry = _queue(staff_db_url).enqueue("c-1", "socketio", "buergertelefon", "request_human")
+    clients = [console, make_client()]
+    tokens = [await login(clients[0], "anna"), await login(clients[1], "ben")]
+    responses = await asyncio.gather(*(
+        client.post(f"/handoffs/{entry.id}/take", data={"csrf_token": token}, allow_redirects=False)
+        for client, token in zip(clients, tokens)
+    ))
+    locations = sorted(response.headers["Location"] for response in responses)
+    # The winner gets the handoff; Rasa is not running, so it is told to try connecting again.
+    assert locations == ["/queue?msg=rasa", "/queue?msg=taken"]
+    taken = _queue(staff_db_url).get(entry.id)
+    assert taken is not None and taken.status == "assigned" and taken.agent_id in (anna, ben)
+    audits = [a for a in _audit(staff_db_url) if a.action == "take_over"]
+    assert len(audits) == 1 and audits[0].target == f"handoff:{entry.id}"
+    loser = clients[[r.headers["Location"] for r in responses].index("/queue?msg=taken")]
+    page = await loser.get("/queue?msg=taken")
+    assert "bereits übernommen" in await page.text()
+
+
+async def test_rasa_down_gives_a_german_message_not_a_500(console, add_user, staff_db_url) -> None:
+    anna = add_user("anna", "agent")
+    queue = _queue(staff_db_url)
+    entry = queue.enqueue("c-1", "socketio", "buergertelefon", "request_human")
+    assert queue.claim(entry.id, anna)
+    token = await login(console, "anna")
+    page = await console.get("/conversations/c-1")
+    assert page.status == 503
+    assert "nicht erreichbar" in await page.text()
+    reply = await console.post("/conversations/c-1/reply", data={"text": "Guten Tag"},
+                               headers={"X-CSRF-Token": token, "Accept": "application/json"})
+    assert reply.status == 503
+    assert "nicht erreichbar" in (await reply.json())["message"]
+    hand_back = await console.post("/conversations/c-1/handback", data={"csrf_token": token}, allow_redirects=False)
+    assert hand_back.status == 302 and hand_back.headers["Location"].endswith("?msg=rasa")
+    assert queue.get(entry.id).status == "assigned"  # nothing closed while Rasa did not resume
+    retry = await console.post(f"/handoffs/{entry.id}/take", data={"csrf_token": token}, allow_redirects=False)
+    assert retry.headers["Location"] == "/queue?msg=rasa"
+
+
+async def test_only_the_assigned_agent_may_write(console, make_client, add_user, staff_db_url) -> None:
+    anna = add_user("anna", "agent")
+    add_user("ben", "agent")
+    queue = _queue(staff_db_url)
+    entry = queue.enqueue("c-1", "socketio", "buergertelefon", "request_human")
+    assert queue.claim(entry.id, anna)
+    other = make_client()
+    token = await login(other, "ben")
+    assert (await other.get("/conversations/c-1", allow_redirects=False)).status == 403
+    for action in ("reply", "handback", "close"):
+        response = await other.post(f"/conversations/c-1/{action}", data={"csrf_token": token, "text": "x",
+                                                                          "outcome": "solved"}, allow_redirects=False)
+        assert response.status == 403, action
+    assert (await other.get("/conversations/unbekannt", allow_redirects=False)).status == 404
+
+
+async def test_reply_validation(console, add_user, staff_db_url) -> None:
+    anna = add_user("anna", "agent")
+    queue = _queue(staff_db_url)
+    entry = queue.enqueue("c-1", "socketio", "buergertelefon", "request_human")
+    assert queue.claim(entry.id, anna)
+    token = await login(console, "anna")
+    headers = {"X-CSRF-Token": token, "Accept": "application/json"}
+    empty = await console.post("/conversations/c-1/reply", data={"text": "   "}, headers=headers)
+    assert empty.status == 400 and "Bitte schreiben" in (await empty.json())["message"]
+    long = await console.post("/conversations/c-1/reply", data={"text": "x" * 2001}, headers=headers)
+    assert long.status == 400 and "zu lang" in (await long.json())["message"]
+    outcome = await console.post("/conversations/c-1/close", data={"outcome": "erfunden"}, headers=headers)
+    assert outcome.status == 400
+    assert queue.get(entry.id).status == "assigned"
+
+
+async def test_bad_ids_never_give_a_500(console, add_user) -> None:
+    add_user("anna", "agent")
+    token = await login(console, "anna")
+    for path in ("/handoffs/999999/take", "/handoffs/abc/take", "/conversations/%3Cscript%3E/reply"):
+        response = await console.post(path, data={"csrf_token": token}, allow_redirects=False)
+        assert response.status in (302, 403, 404), (path, response.status)
+    assert (await console.get("/conversations/" + "x" * 300, allow_redirects=False)).status == 404

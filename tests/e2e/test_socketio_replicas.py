@@ -1,0 +1,84 @@
+"""Two Rasa replicas share socket.io rooms through Redis (``redis_url`` of the web-chat channel).
+
+The citizen's socket is connected to one replica; the console sends an agent's message
+through the other replica's HTTP API (as it does behind a load balancer). Without the
+Redis client manager the message would only reach sockets of the second replica and
+this test would time out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import yaml
+
+from bot.kb.database import make_engine
+from bot.kb.seed import load_seed, parse_directory
+from tests.e2e.servers import Servers, free_port, http_json, redis_unavailable_reason, start_servers, write_credentials
+from tests.webchat.sioclient import Client
+
+pytestmark = pytest.mark.e2e
+
+REDIS = ("127.0.0.1", 6379)
+TIMEOUT = 30
+
+
+@pytest.fixture(scope="module")
+def origin() -> str:
+    """The web page origin allowed to connect."""
+    return f"http://127.0.0.1:{free_port()}"
+
+
+@pytest.fixture(scope="module")
+def replicas(tmp_path_factory, seed_dir, postgres_url_module, origin) -> Iterator[Servers]:
+    reason = redis_unavailable_reason(*REDIS)
+    if reason:
+        pytest.skip(reason)
+    workdir: Path = tmp_path_factory.mktemp("socketio-replicas")
+    kb_url = f"sqlite:///{workdir / 'knowledge.db'}"
+    engine = make_engine(kb_url)
+    load_seed(engine, parse_directory(seed_dir))
+    engine.dispose()
+    credentials = write_credentials(workdir / "credentials.yml", [origin])
+    content = yaml.safe_load(credentials.read_text(encoding="utf-8"))
+    channel = content["channels.socketio_input.CitizenSocketIOInput"]
+    channel["redis_url"] = f"redis://{REDIS[0]}:{REDIS[1]}/3"
+    channel["redis_channel"] = f"test-socketio-{uuid.uuid4().hex[:8]}"
+    credentials.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
+    database = postgres_url_module.rsplit("/", 1)[1]
+    tracker = (
+        "tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n  port: 5432\n"
+        f"  db: {database}\n  username: postgres\n"
+    )
+    lock = (f"lock_store:\n  type: bot.locks.AtomicRedisLockStore\n  url: {REDIS[0]}\n  port: {REDIS[1]}\n"
+            f"  db: 1\n  key_prefix: test{uuid.uuid4().hex[:8]}\n")
+    servers = start_servers(workdir, kb_url, endpoints_extra=lock, tracker_store=tracker, replicas=2,
+                            credentials=credentials)
+    yield servers
+    servers.stop()
+
+
+async def test_agent_message_sent_through_the_other_replica_arrives(replicas: Servers, origin: str) -> None:
+    first, second = replicas.rasa_urls
+    client = Client()
+    await client.connect(first, origin)
+    try:
+        session = await client.session(uuid.uuid4().hex)
+        answer = await client.say(session, "Was kostet ein Reisepass?")
+        assert "Euro" in answer["text"]
+        text = "Guten Tag, hier ist Frau Maier vom Bürgertelefon."
+        status, _ = await asyncio.to_thread(
+            http_json, "POST",
+            f"{second}/conversations/{session}/tracker/events?execute_side_effects=true&output_channel=latest",
+            [{"event": "bot", "text": text, "metadata": {"agent": "Frau Maier"}}],
+        )
+        assert status == 200
+        message = await asyncio.wait_for(client.messages.get(), TIMEOUT)
+        assert message["text"] == text
+        assert message["metadata"]["agent"] == "Frau Maier"
+    finally:
+        await client.close()
