@@ -134,14 +134,20 @@ def _add_user_turn(result: ConversationDigest, event: TrackerEvent, data: dict[s
 
 
 def _add_bot_turn(result: ConversationDigest, event: TrackerEvent, data: dict[str, Any]) -> None:
-    text = _text(data.get("text"))
-    if not text:
+    """A bot or agent message. Agents may repeat what a citizen typed, so their text is
+    redacted; the bot's answers come from the knowledge base and templates (dates,
+    sources, fees) and are kept as sent — they never repeat a citizen's contact data in full."""
+    raw = data.get("text")
+    if not isinstance(raw, str) or not raw:
         return
     metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     agent = metadata.get("agent")
     if isinstance(agent, str) and agent.strip():
         result.turns.append(TurnCopy(
-            seq=len(result.turns), at=_moment(event.timestamp), actor="agent", text=text, agent=agent.strip()[:80],
+            seq=len(result.turns), at=_moment(event.timestamp), actor="agent", text=_text(raw),
+            agent=agent.strip()[:80],
         ))
     else:
-        result.turns.append(TurnCopy(seq=len(result.turns), at=_moment(event.timestamp), actor="bot", text=text))
+        result.turns.append(TurnCopy(
+            seq=len(result.turns), at=_moment(event.timestamp), actor="bot", text=raw[:MAX_TURN_TEXT],
+        ))

@@ -25,7 +25,7 @@ async def _write_two(url: str) -> None:
         start,
         user("Was kostet ein Perso?", "ask_fees", 0.93, start + 1),
         slot("service", "personalausweis", start + 1),
-        bot("Der Personalausweis kostet 37,00 Euro.", start + 2),
+        bot("Der Personalausweis kostet 37,00 Euro. Stand: 01.03.2025", start + 2),
         user(PII, "nlu_fallback", 0.2, start + 3),
         bot("Das habe ich nicht verstanden.", start + 4),
         slot("feedback", {"message_id": "x", "rating": "down"}, start + 5),
@@ -69,6 +69,8 @@ async def _check_ingest(settings: ConsoleSettings) -> None:
             assert [turn.actor for turn in turns] == ["user", "bot", "user", "bot", "agent"]
             assert turns[0].intent == "ask_fees" and turns[0].confidence == pytest.approx(0.93)
             assert turns[2].text == "Ich wohne [ADRESSE], Tel [TELEFON], mail [E-MAIL]"
+            # the bot's answers come from the knowledge base: kept as sent (dates of sources included)
+            assert turns[1].text == "Der Personalausweis kostet 37,00 Euro. Stand: 01.03.2025"
             assert turns[4].agent == "Frau Maier" and "[TELEFON]" in turns[4].text
             assert session.scalars(select(ReviewTurn).where(ReviewTurn.conversation_id == "plain-1")).all() == []
     joined = " ".join(_texts(settings))

@@ -21,6 +21,7 @@ from bot.console.audit import record_audit
 from bot.console.auth import current_user, require_role
 from bot.console.db import in_transaction
 from bot.console.keys import SETTINGS, StaffUser
+from bot.console.labels import OUTCOME_LABELS, REASON_LABELS, STATUS_LABELS
 from bot.console.render import render
 from bot.review.annotations import AnnotationError, add_annotation, annotations_for, domain_intents
 from bot.review.export import export_annotations
@@ -39,10 +40,9 @@ NOTICES = {
     "delete_unconfirmed": "Bitte bestätigen Sie das Löschen. Es wurde nichts gelöscht.",
 }
 FEEDBACK_NAMES = {"down": "mit negativer Bewertung", "up": "mit positiver Bewertung", "none": "ohne Bewertung"}
-REASON_NAMES = {
-    "request_human": "Wunsch nach einer Person", "fallback": "Nicht verstanden",
-    "application_status": "Antragsstatus", "always_human": "Immer persönlich", "fallback_only": "ohne Übergabe",
-}
+REASON_NAMES = {**REASON_LABELS, "fallback_only": "ohne Übergabe"}
+#: Outcome of a closed handoff, or the status of an open one.
+OUTCOME_NAMES = {**STATUS_LABELS, **OUTCOME_LABELS}
 
 
 def _user(request: web.Request) -> StaffUser:
@@ -90,6 +90,7 @@ async def review_list(request: web.Request) -> web.StreamResponse:
         request, "review_list.html", items=items, total=total, filters=filters, options=options,
         pages=pages, prev_link=page_link.get(filters.page - 1), next_link=page_link.get(filters.page + 1),
         feedback_filters=FEEDBACK_FILTERS, feedback_names=FEEDBACK_NAMES, reason_names=REASON_NAMES,
+        outcome_names=OUTCOME_NAMES,
         is_admin=_user(request).has("admin"), message=NOTICES.get(request.query.get("msg", "")),
     )
 
@@ -116,7 +117,7 @@ async def _transcript_page(
     return render(
         request, "review_conversation.html", status=status, conversation_id=conversation_id,
         base_url=_review_url(conversation_id), labels=LABELS, label_names=LABEL_NAMES, intents=domain_intents(),
-        reason_names=REASON_NAMES, is_admin=user.has("admin"), error=error,
+        reason_names=REASON_NAMES, outcome_names=OUTCOME_NAMES, is_admin=user.has("admin"), error=error,
         message=NOTICES.get(request.query.get("msg", "")), **data,
     )
 
