@@ -51,23 +51,8 @@ class CallbackRepository:
         self._engine.dispose()
 
     def add(self, draft: CallbackDraft, context: CallContext, now: Optional[datetime] = None) -> int:
-        """Store a request; returns its id."""
-        row = CallbackRequest(
-            created_at=_utc(now),
-            conversation_id=context.conversation_id,
-            phone=draft.phone,
-            preferred_day=draft.window.day,
-            window_key=draft.window.key,
-            due_from=_utc(draft.window.start),
-            due_until=_utc(draft.window.end),
-            reason=context.reason,
-            service=context.service,
-            district=context.district,
-            status="open",
-        )
-        with self._session() as session, session.begin():
-            session.add(row)
-        return int(row.id)
+        """Store a caller's request; returns its id."""
+        return self._store(context, draft.window, "phone", draft.phone, None, now)
 
     def add_web(self, context: CallContext, window: Window, phone: Optional[str] = None,
                 email: Optional[str] = None, now: Optional[datetime] = None) -> int:
@@ -78,10 +63,14 @@ class CallbackRepository:
         """
         if (phone is None) == (email is None):
             raise ValueError("a web request needs either a phone number or an e-mail address")
+        return self._store(context, window, "web", phone, email, now)
+
+    def _store(self, context: CallContext, window: Window, channel: str, phone: Optional[str],
+               email: Optional[str], now: Optional[datetime]) -> int:
         row = CallbackRequest(
             created_at=_utc(now),
             conversation_id=context.conversation_id,
-            channel="web",
+            channel=channel,
             phone=phone,
             email=email,
             preferred_day=window.day,

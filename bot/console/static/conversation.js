@@ -6,7 +6,6 @@
 
 (function () {
   const list = document.getElementById("transcript");
-  const state = document.getElementById("live-state");
   const form = document.getElementById("reply-form");
   const csrf = list.dataset.csrf;
   let after = Number(list.dataset.after);
@@ -37,13 +36,7 @@
     return li;
   }
 
-  function setState(name, text) {
-    state.dataset.state = name;
-    state.textContent = text;
-  }
-
-  const source = new EventSource(list.dataset.events + "?after=" + encodeURIComponent(String(after)));
-  source.addEventListener("open", () => setState("live", "Live – neue Nachrichten erscheinen automatisch."));
+  const { source, setState } = window.ConsoleLive.open(list.dataset.events + "?after=" + encodeURIComponent(String(after)), "Live – neue Nachrichten erscheinen automatisch.");
   source.addEventListener("turns", (event) => {
     let turns;
     try {
@@ -72,14 +65,6 @@
   source.addEventListener("status", () => {
     source.close();
     setState("ended", "Dieses Gespräch ist nicht mehr bei Ihnen.");
-  });
-  source.addEventListener("session_ended", () => {
-    source.close();
-    setState("ended", "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an.");
-  });
-  source.addEventListener("error", () => {
-    if (source.readyState === EventSource.CLOSED) setState("ended", "Keine Live-Verbindung. Bitte laden Sie die Seite neu.");
-    else setState("reconnecting", "Verbindung unterbrochen – wird wiederhergestellt …");
   });
 
   if (form) {

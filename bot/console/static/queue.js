@@ -7,7 +7,6 @@
 (function () {
   const waiting = document.querySelector("#waiting tbody");
   const mine = document.querySelector("#mine tbody");
-  const state = document.getElementById("live-state");
   const csrf = document.getElementById("waiting").dataset.csrf;
 
   function cell(row, text, className) {
@@ -64,13 +63,7 @@
     document.getElementById(emptyId).hidden = entries.length > 0;
   }
 
-  function setState(name, text) {
-    state.dataset.state = name;
-    state.textContent = text;
-  }
-
-  const source = new EventSource("/queue/events");
-  source.addEventListener("open", () => setState("live", "Live – die Liste aktualisiert sich selbst."));
+  const { source, setState } = window.ConsoleLive.open("/queue/events", "Live – die Liste aktualisiert sich selbst.");
   source.addEventListener("queue", (event) => {
     let data;
     try {
@@ -82,13 +75,5 @@
     draw(mine, Array.isArray(data.mine) ? data.mine : [], true, "mine-empty");
     document.getElementById("waiting-count").textContent = String((data.waiting || []).length);
     setState("live", "Live – die Liste aktualisiert sich selbst.");
-  });
-  source.addEventListener("session_ended", () => {
-    source.close();
-    setState("ended", "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an.");
-  });
-  source.addEventListener("error", () => {
-    if (source.readyState === EventSource.CLOSED) setState("ended", "Keine Live-Verbindung. Bitte laden Sie die Seite neu.");
-    else setState("reconnecting", "Verbindung unterbrochen – wird wiederhergestellt …");
   });
 })();
