@@ -81,6 +81,9 @@ def _add_headers(request: web.Request, response: web.StreamResponse) -> None:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
     if not request.path.startswith("/static/"):
         headers.setdefault("Cache-Control", "no-store")
+    if request.app[SETTINGS].production:
+        # production serves the console over HTTPS only (secure cookies are enforced)
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
 
 
 def sse_headers() -> dict[str, str]:

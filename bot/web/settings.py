@@ -6,6 +6,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 from urllib.parse import urlsplit
 
 from bot.config import PROJECT_ROOT
@@ -31,6 +32,16 @@ def origin_of(url: str) -> str:
     return origin
 
 
+def _retention_days() -> Optional[int]:
+    """``retention_days`` of ``handoff.yml`` (the console's retention job deletes after it)."""
+    from bot.handoff.settings import HandoffConfigError, HandoffSettings
+
+    try:
+        return HandoffSettings.load().retention_days
+    except HandoffConfigError:
+        return None
+
+
 @dataclass(frozen=True)
 class WebSettings:
     """Settings of one web server.
@@ -44,6 +55,8 @@ class WebSettings:
         privacy_url: page with the full privacy statement (env ``WEBCHAT_PRIVACY_URL``).
         rasa_health_url: what ``/health`` asks (default: ``chat_server_url`` + ``/``).
         widget_dir: the built widget, served under ``/webchat/``.
+        retention_days: after how many days conversations are deleted, named in the
+            widget's privacy notice (``retention_days`` of ``handoff.yml``; None: not named).
     """
 
     chat_server_url: str = "http://127.0.0.1:5005"
@@ -54,6 +67,7 @@ class WebSettings:
     privacy_url: str = ""
     rasa_health_url: str = ""
     widget_dir: Path = field(default=WIDGET_DIR)
+    retention_days: Optional[int] = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "chat_server_url", origin_of(self.chat_server_url))
@@ -84,6 +98,7 @@ class WebSettings:
             "title": os.environ.get("WEBCHAT_TITLE"),
             "language": os.environ.get("WEBCHAT_LANGUAGE"),
             "privacy_url": os.environ.get("WEBCHAT_PRIVACY_URL"),
+            "retention_days": _retention_days(),
         }
         values = {key: value for key, value in {**env, **overrides}.items() if value is not None}
         return cls(**values)  # type: ignore[arg-type]

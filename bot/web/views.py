@@ -20,6 +20,8 @@ def widget_config(settings: WebSettings) -> dict:
     config = {"serverUrl": settings.chat_server_url, "title": settings.title, "language": settings.language}
     if settings.privacy_url:
         config["privacyUrl"] = settings.privacy_url
+    if settings.retention_days:
+        config["retentionDays"] = settings.retention_days
     return config
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -234,6 +235,17 @@ async def test_security_headers_and_no_store(console, add_user) -> None:
     assert response.headers["Cache-Control"] == "no-store"
     html = await response.text()
     assert "<script>" not in html and "style=" not in html
+    assert "Strict-Transport-Security" not in response.headers  # development: plain http on loopback
+
+
+async def test_production_sends_hsts_and_secure_cookies(console_settings) -> None:
+    client = await start_console(replace(console_settings, production=True, cookie_secure=True))
+    try:
+        response = await client.get("/login")
+        assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+        assert "Secure" in response.headers.get("Set-Cookie", "")
+    finally:
+        await client.close()
 
 
 async def test_unknown_page_and_open_redirect(console, add_user) -> None:

@@ -126,3 +126,15 @@ def test_settings_normalise_the_chat_server_and_derive_socket_origins() -> None:
     assert settings.chat_socket_origins == ("https://chat.example.de", "wss://chat.example.de")
     with pytest.raises(SettingsError):
         WebSettings(language="fr")
+
+
+def test_retention_period_of_handoff_yml_reaches_the_widget(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from bot.web.views import widget_config
+
+    assert widget_config(WebSettings.from_env())["retentionDays"] == 30
+    config = tmp_path / "handoff.yml"
+    config.write_text("teams: [{key: a}]\nretention_days: 14\n", encoding="utf-8")
+    monkeypatch.setenv("HANDOFF_CONFIG", str(config))
+    assert widget_config(WebSettings.from_env())["retentionDays"] == 14
+    config.write_text("teams: []\n", encoding="utf-8")  # broken file: the notice names no period
+    assert "retentionDays" not in widget_config(WebSettings.from_env())

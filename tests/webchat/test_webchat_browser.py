@@ -39,6 +39,7 @@ def test_greeting_and_privacy_notice_come_before_the_first_message(chat_page: Ch
     expect(privacy.get_by_role("heading", name="Hinweis zum Datenschutz")).to_be_visible()
     expect(privacy).to_contain_text("keine persönlichen Daten")
     expect(privacy).to_contain_text("60 Minuten")
+    expect(privacy).to_contain_text("Nach 30 Tagen werden sie gelöscht.")  # retention_days of handoff.yml
     expect(chat_page.user_messages).to_have_count(0)
     expect(chat_page.panel.get_by_role("button", name="Mit einem Menschen sprechen")).to_be_visible()
     assert chat_page.session_id()  # the server's session id, kept in sessionStorage

@@ -10,7 +10,8 @@
  *
  * (or set `window.StuttgartWebchatConfig = {...}` before the script on pages that allow
  * inline scripts). Keys: serverUrl (required), title, language ("de" | "en"),
- * socketPath ("/socket.io/"), privacyUrl, sessionMinutes (60).
+ * socketPath ("/socket.io/"), privacyUrl, sessionMinutes (60), retentionDays (named in the
+ * privacy notice when set).
  *
  * Security: every text from the citizen or the bot is rendered with textContent. Only
  * http(s) URLs become links (rel="noopener noreferrer"). No innerHTML anywhere.
@@ -42,11 +43,12 @@ const STRINGS = {
       "Bürgerbüros, Ausländerbehörde, Kfz und Führerschein, Fundbüro, Bewohnerparken und zu " +
       "Leistungen des Sozialamts – zum Beispiel: „Was kostet ein Personalausweis?“",
     privacyTitle: "Hinweis zum Datenschutz",
-    privacy: (minutes) =>
+    privacy: (minutes, days) =>
       "Bitte geben Sie keine persönlichen Daten ein, also keinen Namen, keine Adresse, kein " +
       "Geburtsdatum und kein Aktenzeichen. Gespeichert werden Ihre Nachrichten, die Antworten " +
-      "und Ihre Bewertungen der Antworten – auf Servern der Stadt, ohne externe Dienste. Nach " +
-      `${minutes} Minuten ohne Nachricht beginnt ein neues Gespräch. In diesem Browser-Tab ` +
+      "und Ihre Bewertungen der Antworten – auf Servern der Stadt, ohne externe Dienste. " +
+      (days ? `Nach ${days} Tagen werden sie gelöscht. ` : "") +
+      `Nach ${minutes} Minuten ohne Nachricht beginnt ein neues Gespräch. In diesem Browser-Tab ` +
       "bleibt der Verlauf sichtbar, bis Sie den Tab schließen.",
     privacyLink: "Datenschutzerklärung",
     messages: "Chatverlauf",
@@ -83,10 +85,11 @@ const STRINGS = {
       "citizens' offices, the foreigners' authority, vehicles and driving licences, lost property, " +
       "resident parking and social welfare services. My answers are in German.",
     privacyTitle: "Privacy notice",
-    privacy: (minutes) =>
+    privacy: (minutes, days) =>
       "Please do not enter personal data such as your name, address, date of birth or file " +
       "number. Your messages, the answers and your ratings are stored on the city's servers, " +
-      `without external services. After ${minutes} minutes without a message a new conversation ` +
+      "without external services. " + (days ? `They are deleted after ${days} days. ` : "") +
+      `After ${minutes} minutes without a message a new conversation ` +
       "starts. The history stays visible in this browser tab until you close it.",
     privacyLink: "Privacy policy",
     messages: "Conversation",
@@ -225,6 +228,7 @@ class Webchat {
     this.title = typeof config.title === "string" && config.title.trim() ? config.title.trim() : this.t.title;
     this.privacyUrl = safeUrl(config.privacyUrl);
     this.sessionMinutes = Number.isFinite(config.sessionMinutes) ? config.sessionMinutes : 60;
+    this.retentionDays = Number.isInteger(config.retentionDays) && config.retentionDays > 0 ? config.retentionDays : null;
     this.sessionId = storage.get("session");
     this.socket = null;
     this.state = "idle"; // idle | connecting | connected | reconnecting | unreachable
@@ -290,7 +294,7 @@ class Webchat {
     intro.appendChild(el("p", "wc-greeting", t.greeting));
     const privacy = el("div", "wc-privacy");
     privacy.appendChild(el("h3", "wc-privacy-title", t.privacyTitle));
-    const privacyText = el("p", null, t.privacy(this.sessionMinutes));
+    const privacyText = el("p", null, t.privacy(this.sessionMinutes, this.retentionDays));
     if (this.privacyUrl) {
       privacyText.append(" ", link(this.privacyUrl, t.privacyLink, t));
     }
