@@ -176,14 +176,21 @@ class PhoneStep(ContactStep):
     error = "Das ist leider keine gültige Telefonnummer."
 
     def prompt(self, state: dict, today: date) -> Message:
-        return Message("Unter welcher Telefonnummer können wir Sie erreichen? Bitte mit Vorwahl, zum Beispiel 0711 123456.")
+        return Message(
+            "Unter welcher Telefonnummer können wir Sie erreichen? Bitte mit Vorwahl, zum Beispiel 0711 123456. "
+            "Lieber per E-Mail? Dann nennen Sie bitte Ihre E-Mail-Adresse."
+        )
 
     def validate(self, answer: Answer, state: dict) -> Optional[dict]:
         email = parse_email(answer.text)
         if email:
             return {"method": "email", "email": email, "phone": None, "step": "consent"}
         phone = parse_phone(answer.text)
-        return {"phone": phone, "step": "window"} if phone else None
+        if phone:
+            return {"phone": phone, "step": "window"}
+        if any(token.startswith(_EMAIL_WORDS) for token, _, _ in words(answer.text)):
+            return {"method": "email", "phone": None, "step": "email"}  # "lieber per E-Mail"
+        return None
 
 
 class EmailStep(ContactStep):

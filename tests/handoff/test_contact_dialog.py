@@ -75,6 +75,15 @@ def test_callback_request_goes_straight_to_the_number() -> None:
     assert said(turn).startswith("Unter welcher Telefonnummer")
 
 
+@pytest.mark.parametrize("text", ["lieber per E-Mail", "Schreiben Sie mir lieber eine Mail"])
+def test_email_wish_at_the_number_switches_to_the_address(text: str) -> None:
+    [first] = run(method="phone", lead=None)
+    assert "E-Mail-Adresse" in said(first)  # the question names the other way
+    turn = advance(first.state, Answer(text, "inform"), TODAY)
+    assert turn.state["step"] == "email" and turn.state["method"] == "email"
+    assert said(turn).startswith("An welche E-Mail-Adresse")
+
+
 @pytest.mark.parametrize("bad", ["12345", "weiß ich nicht", "110"])
 def test_invalid_number_is_asked_again_then_given_up(bad: str) -> None:
     turns = run(Answer("/request_callback", "request_callback"), Answer(bad, "nlu_fallback"),
