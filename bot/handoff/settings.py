@@ -41,6 +41,8 @@ class HandoffSettings:
     avg_handle_minutes: int = 6
     always_human_services: tuple[str, ...] = ()
     retention_days: int = 30
+    #: The audit log (staff actions, no citizen text) is kept longer, for accountability.
+    audit_retention_days: int = 365
 
     def team_for(self, service: Optional[str]) -> Team:
         """The first team that lists ``service``, else the first team without services."""
@@ -98,6 +100,7 @@ class HandoffSettings:
             avg_handle_minutes=_positive_int("avg_handle_minutes", raw.get("avg_handle_minutes", 6)),
             always_human_services=_keys("always_human_services", raw.get("always_human_services") or []),
             retention_days=_positive_int("retention_days", raw.get("retention_days", 30)),
+            audit_retention_days=_positive_int("audit_retention_days", raw.get("audit_retention_days", 365)),
         )
 
 

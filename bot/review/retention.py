@@ -4,7 +4,8 @@
 default 30): the tracker events of conversations whose last event is older than the
 cutoff, closed handoffs created before it (open ones stay), callback requests of phone
 and web chat, review rows and annotations of the deleted conversations, and expired
-console sessions. :func:`delete_conversation` deletes everything of one conversation.
+console sessions, and audit entries older than ``audit_retention_days`` (365).
+:func:`delete_conversation` deletes everything of one conversation.
 Both write one audit entry.
 """
 
@@ -19,7 +20,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.console.audit import record_audit
-from bot.console.models import ConsoleSession
+from bot.console.models import AuditEntry, ConsoleSession
 from bot.console.settings import ConsoleSettings
 from bot.handoff.settings import HandoffConfigError, HandoffSettings, effective_settings
 from bot.review import tracker_events
@@ -32,6 +33,9 @@ DEFAULT_RETENTION_DAYS = HandoffSettings.__dataclass_fields__["retention_days"].
 _CHUNK = 500
 
 
+DEFAULT_AUDIT_DAYS = HandoffSettings.__dataclass_fields__["audit_retention_days"].default
+
+
 def retention_days(session: Session) -> int:
     """The effective retention period (``handoff.yml`` and console overrides; 30 if unreadable)."""
     try:
@@ -39,6 +43,14 @@ def retention_days(session: Session) -> int:
     except HandoffConfigError as error:
         logger.error("handoff settings unreadable, using %d days retention: %s", DEFAULT_RETENTION_DAYS, error)
         return DEFAULT_RETENTION_DAYS
+
+
+def audit_retention_days(session: Session) -> int:
+    """How long the audit log is kept (``audit_retention_days``; 365 if unreadable)."""
+    try:
+        return effective_settings(session).audit_retention_days
+    except HandoffConfigError:
+        return DEFAULT_AUDIT_DAYS
 
 
 def _delete_review_rows(session: Session, conversation_ids: Iterable[str]) -> dict[str, int]:
@@ -81,6 +93,8 @@ def purge_stores(
         counts.update(_delete_review_rows(session, [*stale, *old]))
         counts["console_sessions"] = session.execute(
             delete(ConsoleSession).where(ConsoleSession.expires_at < moment)).rowcount
+        audit_cutoff = moment - timedelta(days=max(days, audit_retention_days(session)))
+        counts["audit_entries"] = session.execute(delete(AuditEntry).where(AuditEntry.at < audit_cutoff)).rowcount
         record_audit(session, actor, "retention_purge", f"retention:{days}d",
                      json.dumps(counts, sort_keys=True), now=moment)
     logger.info("retention purge: %s", counts)

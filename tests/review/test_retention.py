@@ -159,3 +159,17 @@ async def test_job_ingests_every_time_and_purges_at_most_hourly(settings: Consol
     with open_stores(settings) as stores, stores.sessions() as session:
         assert len(audit_entries(session, action="retention_purge")) == 2
         assert session.get(ReviewConversation, "new-1").flagged
+
+
+async def test_audit_log_is_kept_a_year(settings: ConsoleSettings) -> None:
+    from datetime import timedelta
+
+    from bot.console.audit import record_audit
+
+    with open_stores(settings) as stores, stores.sessions() as session, session.begin():
+        record_audit(session, "rita", "login", now=NOW - timedelta(days=366))
+        record_audit(session, "rita", "export", "export:annotations", now=NOW - timedelta(days=364))
+    counts = purge(settings, now=NOW)
+    assert counts["audit_entries"] == 1
+    with open_stores(settings) as stores, stores.sessions() as session:
+        assert [entry.action for entry in audit_entries(session)] == ["retention_purge", "export"]
