@@ -26,10 +26,10 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONHASHSEED ?= 0
 
-.PHONY: help install webchat train knowledge run shell test test-unit validate test-stories bench bench-voice clean
+.PHONY: help install webchat train knowledge run shell test test-unit validate test-stories bench bench-voice bench-handoff clean
 
 help: ## Show this help
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: pyproject.toml scripts/find-python310.sh
 	@py=$$(scripts/find-python310.sh) && echo "using $$py" && \
@@ -106,6 +106,9 @@ bench: install knowledge train ## Benchmarks (NLU accuracy on held-out split, RE
 
 bench-voice: install knowledge train ## Phone load test: largest N calls with p95 < 300 ms, then 2N (~5 min)
 	$(PY) bench/voice_load.py --with-server --search
+
+bench-handoff: install train ## Handoff latency: 20 web-chat citizens, live queue, take-over, messages, hand back (~1 min)
+	$(PY) bench/handoff_latency.py
 
 clean: ## Remove models, results and local databases (keeps .venv)
 	rm -rf models results var tests/output build $(WEBCHAT)/dist

@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
 """Handoff to staff end to end on loopback: queue, take-over, messages both ways, hand back.
 
-    .venv/bin/python bench/handoff_latency.py [--citizens 20] [--messages 5] [--parallel N]
-                                              [--timeout 30] [--budget 900] [--keep]
+    .venv/bin/python bench/handoff_latency.py [--citizens 20] [--spread 2] [--messages 5] [--think 1]
+                                              [--parallel N] [--timeout 30] [--budget 900] [--keep]
 
 The script starts its own stack on free loopback ports (knowledge base, staff, tracker
 and telephony databases in a temp dir; the action server; Rasa with the REST and
 socket.io channels and ``--enable-api``; the staff console with a handoff.yml whose team
 is always staffed) and stops it at the end, also on errors, Ctrl-C and SIGTERM.
 
-N citizens (python-socketio, long-polling) ask for a person at the same time; one agent,
-logged in to the console over HTTP, watches the live queue (``/queue/events``), takes
-every conversation over, writes M messages, reads the citizen's M messages on the
-conversation's stream (``/conversations/{id}/events``) and hands back to the bot. Up to
-``--parallel`` conversations (default: all) are handled at the same time.
+N citizens (python-socketio, long-polling) ask for a person at random moments within
+``--spread`` seconds (0: all at once). One agent, logged in to the console over HTTP,
+watches the live queue (``/queue/events``), takes every conversation over, writes M
+messages, reads the citizen's M messages on the conversation's stream
+(``/conversations/{id}/events``) and hands back to the bot. Up to ``--parallel``
+conversations (default: all) are handled at the same time.
 
 Printed: count, p50, p95 and max in ms and errors of each step (see bench/README.md).
 Every wait has a time limit (``--timeout``, and ``--budget`` for the whole run).
@@ -26,6 +27,7 @@ import asyncio
 import json
 import math
 import os
+import random
 import re
 import shutil
 import signal
@@ -39,6 +41,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
 import aiohttp
+import socketio
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
@@ -272,7 +275,7 @@ class Inbox:
             async with self._changed:
                 await asyncio.wait_for(self._changed.wait_for(check), timeout)
         except asyncio.TimeoutError:
-            raise BenchError(f"no {what} within {timeout:.0f} s") from None
+            raise BenchError(f"no {what} within {timeout:g} s") from None
         return found[0]
 
 
@@ -280,17 +283,25 @@ class Citizen(Client):
     """A web-chat citizen (tests/webchat/sioclient.py) that keeps every bot_uttered with its time."""
 
     def __init__(self, number: int) -> None:
-        super().__init__()
+        # Client.__init__, but without python-socketio's SIGINT hook: on Ctrl-C it would
+        # disconnect every socket behind the script's back (the script stops things itself).
+        self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
+        self.messages: asyncio.Queue[dict] = asyncio.Queue()
+        self.confirmed: asyncio.Queue[Any] = asyncio.Queue()
+        self.sio.on("session_confirm", self.confirmed.put)
+        self.sio.on("bot_uttered", self._received)
         self.number = number
         self.session_id = ""
         self.inbox = Inbox()
-        self.sio.on("bot_uttered", self._received)
 
     async def _received(self, message: Any) -> None:
         await self.inbox.put(message if isinstance(message, dict) else {"text": str(message)})
 
     async def send(self, text: str) -> None:
-        await self.sio.emit("user_uttered", {"message": text, "session_id": self.session_id})
+        try:
+            await self.sio.emit("user_uttered", {"message": text, "session_id": self.session_id})
+        except socketio.exceptions.SocketIOError as error:
+            raise BenchError(f"citizen {self.number} could not send ({error})") from error
 
     def last_texts(self, count: int = 3) -> str:
         return " | ".join(str(item.get("text", ""))[:80] for _, item in self.inbox.items[-count:]) or "nothing"
@@ -398,9 +409,17 @@ def queue_items(event: str, data: Any) -> list[Any]:
 def turn_items(event: str, data: Any) -> list[Any]:
     if event == "turns" and isinstance(data, list):
         return [turn for turn in data if isinstance(turn, dict)]
-    if event in ("status", "rasa", "session_ended"):
+    if event in ("status", "history", "session_ended"):
         return [{"event": event, "data": data}]
     return []
+
+
+def _json_ok(body: str) -> bool:
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(answer, dict) and answer.get("ok") is True
 
 
 def in_queue(conversation_id: str) -> Callable[[Any], bool]:
@@ -427,6 +446,7 @@ class Run:
         self.console = Console(stack.console_url, args.timeout)
         self.queue = Inbox()
         self.aborted = 0
+        self.rng = random.Random(args.seed)
 
     def record(self, key: str, seconds: float) -> None:
         self.results[key].samples.append(seconds)
@@ -439,15 +459,23 @@ class Run:
             self.results[key].fail(str(error) or type(error).__name__)
             raise BenchError(str(error)) from error
 
-    async def ask_for_person(self, citizen: Citizen) -> Optional[int]:
-        """Both (a) and (b) from the moment the citizen sends; returns the handoff id (None on failure)."""
+    async def ask_for_person(self, citizen: Citizen, delay: float) -> Optional[int]:
+        """After ``delay`` s: both (a) and (b) from the moment the citizen sends; the handoff id (None on failure)."""
+        await asyncio.sleep(delay)
         mark, queue_mark = citizen.inbox.mark(), 0
         sent = time.perf_counter()
-        await citizen.send(REQUEST_HUMAN)
+        try:
+            await citizen.send(REQUEST_HUMAN)
+        except BenchError as error:
+            self.results["queue_answer"].fail(str(error))
+            return None
 
         async def answer() -> None:
-            arrival, _ = await citizen.inbox.wait_for(lambda m: QUEUE_ANSWER in text_of(m), mark, self.timeout,
-                                                      "queue answer")
+            try:
+                arrival, _ = await citizen.inbox.wait_for(lambda m: QUEUE_ANSWER in text_of(m), mark, self.timeout,
+                                                          f'answer with "{QUEUE_ANSWER}"')
+            except BenchError as error:
+                raise BenchError(f"{error} (citizen {citizen.number} got: {citizen.last_texts()})") from None
             self.record("queue_answer", arrival - sent)
 
         async def visible() -> int:
@@ -460,9 +488,6 @@ class Run:
 
         results = await asyncio.gather(self.step("queue_answer", answer()), self.step("queue_visible", visible()),
                                        return_exceptions=True)
-        if isinstance(results[0], BaseException):
-            self.results["queue_answer"].first_error += f" (citizen {citizen.number} last got: {citizen.last_texts()})" \
-                if "citizen" not in self.results["queue_answer"].first_error else ""
         return results[1] if isinstance(results[1], int) else None
 
     async def conversation(self, citizen: Citizen, handoff: int, limit: asyncio.Semaphore) -> None:
@@ -471,6 +496,9 @@ class Run:
                 await self._conversation(citizen, handoff)
             except BenchError:
                 self.aborted += 1
+            except Exception as error:  # noqa: BLE001 (one conversation must not stop the others)
+                self.aborted += 1
+                log(f"conversation of citizen {citizen.number} stopped: {error!r}")
 
     async def _conversation(self, citizen: Citizen, handoff: int) -> None:
         cid = citizen.session_id
@@ -498,12 +526,13 @@ class Run:
                                                                    "first event on the transcript stream"))
 
             for number in range(self.args.messages):
+                await asyncio.sleep(self.rng.uniform(0, self.args.think))
                 text = f"Antwort {number + 1} an Bürger/in {citizen.number}: Ich schaue gleich nach."
                 mark = citizen.inbox.mark()
                 start = time.perf_counter()
                 status, body = await self.step("agent_message", self.console.post(f"{path}/reply", {"text": text},
                                                                                   want_json=True))
-                if status != 200 or '"ok": true' not in body.replace('"ok":true', '"ok": true'):
+                if status != 200 or not _json_ok(body):
                     self.results["agent_message"].fail(f"reply answered {status}: {body[:120]}")
                     raise BenchError("reply failed")
                 arrival, _ = await self.step("agent_message", citizen.inbox.wait_for(
@@ -513,6 +542,7 @@ class Run:
 
             tag = f"{WORDS[citizen.number % len(WORDS)]} {WORDS[citizen.number // len(WORDS) % len(WORDS)]}"
             for number in range(self.args.messages):
+                await asyncio.sleep(self.rng.uniform(0, self.args.think))
                 text = f"Meine Frage {WORDS[number % len(WORDS)]} von {tag}"
                 mark = transcript.mark()
                 start = time.perf_counter()
@@ -571,8 +601,9 @@ class Run:
                                                            self.queue, queue_items))
             await self.queue.wait_for(lambda item: True, 0, self.timeout, "first event on /queue/events")
 
-            log(f"{args.citizens} citizens ask for a person at the same time …")
-            handoffs = await asyncio.gather(*(self.ask_for_person(c) for c in citizens))
+            log(f"{args.citizens} citizens ask for a person within {args.spread:g} s …")
+            handoffs = await asyncio.gather(*(self.ask_for_person(c, self.rng.uniform(0, args.spread))
+                                              for c in citizens))
             if queue_reader.done():
                 raise BenchError(f"the queue stream ended: {queue_reader.exception()!r}")
 
@@ -609,14 +640,19 @@ async def measure(stack: Stack, args: argparse.Namespace, results: dict[str, Mea
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--citizens", type=int, default=20, help="citizens asking for a person at once (20)")
+    parser.add_argument("--spread", type=float, default=2.0,
+                        help="the citizens ask at random moments within this many s (2; 0 = all at once)")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="random pause of up to this many s before each message, not measured (1)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed of those moments and pauses (1)")
     parser.add_argument("--messages", type=int, default=5, help="messages each way per conversation (5)")
     parser.add_argument("--parallel", type=int, help="conversations the agent handles at the same time (all)")
     parser.add_argument("--timeout", type=float, default=30.0, help="limit of every single wait in s (30)")
     parser.add_argument("--budget", type=float, default=900.0, help="limit of the measured run in s (900)")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir with databases and logs")
     args = parser.parse_args(argv)
-    if args.citizens < 1 or args.messages < 0:
-        parser.error("--citizens must be ≥ 1 and --messages ≥ 0")
+    if args.citizens < 1 or min(args.messages, args.spread, args.think) < 0:
+        parser.error("--citizens must be ≥ 1, --messages, --spread and --think ≥ 0")
     args.parallel = max(1, args.parallel or args.citizens)
     return args
 
@@ -648,7 +684,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if failed and stack.processes:
             log(stack.log_tail(15))
         log("stopping the servers …")
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not leave servers behind
+        # a second Ctrl-C or SIGTERM must not leave servers behind
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stack.stop()
         signal.signal(signal.SIGINT, signal.default_int_handler)
         if args.keep:
@@ -658,8 +696,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     log("")
     cores = os.cpu_count()
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
-    log(f"{args.citizens} citizens, {args.messages} messages each way, {args.parallel} conversations at a time, "
-        f"one agent; timeout {args.timeout:.0f} s per wait; console polls every {POLL_SECONDS:g} s")
+    log(f"{args.citizens} citizens asking within {args.spread:g} s, {args.messages} messages each way "
+        f"(pause 0–{args.think:g} s before each), {args.parallel} conversations at a time, one agent")
+    log(f"timeout {args.timeout:g} s per wait, seed {args.seed}; the console's live streams poll every "
+        f"{POLL_SECONDS:g} s")
     log(f"{cores} CPU cores ({usable} usable) shared by the client and all servers; SQLite stores; "
         f"python-socketio long-polling")
     print_table(results)

@@ -9,13 +9,14 @@ import aiohttp
 from aiohttp import web
 
 from bot.console.jobs_runner import background_jobs
-from bot.console.keys import QUEUE, RASA, SETTINGS, STAFF_SESSIONS, TEMPLATES
+from bot.console.keys import QUEUE, RASA, SETTINGS, STAFF_SESSIONS, TEMPLATES, TRACKER_ENGINE
 from bot.console.middlewares import authentication, csrf_protection, error_pages, security_headers
 from bot.console.rasa_client import RasaClient
 from bot.console.render import make_templates
 from bot.console.settings import ConsoleSettings
 from bot.console.views import admin, auth, callbacks, conversation, queue, review, stats
 from bot.handoff.queue import HandoffQueue
+from bot.kb.database import make_engine
 from bot.staffdb import create_tables, make_staff_engine, session_factory
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -31,6 +32,15 @@ async def staff_database(app: web.Application) -> AsyncIterator[None]:
     create_tables(engine)
     app[STAFF_SESSIONS] = session_factory(engine)
     app[QUEUE] = HandoffQueue(engine)
+    yield
+    engine.dispose()
+
+
+async def tracker_database(app: web.Application) -> AsyncIterator[None]:
+    """``cleanup_ctx``: an engine on Rasa's tracker store for live transcripts (one query per poll,
+    instead of fetching the whole tracker from Rasa every second)."""
+    engine = make_engine(app[SETTINGS].tracker_db_url)
+    app[TRACKER_ENGINE] = engine
     yield
     engine.dispose()
 
@@ -55,6 +65,7 @@ def create_app(settings: ConsoleSettings, run_jobs: bool = True) -> web.Applicat
     app[SETTINGS] = settings
     app[TEMPLATES] = make_templates()
     app.cleanup_ctx.append(staff_database)
+    app.cleanup_ctx.append(tracker_database)
     app.cleanup_ctx.append(rasa_client)
     if run_jobs:
         app.cleanup_ctx.append(background_jobs)

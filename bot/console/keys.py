@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import jinja2
 from aiohttp import web
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from bot.console.rasa_client import RasaClient
@@ -32,6 +33,8 @@ TEMPLATES = web.AppKey("templates", jinja2.Environment)
 #: Sessions of the staff database (one per unit of work; never shared between requests).
 STAFF_SESSIONS = web.AppKey("staff_sessions", sessionmaker)
 QUEUE = web.AppKey("queue", HandoffQueue)
+#: Rasa's SQL tracker store, read by the live transcript (never written by the console's pages).
+TRACKER_ENGINE = web.AppKey("tracker_engine", Engine)
 
 #: Set by the authentication middleware for logged-in requests.
 CURRENT_USER = "console.user"

@@ -1,4 +1,7 @@
-"""Rasa's HTTP API as the console uses it: read a tracker, pause/resume, send messages.
+"""Rasa's HTTP API as the console uses it: pause/resume and send messages.
+
+The console reads transcripts from the tracker store itself (``bot/review/tracker_events.py``),
+so an open conversation costs Rasa nothing while nobody writes.
 
 Messages are appended as ``bot`` events with ``execute_side_effects=true`` and
 ``output_channel=latest``: Rasa stores them in the tracker and sends them through the
@@ -51,17 +54,6 @@ class RasaClient:
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             raise RasaUnavailable(f"Rasa not reachable ({method} {url.path}): {error!r}") from error
 
-    async def tracker(self, conversation_id: str) -> dict:
-        """The conversation's tracker with all events (``include_events=ALL``).
-
-        Raises:
-            RasaUnavailable: Rasa down or answering with an error.
-        """
-        result = await self._request("GET", self._url(conversation_id, "tracker", include_events="ALL"))
-        if not isinstance(result, dict):
-            raise RasaUnavailable("Rasa returned no tracker")
-        return result
-
     async def append_events(self, conversation_id: str, events: Sequence[dict], side_effects: bool = False) -> None:
         """Append events to the tracker; with ``side_effects`` bot events are sent to the citizen."""
         query = {"include_events": "NONE"}
@@ -69,23 +61,37 @@ class RasaClient:
             query.update(execute_side_effects="true", output_channel="latest")
         await self._request("POST", self._url(conversation_id, "tracker", "events", **query), list(events))
 
-    async def pause(self, conversation_id: str) -> None:
-        """The bot stops answering (``ConversationPaused``)."""
-        await self.append_events(conversation_id, [{"event": "pause"}])
+    async def pause(self, conversation_id: str, notice: Optional[str] = None) -> None:
+        """The bot stops answering (``ConversationPaused``); ``notice`` is then sent in the bot's name.
 
-    async def resume(self, conversation_id: str) -> None:
-        """The bot answers again (``ConversationResumed``)."""
-        await self.append_events(conversation_id, [{"event": "resume"}])
+        Both events go in one request, in this order, so the citizen never sees the
+        notice while the bot could still answer.
+        """
+        await self.append_events(conversation_id, [{"event": "pause"}, *_bot_events(notice)], side_effects=bool(notice))
+
+    async def resume(self, conversation_id: str, notice: Optional[str] = None) -> None:
+        """The bot answers again (``ConversationResumed``), then ``notice`` is sent.
+
+        One request, resume first: a citizen who answers the notice at once gets the bot.
+        """
+        await self.append_events(conversation_id, [{"event": "resume"}, *_bot_events(notice)], side_effects=bool(notice))
 
     async def send_bot_message(
         self, conversation_id: str, text: str, buttons: Sequence[dict] = (), metadata: Optional[dict] = None,
     ) -> None:
-        """A message in the bot's name (takeover notices, queue positions)."""
-        event: dict[str, Any] = {"event": "bot", "text": text, "metadata": dict(metadata or {})}
-        if buttons:
-            event["data"] = {"buttons": list(buttons)}
-        await self.append_events(conversation_id, [event], side_effects=True)
+        """A message in the bot's name (queue positions) or, with ``metadata.agent``, an agent's."""
+        await self.append_events(conversation_id, _bot_events(text, buttons, metadata), side_effects=True)
 
     async def send_agent_message(self, conversation_id: str, text: str, agent_name: str) -> None:
         """An agent's message: stored as a ``bot`` event with ``metadata.agent`` and sent to the web chat."""
         await self.send_bot_message(conversation_id, text, metadata={"agent": agent_name})
+
+
+def _bot_events(text: Optional[str], buttons: Sequence[dict] = (), metadata: Optional[dict] = None) -> list[dict]:
+    """``[]`` without text, else one ``bot`` event (buttons in ``data``, like Rasa's own)."""
+    if not text:
+        return []
+    event: dict[str, Any] = {"event": "bot", "text": text, "metadata": dict(metadata or {})}
+    if buttons:
+        event["data"] = {"buttons": list(buttons)}
+    return [event]

@@ -1,4 +1,4 @@
-"""A Rasa tracker (as JSON from the HTTP API) as the transcript the console shows.
+"""Rasa tracker events (from the tracker store, or a tracker's JSON) as the transcript the console shows.
 
 The citizen's text is redacted (``bot.review.redaction.redact``) before it leaves this
 module; the bot's intent and confidence are given for each citizen turn. Bot events
@@ -13,6 +13,7 @@ from typing import Any, Iterable, Optional
 
 from bot.config import TIMEZONE
 from bot.review.redaction import redact
+from bot.review.tracker_events import TrackerEvent
 
 #: Longest text shown per turn (longer tracker texts are cut).
 MAX_TEXT = 4000
@@ -105,24 +106,28 @@ def turn_of(index: int, event: Any) -> Optional[Turn]:
     return None
 
 
+def _turns(pairs: Iterable[tuple[int, Any]]) -> list[Turn]:
+    return [turn for turn in (turn_of(index, event) for index, event in pairs) if turn is not None]
+
+
 def transcript(events: Iterable[Any], start: int = 0) -> list[Turn]:
-    """The lines of ``events`` from position ``start`` on."""
-    turns = []
-    for index, event in enumerate(events):
-        if index < start:
-            continue
-        turn = turn_of(index, event)
-        if turn is not None:
-            turns.append(turn)
-    return turns
+    """The lines of a tracker's event list (Rasa's HTTP API) from position ``start`` on."""
+    return _turns((index, event) for index, event in enumerate(events) if index >= start)
 
 
-def tracker_events(tracker: dict) -> list[Any]:
-    """The event list of a tracker JSON (empty if missing)."""
-    events = tracker.get("events")
-    return events if isinstance(events, list) else []
+def stored_transcript(rows: Iterable[TrackerEvent]) -> list[Turn]:
+    """The lines of events read from the tracker store; ``Turn.index`` is the event's row id,
+    so a live view asks for ``id > last index`` and never misses or repeats a line."""
+    return _turns((row.id, row.data) for row in rows)
 
 
-def is_paused(tracker: dict) -> bool:
-    """Whether the bot is paused, from the tracker JSON."""
-    return bool(tracker.get("paused"))
+def is_paused(rows: Iterable[TrackerEvent]) -> bool:
+    """Whether the bot is paused after these events (the last pause/resume/restart decides)."""
+    paused = False
+    for row in rows:
+        kind = row.data.get("event")
+        if kind == "pause":
+            paused = True
+        elif kind in ("resume", "restart"):
+            paused = False
+    return paused

@@ -90,9 +90,18 @@ def senders_after(engine: Engine, after_id: int, limit: int = 5000) -> tuple[lis
     return list(senders), highest, count
 
 
-def conversation_events(engine: Engine, sender_id: str) -> list[TrackerEvent]:
-    """All events of one conversation, in the order Rasa stored them."""
-    stmt = select(EVENTS).where(EVENTS.c.sender_id == sender_id).order_by(EVENTS.c.id)
+def conversation_events(engine: Engine, sender_id: str, after_id: int = 0) -> list[TrackerEvent]:
+    """The events of one conversation with ``id > after_id``, in the order Rasa stored them.
+
+    An empty list until Rasa has created its table (the console may start first).
+    """
+    if not has_events_table(engine):
+        return []
+    stmt = (
+        select(EVENTS)
+        .where(EVENTS.c.sender_id == sender_id, EVENTS.c.id > after_id)
+        .order_by(EVENTS.c.id)
+    )
     with engine.connect() as connection:
         return [
             TrackerEvent(

@@ -204,6 +204,12 @@ def test_citizen_gets_a_person_and_the_bot_back(pages: tuple[ChatPage, Page], st
     assert agent_messages[0]["metadata"]["agent"] == "Frau Maier"
     kinds = [e["event"] for e in events]
     assert "pause" in kinds and "resume" in kinds and kinds.index("pause") < kinds.index("resume")
+    # The bot is paused before the citizen hears who took over, and resumed before the
+    # citizen hears that the bot is back (else an immediate question would go unanswered).
+    texts = [e.get("text") or "" for e in events]
+    connected = next(i for i, t in enumerate(texts) if t.startswith("Sie sind jetzt mit Frau Maier verbunden"))
+    back = next(i for i, t in enumerate(texts) if t.startswith("Sie sprechen jetzt wieder mit dem digitalen"))
+    assert kinds.index("pause") < connected and kinds.index("resume") < back
     assert tracker["paused"] is False
 
     # After a reload the widget shows the history with the agent's label again.

@@ -52,7 +52,7 @@
     }
     list.lastElementChild && list.lastElementChild.scrollIntoView({ block: "nearest" });
   });
-  source.addEventListener("rasa", (event) => {
+  source.addEventListener("history", (event) => {
     let data = {};
     try {
       data = JSON.parse(event.data);
@@ -60,7 +60,7 @@
       data = {};
     }
     if (data.available) setState("live", "Live – neue Nachrichten erscheinen automatisch.");
-    else setState("rasa-down", String(data.message || "Der digitale Assistent ist nicht erreichbar."));
+    else setState("history-down", String(data.message || "Der Verlauf kann gerade nicht geladen werden."));
   });
   source.addEventListener("status", () => {
     source.close();

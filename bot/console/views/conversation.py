@@ -7,19 +7,21 @@ import logging
 from typing import Optional
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.console.audit import record_audit
 from bot.console.auth import current_user, require_role, wants_json
 from bot.console.db import in_transaction
-from bot.console.keys import QUEUE, RASA, StaffUser
+from bot.console.keys import QUEUE, RASA, TRACKER_ENGINE, StaffUser
 from bot.console.labels import CLOSE_OUTCOMES, OUTCOME_LABELS, reason_label
 from bot.console.rasa_client import RasaUnavailable
 from bot.console.render import render
 from bot.console.sse import Heartbeat, open_stream, pause, send_event
-from bot.console.transcript import is_paused, tracker_events, transcript
+from bot.console.transcript import is_paused, stored_transcript
 from bot.console.views.queue import conversation_path
 from bot.handoff.queue import QueueEntry
+from bot.review.tracker_events import conversation_events
 
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -31,6 +33,7 @@ FAREWELL_TEXT = (
     "Bei weiteren Fragen hilft Ihnen wieder der digitale Assistent."
 )
 RASA_DOWN = "Der digitale Assistent ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal."
+HISTORY_DOWN = "Der Verlauf kann gerade nicht geladen werden. Bitte versuchen Sie es gleich noch einmal."
 MESSAGES = {
     "empty": "Bitte schreiben Sie eine Nachricht.",
     "too_long": f"Die Nachricht ist zu lang (höchstens {MAX_REPLY} Zeichen).",
@@ -79,17 +82,16 @@ async def conversation_page(request: web.Request) -> web.StreamResponse:
                      f"handoff:{entry.id}")
 
     await in_transaction(request.app, audit)
-    turns, paused, error, event_count = [], False, None, 0
+    turns, paused, error, last_index = [], False, None, 0
     try:
-        tracker = await request.app[RASA].tracker(conversation_id)
-        events = tracker_events(tracker)
-        turns, paused, event_count = transcript(events), is_paused(tracker), len(events)
-    except RasaUnavailable as failure:
-        logger.warning("conversation %s: %s", conversation_id, failure)
-        error = "Der Verlauf kann gerade nicht geladen werden: " + RASA_DOWN
+        rows = await asyncio.to_thread(conversation_events, request.app[TRACKER_ENGINE], conversation_id)
+        turns, paused, last_index = stored_transcript(rows), is_paused(rows), rows[-1].id if rows else 0
+    except SQLAlchemyError as failure:
+        logger.warning("conversation %s: tracker store: %s", conversation_id, failure)
+        error = HISTORY_DOWN
     return render(
         request, "conversation.html", status=200 if error is None else 503,
-        entry=entry, turns=turns, paused=paused, error=error, event_count=event_count, mine=entry.agent_id == user.id,
+        entry=entry, turns=turns, paused=paused, error=error, last_index=last_index, mine=entry.agent_id == user.id,
         reason=reason_label(entry.reason), outcomes=[(code, OUTCOME_LABELS[code]) for code in CLOSE_OUTCOMES],
         path_of_conversation=conversation_path(conversation_id), max_reply=MAX_REPLY,
         message=MESSAGES.get(request.query.get("msg", "")),
@@ -98,40 +100,40 @@ async def conversation_page(request: web.Request) -> web.StreamResponse:
 
 @routes.get(f"/conversations/{CONVERSATION_ID}/events")
 @require_role("agent")
-async def conversation_events(request: web.Request) -> web.StreamResponse:
-    """Server-sent events: ``turns`` with new transcript lines, ``status`` when the handoff ends."""
+async def conversation_events_stream(request: web.Request) -> web.StreamResponse:
+    """Server-sent events: ``turns`` with new transcript lines (read from the tracker store,
+    ``id > after``), ``history`` when the store is unreachable or back, ``status`` when the handoff ends."""
     user = current_user(request)
     assert user is not None
     conversation_id = request.match_info["conversation_id"]
     if not _may_view(await _entry(request), user):
         raise web.HTTPForbidden()
     try:
-        start = max(0, int(request.query.get("after", "-1")) + 1)
+        after = max(0, int(request.query.get("after", "0")))
     except ValueError:
-        start = 0
+        after = 0
     response = await open_stream(request)
     heartbeat = Heartbeat(request)
-    rasa = request.app[RASA]
+    engine = request.app[TRACKER_ENGINE]
     unavailable = False
     try:
         while await heartbeat.beat(response):
             try:
-                events = tracker_events(await rasa.tracker(conversation_id))
+                rows = await asyncio.to_thread(conversation_events, engine, conversation_id, after)
                 if unavailable:
-                    await send_event(response, "rasa", {"available": True})
+                    await send_event(response, "history", {"available": True})
                     unavailable = False
-            except RasaUnavailable:
+            except SQLAlchemyError as failure:
                 if not unavailable:
-                    await send_event(response, "rasa", {"available": False, "message": RASA_DOWN})
+                    logger.warning("conversation %s: tracker store: %s", conversation_id, failure)
+                    await send_event(response, "history", {"available": False, "message": HISTORY_DOWN})
                     unavailable = True
-                events = None
-            if events is not None:
-                if len(events) < start:  # events deleted (retention): start over
-                    start = 0
-                turns = transcript(events, start)
-                if turns:
-                    await send_event(response, "turns", [turn.as_json() for turn in turns])
-                start = len(events)
+                rows = []
+            turns = stored_transcript(rows)
+            if turns:
+                await send_event(response, "turns", [turn.as_json() for turn in turns])
+            if rows:
+                after = rows[-1].id
             if not _may_view(await _entry(request), user):
                 await send_event(response, "status", {"open": False})
                 break
@@ -172,10 +174,9 @@ async def reply(request: web.Request) -> web.StreamResponse:
 
 async def _finish(request: web.Request, user: StaffUser, entry: QueueEntry, text: str, outcome: str,
                   action: str) -> None:
-    """Tell the citizen, resume the bot, close the handoff, audit. Rasa down → nothing is closed."""
+    """Resume the bot and tell the citizen (one request), close the handoff, audit. Rasa down → nothing is closed."""
     rasa = request.app[RASA]
-    await rasa.send_bot_message(entry.conversation_id, text)
-    await rasa.resume(entry.conversation_id)
+    await rasa.resume(entry.conversation_id, notice=text)
     closed = await asyncio.to_thread(request.app[QUEUE].close, entry.id, outcome)
 
     def audit(session: Session) -> None:

@@ -120,8 +120,7 @@ async def connect_citizen(request: web.Request, entry: QueueEntry, user: StaffUs
         RasaUnavailable: Rasa did not take it (the agent can press "Übernehmen" again).
     """
     rasa = request.app[RASA]
-    await rasa.pause(entry.conversation_id)
-    await rasa.send_bot_message(entry.conversation_id, f"Sie sind jetzt mit {user.display_name} verbunden.")
+    await rasa.pause(entry.conversation_id, notice=f"Sie sind jetzt mit {user.display_name} verbunden.")
 
 
 @routes.post("/handoffs/{handoff_id:\\d+}/take")
