@@ -46,14 +46,12 @@ import socketio
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bot.config import KNOWLEDGE_DIR, PROJECT_ROOT  # noqa: E402
+from bot.config import PROJECT_ROOT  # noqa: E402
 from bot.console.sse import POLL_SECONDS  # noqa: E402
-from bot.console.users import create_user  # noqa: E402
 from bot.console.views.conversation import HAND_BACK_TEXT  # noqa: E402
-from bot.kb.database import make_engine  # noqa: E402
-from bot.kb.seed import load_seed, parse_directory  # noqa: E402
-from bot.staffdb import create_tables, make_staff_engine, session_factory  # noqa: E402
-from tests.e2e.servers import MODEL, RASA, free_port, http_json, write_credentials  # noqa: E402
+from tests.e2e.servers import (  # noqa: E402
+    MODEL, RASA, free_port, http_json, knowledge_db, staff_db, write_credentials,
+)
 from tests.webchat.sioclient import Client  # noqa: E402
 
 REQUEST_HUMAN = "Ich möchte mit einem Menschen sprechen"
@@ -179,16 +177,8 @@ class Stack:
         if not MODEL.exists():
             raise BenchError(f"{MODEL} is missing: run `make train` first")
         work = self.workdir
-        knowledge_url = f"sqlite:///{work / 'knowledge.db'}"
-        engine = make_engine(knowledge_url)
-        load_seed(engine, parse_directory(KNOWLEDGE_DIR))
-        engine.dispose()
-        staff_url = f"sqlite:///{work / 'staff.db'}"
-        staff = make_staff_engine(staff_url)
-        create_tables(staff)
-        with session_factory(staff)() as session, session.begin():
-            create_user(session, AGENT_USER, AGENT_PASSWORD, ["agent"], AGENT_NAME)
-        staff.dispose()
+        knowledge_url = knowledge_db(work)
+        staff_url = staff_db(work, ((AGENT_USER, AGENT_PASSWORD, ("agent",), AGENT_NAME),))
         config = work / "handoff.yml"
         config.write_text(HANDOFF_CONFIG.format(queue_limit=self.queue_limit), encoding="utf-8")
         action_port, rasa_port, console_port = free_port(), free_port(), free_port()

@@ -7,19 +7,14 @@ from typing import Callable, Iterator
 
 import pytest
 
-from bot.kb.database import make_engine
-from bot.kb.seed import load_seed, parse_directory
-from tests.e2e.servers import Servers, http_json, start_servers
+from tests.e2e.servers import Servers, http_json, knowledge_db, start_servers
 
 
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory, seed_dir) -> Iterator[Servers]:
     """The action server and Rasa server, with a knowledge base built from the seed files."""
     workdir = tmp_path_factory.mktemp("servers")
-    url = f"sqlite:///{workdir / 'knowledge.db'}"
-    engine = make_engine(url)
-    load_seed(engine, parse_directory(seed_dir))
-    engine.dispose()
+    url = knowledge_db(workdir, seed_dir)
     running = start_servers(workdir, url)
     yield running
     running.stop()

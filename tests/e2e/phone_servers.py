@@ -8,12 +8,10 @@ from pathlib import Path
 from typing import Optional
 
 from bot.config import PROJECT_ROOT
-from bot.kb.database import make_engine
-from bot.kb.seed import load_seed, parse_directory
 from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.settings import TelephonySettings
 from bot.telephony.store import AgentBoard, CallStore, RedisCallStore, SqlCallStore, make_store_engine
-from tests.e2e.servers import Servers, start_servers
+from tests.e2e.servers import Servers, knowledge_db, start_servers
 
 AUDIOCODES_CHANNEL = "channels.audiocodes.AudiocodesInput"
 TRANSFER_TARGET = "sip:agents@pbx.test.invalid"
@@ -60,10 +58,7 @@ def start_phone_servers(workdir: Path, seed_dir: Path, max_calls: int = 3, repli
     callbacks always to SQLite in ``workdir``.
     """
     workdir.mkdir(parents=True, exist_ok=True)
-    kb_url = f"sqlite:///{workdir / 'knowledge.db'}"
-    engine = make_engine(kb_url)
-    load_seed(engine, parse_directory(seed_dir))
-    engine.dispose()
+    kb_url = knowledge_db(workdir, seed_dir)
     token = secrets.token_hex(16)
     telephony_url = f"sqlite:///{workdir / 'telephony.db'}"
     instance = f"test-{secrets.token_hex(3)}"

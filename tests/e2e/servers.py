@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from bot.config import PROJECT_ROOT
+from bot.config import KNOWLEDGE_DIR, PROJECT_ROOT
 
 MODEL = PROJECT_ROOT / "models" / "buergertelefon.tar.gz"
 RASA = Path(sys.executable).with_name("rasa")
@@ -80,6 +80,38 @@ class Servers:
                 parts.append(f"--- {name} (tail) ---\n" + "\n".join(path.read_text(errors="replace").splitlines()[-40:]))
         return "\n".join(parts)
 
+
+
+def knowledge_db(workdir: Path, seed_dir: Path = KNOWLEDGE_DIR) -> str:
+    """A SQLite knowledge base in ``workdir`` loaded from the seed files; returns its URL."""
+    from bot.kb.database import make_engine
+    from bot.kb.seed import load_seed, parse_directory
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{workdir / 'knowledge.db'}"
+    engine = make_engine(url)
+    try:
+        load_seed(engine, parse_directory(seed_dir))
+    finally:
+        engine.dispose()
+    return url
+
+
+def staff_db(workdir: Path, users: tuple[tuple[str, str, tuple[str, ...], str], ...] = ()) -> str:
+    """A staff database in ``workdir`` with ``(username, password, roles, display name)`` users; its URL."""
+    from bot.console.users import create_user
+    from bot.staffdb import create_tables, make_staff_engine, session_factory
+
+    url = f"sqlite:///{workdir / 'staff.db'}"
+    engine = make_staff_engine(url)
+    try:
+        create_tables(engine)
+        with session_factory(engine)() as session, session.begin():
+            for username, password, roles, display_name in users:
+                create_user(session, username, password, list(roles), display_name)
+    finally:
+        engine.dispose()
+    return url
 
 def write_credentials(path: Path, webchat_origins: list[str]) -> Path:
     """The project's ``credentials.yml`` with the web chat's allowed origins replaced."""

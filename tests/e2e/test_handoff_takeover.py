@@ -19,12 +19,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from bot.config import PROJECT_ROOT
-from bot.console.users import create_user
-from bot.kb.database import make_engine
-from bot.kb.seed import load_seed, parse_directory
-from bot.staffdb import create_tables, make_staff_engine, session_factory
 from tests.e2e.servers import (
-    Servers, free_port, http_json, start_http_process, start_servers, stop_process, write_credentials,
+    Servers, free_port, http_json, knowledge_db, staff_db, start_http_process, start_servers, stop_process,
+    write_credentials,
 )
 from tests.webchat.chatpage import ChatPage
 
@@ -58,16 +55,8 @@ class Stack:
 def stack(tmp_path_factory, seed_dir) -> Iterator[Stack]:
     """Action server + Rasa + web page + console on free ports, one staff database."""
     workdir = tmp_path_factory.mktemp("handoff")
-    knowledge_url = f"sqlite:///{workdir / 'knowledge.db'}"
-    engine = make_engine(knowledge_url)
-    load_seed(engine, parse_directory(seed_dir))
-    engine.dispose()
-    staff_url = f"sqlite:///{workdir / 'staff.db'}"
-    staff = make_staff_engine(staff_url)
-    create_tables(staff)
-    with session_factory(staff)() as session, session.begin():
-        create_user(session, "maier", AGENT_PASSWORD, ["agent"], "Frau Maier")
-    staff.dispose()
+    knowledge_url = knowledge_db(workdir, seed_dir)
+    staff_url = staff_db(workdir, (("maier", AGENT_PASSWORD, ("agent",), "Frau Maier"),))
     config = workdir / "handoff.yml"
     config.write_text(HANDOFF_CONFIG, encoding="utf-8")
     env = {"STAFF_DB_URL": staff_url, "HANDOFF_CONFIG": str(config), "KNOWLEDGE_DB_URL": knowledge_url}

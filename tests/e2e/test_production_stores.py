@@ -11,10 +11,8 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.kb.database import make_engine
-from bot.kb.seed import load_seed, parse_directory
 from tests.e2e.conftest import joined
-from tests.e2e.servers import http_json, redis_unavailable_reason, start_servers
+from tests.e2e.servers import http_json, knowledge_db, redis_unavailable_reason, start_servers
 
 pytestmark = pytest.mark.e2e
 
@@ -27,10 +25,7 @@ def replicas(tmp_path_factory, seed_dir, postgres_url_module):
     if reason:
         pytest.skip(reason)
     workdir = tmp_path_factory.mktemp("replicas")
-    kb_url = f"sqlite:///{workdir / 'knowledge.db'}"
-    engine = make_engine(kb_url)
-    load_seed(engine, parse_directory(seed_dir))
-    engine.dispose()
+    kb_url = knowledge_db(workdir, seed_dir)
     database = postgres_url_module.rsplit("/", 1)[1]
     tracker = (
         "tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n  port: 5432\n"

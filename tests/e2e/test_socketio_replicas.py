@@ -16,9 +16,9 @@ from typing import Iterator
 import pytest
 import yaml
 
-from bot.kb.database import make_engine
-from bot.kb.seed import load_seed, parse_directory
-from tests.e2e.servers import Servers, free_port, http_json, redis_unavailable_reason, start_servers, write_credentials
+from tests.e2e.servers import (
+    Servers, free_port, http_json, knowledge_db, redis_unavailable_reason, start_servers, write_credentials,
+)
 from tests.webchat.sioclient import Client
 
 pytestmark = pytest.mark.e2e
@@ -39,10 +39,7 @@ def replicas(tmp_path_factory, seed_dir, postgres_url_module, origin) -> Iterato
     if reason:
         pytest.skip(reason)
     workdir: Path = tmp_path_factory.mktemp("socketio-replicas")
-    kb_url = f"sqlite:///{workdir / 'knowledge.db'}"
-    engine = make_engine(kb_url)
-    load_seed(engine, parse_directory(seed_dir))
-    engine.dispose()
+    kb_url = knowledge_db(workdir, seed_dir)
     credentials = write_credentials(workdir / "credentials.yml", [origin])
     content = yaml.safe_load(credentials.read_text(encoding="utf-8"))
     channel = content["channels.socketio_input.CitizenSocketIOInput"]

@@ -24,9 +24,7 @@ from typing import Iterator
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.kb.database import make_engine
-from bot.kb.seed import load_seed, parse_directory
-from tests.e2e.servers import Servers, free_port, http_json, start_servers, write_credentials
+from tests.e2e.servers import Servers, free_port, http_json, knowledge_db, start_servers, write_credentials
 
 WEBCHAT_DIR = PROJECT_ROOT / "channels" / "webchat"
 NODE_MODULES = WEBCHAT_DIR / "node_modules"
@@ -68,10 +66,7 @@ def chat_ports() -> tuple[int, int]:
 def chat_servers(tmp_path_factory, seed_dir, chat_ports) -> Iterator[Servers]:
     """Action server and Rasa with the socket.io channel, allowing this run's two origins."""
     workdir = tmp_path_factory.mktemp("webchat")
-    url = f"sqlite:///{workdir / 'knowledge.db'}"
-    engine = make_engine(url)
-    load_seed(engine, parse_directory(seed_dir))
-    engine.dispose()
+    url = knowledge_db(workdir, seed_dir)
     credentials = write_credentials(workdir / "credentials.yml", [f"http://127.0.0.1:{port}" for port in chat_ports])
     running = start_servers(workdir, url, credentials=credentials)
     yield running
