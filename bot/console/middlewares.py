@@ -18,6 +18,7 @@ from bot.console import csrf
 from bot.console.auth import current_user, login_redirect, navigation, wants_json
 from bot.console.keys import CSRF_TOKEN, CURRENT_USER, SETTINGS, STAFF_SESSIONS, TEMPLATES
 from bot.console.sessions import SESSION_COOKIE, ActiveSession, load_session
+from bot.web.middlewares import error_middleware
 
 logger = logging.getLogger(__name__)
 
@@ -111,20 +112,8 @@ def error_response(request: web.Request, status: int, message: Optional[str] = N
     return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
 
 
-@web.middleware
-async def error_pages(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """4xx/5xx as a German page (JSON for JSON requests); unexpected errors are logged, never shown."""
-    try:
-        return await handler(request)
-    except web.HTTPException as error:
-        if error.status < 400:
-            raise
-        return error_response(request, error.status)
-    except asyncio.CancelledError:
-        raise
-    except Exception:  # noqa: BLE001 - one place turns every failure into a 500 page
-        logger.exception("%s %s failed", request.method, request.path)
-        return error_response(request, 500)
+#: 4xx/5xx as a German page (JSON for JSON requests); unexpected errors are logged, never shown.
+error_pages = error_middleware(error_response)
 
 
 def _public(path: str) -> bool:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
+from aiohttp.typedefs import Handler, Middleware
 
 from bot.web.keys import SETTINGS, TEMPLATES
 from bot.web.settings import WebSettings
@@ -75,15 +76,28 @@ def _error_page(request: web.Request, status: int) -> web.Response:
     return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
 
 
-@web.middleware
-async def error_pages(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """4xx/5xx as a short German page (JSON for ``/health``); unexpected errors are logged."""
-    try:
-        return await handler(request)
-    except web.HTTPException as error:
-        if error.status < 400:
-            raise
-        return _error_page(request, error.status)
-    except Exception:  # noqa: BLE001 - one place turns every failure into a 500 page
-        logger.exception("%s %s failed", request.method, request.path)
-        return _error_page(request, 500)
+def error_middleware(render_error: Callable[[web.Request, int], web.StreamResponse]) -> Middleware:
+    """One place that turns 4xx/5xx and unexpected exceptions into ``render_error(request, status)``.
+
+    Redirects pass through; unexpected exceptions are logged with the request line and
+    answered with a 500 page, never a traceback. Used by the web chat's server and the
+    staff console, each with its own error page.
+    """
+
+    @web.middleware
+    async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except web.HTTPException as error:
+            if error.status < 400:
+                raise
+            return render_error(request, error.status)
+        except Exception:  # noqa: BLE001 - one place turns every failure into a 500 page
+            logger.exception("%s %s failed", request.method, request.path)
+            return render_error(request, 500)
+
+    return errors
+
+
+#: 4xx/5xx as a short German page (JSON for ``/health``); unexpected errors are logged.
+error_pages = error_middleware(_error_page)
