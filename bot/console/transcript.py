@@ -56,13 +56,13 @@ def _text(value: Any) -> str:
     return value[:MAX_TEXT] if isinstance(value, str) else ""
 
 
-def _citizen_text(event: dict) -> str:
+def _citizen_text(event: dict, reveal: bool = False) -> str:
     text = _text(event.get("text"))
     metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
     shown = metadata.get("display_text")
     if text.startswith("/") and isinstance(shown, str) and shown.strip():
         text = shown.strip()[:MAX_TEXT]
-    return redact(text)
+    return text if reveal else redact(text)
 
 
 def _intent(event: dict) -> tuple[Optional[str], Optional[float]]:
@@ -81,15 +81,18 @@ def _buttons(event: dict) -> tuple[str, ...]:
     return tuple(b["title"][:200] for b in buttons if isinstance(b, dict) and isinstance(b.get("title"), str))
 
 
-def turn_of(index: int, event: Any) -> Optional[Turn]:
-    """The transcript line of one tracker event, or None for events staff need not see."""
+def turn_of(index: int, event: Any, reveal: bool = False) -> Optional[Turn]:
+    """The transcript line of one tracker event, or None for events staff need not see.
+
+    Citizen text is redacted unless ``reveal`` (the assigned agent asked for it; audited).
+    """
     if not isinstance(event, dict):
         return None
     kind = event.get("event")
     clock = _clock(event.get("timestamp"))
     if kind == "user":
         intent, confidence = _intent(event)
-        return Turn(index, "citizen", _citizen_text(event), clock, intent, confidence)
+        return Turn(index, "citizen", _citizen_text(event, reveal), clock, intent, confidence)
     if kind == "bot":
         metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
         agent = metadata.get("agent") if isinstance(metadata.get("agent"), str) else None
@@ -106,8 +109,8 @@ def turn_of(index: int, event: Any) -> Optional[Turn]:
     return None
 
 
-def _turns(pairs: Iterable[tuple[int, Any]]) -> list[Turn]:
-    return [turn for turn in (turn_of(index, event) for index, event in pairs) if turn is not None]
+def _turns(pairs: Iterable[tuple[int, Any]], reveal: bool = False) -> list[Turn]:
+    return [turn for turn in (turn_of(index, event, reveal) for index, event in pairs) if turn is not None]
 
 
 def transcript(events: Iterable[Any], start: int = 0) -> list[Turn]:
@@ -115,10 +118,10 @@ def transcript(events: Iterable[Any], start: int = 0) -> list[Turn]:
     return _turns((index, event) for index, event in enumerate(events) if index >= start)
 
 
-def stored_transcript(rows: Iterable[TrackerEvent]) -> list[Turn]:
+def stored_transcript(rows: Iterable[TrackerEvent], reveal: bool = False) -> list[Turn]:
     """The lines of events read from the tracker store; ``Turn.index`` is the event's row id,
     so a live view asks for ``id > last index`` and never misses or repeats a line."""
-    return _turns((row.id, row.data) for row in rows)
+    return _turns(((row.id, row.data) for row in rows), reveal)
 
 
 def is_paused(rows: Iterable[TrackerEvent]) -> bool:

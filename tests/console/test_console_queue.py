@@ -192,3 +192,31 @@ async def test_transcript_comes_from_the_tracker_store_redacted_and_live(console
     assert [(turn["actor"], turn["text"]) for turn in turns] == [("citizen", "<b>Noch da?</b>")]
     assert turns[0]["index"] > after
     store.engine.dispose()
+
+
+async def test_assigned_agent_may_reveal_the_original_text_audited(console, add_user, staff_db_url, console_settings,
+                                                                    make_client) -> None:
+    from datetime import datetime, timezone
+
+    from tests.review.trackers import conversation, save, tracker_store, ts, user
+
+    store = tracker_store(console_settings.tracker_db_url)
+    start = ts(datetime.now(timezone.utc))
+    await save(store, "c-1", conversation(start, user("Bitte rufen Sie 0711 2345678 an", "request_callback", 0.9, start)))
+    store.engine.dispose()
+    anna, _ = add_user("anna", "agent"), add_user("ben", "agent")
+    queue = _queue(staff_db_url)
+    entry = queue.enqueue("c-1", "socketio", "buergertelefon", "request_human")
+    assert queue.claim(entry.id, anna)
+    token = await login(console, "anna")
+    assert (await console.post("/conversations/c-1/original", allow_redirects=False)).status == 403  # no CSRF
+    page = await console.post("/conversations/c-1/original", data={"csrf_token": token})
+    html = await page.text()
+    assert page.status == 200 and "0711 2345678" in html and "protokolliert" in html
+    assert "0711 2345678" not in await (await console.get("/conversations/c-1")).text()
+    other = make_client()
+    other_token = await login(other, "ben")
+    refused = await other.post("/conversations/c-1/original", data={"csrf_token": other_token}, allow_redirects=False)
+    assert refused.status == 403
+    reveals = [e for e in _audit(staff_db_url) if e.action == "reveal_original"]
+    assert [(e.actor, e.target) for e in reveals] == [("anna", "conversation:c-1")]

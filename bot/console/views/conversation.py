@@ -70,22 +70,35 @@ async def conversation_page(request: web.Request) -> web.StreamResponse:
     """The transcript (citizen text redacted) with the reply box for the assigned agent."""
     user = current_user(request)
     assert user is not None
-    conversation_id = request.match_info["conversation_id"]
     entry = await _entry(request)
     if entry is None:
         raise web.HTTPNotFound()
     if not _may_view(entry, user):
         raise web.HTTPForbidden()
+    return await _conversation(request, user, entry, reveal=False)
+
+
+@routes.post(f"/conversations/{CONVERSATION_ID}/original")
+@require_role("agent")
+async def original_page(request: web.Request) -> web.StreamResponse:
+    """The same page with the citizen's original text, for the assigned agent only (audited
+    ``reveal_original``), e.g. to read back a number the citizen gave for a callback."""
+    user, entry = await _own_entry(request)
+    return await _conversation(request, user, entry, reveal=True)
+
+
+async def _conversation(request: web.Request, user: StaffUser, entry: QueueEntry, reveal: bool) -> web.StreamResponse:
+    conversation_id = request.match_info["conversation_id"]
 
     def audit(session: Session) -> None:
-        record_audit(session, user.username, "view_conversation", f"conversation:{conversation_id}",
-                     f"handoff:{entry.id}")
+        record_audit(session, user.username, "reveal_original" if reveal else "view_conversation",
+                     f"conversation:{conversation_id}", f"handoff:{entry.id}")
 
     await in_transaction(request.app, audit)
     turns, paused, error, last_index = [], False, None, 0
     try:
         rows = await asyncio.to_thread(conversation_events, request.app[TRACKER_ENGINE], conversation_id)
-        turns, paused, last_index = stored_transcript(rows), is_paused(rows), rows[-1].id if rows else 0
+        turns, paused, last_index = stored_transcript(rows, reveal), is_paused(rows), rows[-1].id if rows else 0
     except SQLAlchemyError as failure:
         logger.warning("conversation %s: tracker store: %s", conversation_id, failure)
         error = HISTORY_DOWN
@@ -93,7 +106,7 @@ async def conversation_page(request: web.Request) -> web.StreamResponse:
         request, "conversation.html", status=200 if error is None else 503,
         entry=entry, turns=turns, paused=paused, error=error, last_index=last_index, mine=entry.agent_id == user.id,
         reason=reason_label(entry.reason), outcomes=[(code, OUTCOME_LABELS[code]) for code in CLOSE_OUTCOMES],
-        path_of_conversation=conversation_path(conversation_id), max_reply=MAX_REPLY,
+        path_of_conversation=conversation_path(conversation_id), max_reply=MAX_REPLY, revealed=reveal,
         message=MESSAGES.get(request.query.get("msg", "")),
     )
 
