@@ -6,7 +6,7 @@ Commands:
     build-spacy      write the offline German spaCy pipeline (blank + lookup lemmas)
     nlu-report       held-out NLU accuracy of a trained model, failing below the targets
     agents           phone hotline: show or set free agents, queue, hours override
-    callbacks        phone callback requests: list, mark done, purge (retention), delete
+    callbacks        callback requests (phone and web chat): list, mark done, purge (retention), delete
     console          staff console: users, retention, deletion by id, review export
 """
 
@@ -93,7 +93,8 @@ def _callbacks(args: argparse.Namespace) -> int:
     repo = runtime.callbacks()
     if args.action == "list":
         for row in repo.open_requests():
-            print(f"{row.id:6d}  {row.preferred_day}  {row.window_key:10s}  {row.phone:16s}  "
+            contact = row.phone or row.email or "-"  # web-chat requests may carry an e-mail address instead
+            print(f"{row.id:6d}  {row.channel or 'phone':5s}  {row.preferred_day}  {row.window_key:10s}  {contact:24s}  "
                   f"{row.reason or '-'} / {row.service or '-'} / {row.district or '-'}")
         return 0
     if args.action == "done":
@@ -139,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     board.add_argument("--hours", choices=("open", "closed", "auto"),
                        help="override today's hotline hours, or follow the knowledge base (auto)")
     agents.set_defaults(handler=_agents)
-    callbacks = commands.add_parser("callbacks", help="phone callback requests for staff")
+    callbacks = commands.add_parser("callbacks", help="callback requests (phone and web chat) for staff")
     callback_actions = callbacks.add_subparsers(dest="action", required=True)
     callback_actions.add_parser("list", help="open requests, the earliest due first")
     done = callback_actions.add_parser("done", help="mark a request as done")

@@ -51,3 +51,13 @@ def test_callbacks_list_done_delete_purge(capsys) -> None:
     assert main(["callbacks", "purge"]) == 0  # retention 30 days from telephony.yml
     assert "deleted 1 callback request(s) older than 30 days" in capsys.readouterr().out
     assert runtime.callbacks().open_requests() == []
+
+
+def test_callbacks_list_shows_web_requests_with_an_email_address(capsys) -> None:
+    start = datetime(2026, 3, 5, 8, tzinfo=TIMEZONE)
+    window = Window("email", "per E-Mail", start, start + timedelta(hours=10))
+    runtime.callbacks().add_web(CallContext("web-1", "request_human"), window, email="erika@example.de")
+    add_request("call-1", days_ago=0)
+    assert main(["callbacks", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "web    2026-03-05  email       erika@example.de" in out and "phone" in out and "0711987654" in out
