@@ -21,6 +21,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 PAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/queue", "Warteschlange", ("agent",)),
     ("/callbacks", "Rückrufe", ("agent", "admin")),
+    ("/phone", "Telefon-Hotline", ("agent", "admin")),
     ("/review", "Prüfung", ("reviewer", "admin")),
     ("/stats", "Statistik", ("reviewer", "admin")),
     ("/admin/users", "Benutzer", ("admin",)),
