@@ -52,6 +52,7 @@ from bot.console.views.conversation import HAND_BACK_TEXT  # noqa: E402
 from tests.e2e.servers import (  # noqa: E402
     MODEL, RASA, free_port, http_json, knowledge_db, staff_db, write_credentials,
 )
+from tests.handoff.helpers import ALWAYS_STAFFED, write_config  # noqa: E402
 from tests.webchat.sioclient import Client  # noqa: E402
 
 REQUEST_HUMAN = "Ich möchte mit einem Menschen sprechen"
@@ -65,16 +66,6 @@ AGENT_PASSWORD = "bench-agentin-passwort-lang"
 WORDS = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliett",
          "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango")
 START_TIMEOUT = 240.0
-HANDOFF_CONFIG = """teams:
-  - key: buergertelefon
-    name: Bürgertelefon
-    hours_office: null
-    services: []
-queue_limit: {queue_limit}
-avg_handle_minutes: 6
-always_human_services: []
-retention_days: 30
-"""
 
 #: (key, label) of the measures, in the order they are printed.
 MEASURES = (
@@ -180,7 +171,7 @@ class Stack:
         knowledge_url = knowledge_db(work)
         staff_url = staff_db(work, ((AGENT_USER, AGENT_PASSWORD, ("agent",), AGENT_NAME),))
         config = work / "handoff.yml"
-        config.write_text(HANDOFF_CONFIG.format(queue_limit=self.queue_limit), encoding="utf-8")
+        write_config(config, [ALWAYS_STAFFED], queue_limit=self.queue_limit)
         action_port, rasa_port, console_port = free_port(), free_port(), free_port()
         endpoints = work / "endpoints.yml"
         endpoints.write_text(

@@ -9,6 +9,8 @@ engines are created by whoever needs one (never at import time).
 from __future__ import annotations
 
 import os
+from datetime import datetime, timezone
+from typing import Optional
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
@@ -20,6 +22,15 @@ from bot.kb.database import make_engine
 DEFAULT_STAFF_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'staff.db'}"
 
 Base = declarative_base()
+
+
+def as_utc(moment: Optional[datetime] = None) -> datetime:
+    """``moment`` (default: now) as an aware UTC datetime.
+
+    The staff tables store UTC; SQLite drops the offset, so a naive value read back is UTC.
+    """
+    moment = moment or datetime.now(timezone.utc)
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 def staff_db_url() -> str:

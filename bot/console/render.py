@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Optional
 
@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.config import TIMEZONE
 from bot.console.auth import current_user, navigation
 from bot.console.keys import CSRF_TOKEN, TEMPLATES
+from bot.staffdb import as_utc
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -20,9 +21,7 @@ def local_time(moment: Optional[datetime], fmt: str = "%d.%m.%Y %H:%M") -> str:
     """A UTC moment as Stuttgart time (template filter ``local``)."""
     if moment is None:
         return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(TIMEZONE).strftime(fmt)
+    return as_utc(moment).astimezone(TIMEZONE).strftime(fmt)
 
 
 def make_templates(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Optional
 
 from sqlalchemy import delete, or_, select, update
@@ -18,16 +18,12 @@ from sqlalchemy.orm import Session
 from bot.console.keys import StaffUser
 from bot.console.models import ConsoleSession, ConsoleUser
 from bot.console.users import staff_user
+from bot.staffdb import as_utc
 
 #: Name of the session cookie.
 SESSION_COOKIE = "console_session"
 #: ``last_seen`` is written at most this often per session (every request would be a write).
 TOUCH_INTERVAL = timedelta(seconds=15)
-
-
-def _utc(moment: Optional[datetime]) -> datetime:
-    moment = moment or datetime.now(timezone.utc)
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 def token_hash(token: str) -> str:
@@ -47,7 +43,7 @@ class ActiveSession:
 
 def start_session(session: Session, user_id: int, max_hours: int, now: Optional[datetime] = None) -> tuple[str, str]:
     """Create a session for ``user_id``; returns (cookie token, CSRF token)."""
-    moment = _utc(now)
+    moment = as_utc(now)
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     session.add(ConsoleSession(
@@ -67,25 +63,25 @@ def load_session(
     """
     if not token or len(token) > 200:
         return None
-    moment = _utc(now)
+    moment = as_utc(now)
     hashed = token_hash(token)
     row = session.get(ConsoleSession, hashed)
     if row is None:
         return None
     user = session.get(ConsoleUser, row.user_id)
-    idle_deadline = _utc(row.last_seen) + timedelta(minutes=idle_minutes)
-    if user is None or not user.active or _utc(row.expires_at) <= moment or idle_deadline <= moment:
+    idle_deadline = as_utc(row.last_seen) + timedelta(minutes=idle_minutes)
+    if user is None or not user.active or as_utc(row.expires_at) <= moment or idle_deadline <= moment:
         session.delete(row)
         return None
-    if touch and moment - _utc(row.last_seen) >= TOUCH_INTERVAL:
+    if touch and moment - as_utc(row.last_seen) >= TOUCH_INTERVAL:
         row.last_seen = moment
-    return ActiveSession(staff_user(user), row.csrf_token, hashed, _utc(row.last_seen))
+    return ActiveSession(staff_user(user), row.csrf_token, hashed, as_utc(row.last_seen))
 
 
 def touch_session(session: Session, hashed: str, now: Optional[datetime] = None) -> bool:
     """Refresh ``last_seen`` (live views keep an agent present); False if the session is gone."""
     result = session.execute(
-        update(ConsoleSession).where(ConsoleSession.token_hash == hashed).values(last_seen=_utc(now))
+        update(ConsoleSession).where(ConsoleSession.token_hash == hashed).values(last_seen=as_utc(now))
     )
     return result.rowcount == 1
 
@@ -95,8 +91,8 @@ def session_alive(session: Session, hashed: str, idle_minutes: int, now: Optiona
     row = session.get(ConsoleSession, hashed)
     if row is None:
         return False
-    moment = _utc(now)
-    return _utc(row.expires_at) > moment and _utc(row.last_seen) + timedelta(minutes=idle_minutes) > moment
+    moment = as_utc(now)
+    return as_utc(row.expires_at) > moment and as_utc(row.last_seen) + timedelta(minutes=idle_minutes) > moment
 
 
 def end_session(session: Session, hashed: str) -> None:
@@ -111,7 +107,7 @@ def end_user_sessions(session: Session, user_id: int) -> int:
 
 def purge_sessions(session: Session, idle_minutes: int, now: Optional[datetime] = None) -> int:
     """Delete expired and idle sessions; returns the count."""
-    moment = _utc(now)
+    moment = as_utc(now)
     return session.execute(delete(ConsoleSession).where(or_(
         ConsoleSession.expires_at <= moment,
         ConsoleSession.last_seen <= moment - timedelta(minutes=idle_minutes),

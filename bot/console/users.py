@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Iterable, Optional
 
 from sqlalchemy import func, select
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.console.keys import StaffUser
 from bot.console.models import ROLES, ConsoleUser
 from bot.console.passwords import hash_password, hasher, needs_rehash, verify_password
+from bot.staffdb import as_utc
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MAX_DISPLAY_NAME = 80
@@ -20,11 +21,6 @@ MAX_DISPLAY_NAME = 80
 
 class UserError(ValueError):
     """Invalid user data; the message is German and can be shown to staff."""
-
-
-def _utc(moment: Optional[datetime]) -> datetime:
-    moment = moment or datetime.now(timezone.utc)
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 def parse_roles(roles: Iterable[str]) -> str:
@@ -89,7 +85,7 @@ def create_user(
         raise UserError(f"Den Benutzer {name!r} gibt es schon.")
     user = ConsoleUser(
         username=name, display_name=_display_name(display_name, name), password_hash=hash_password(password),
-        roles=parse_roles(roles), active=True, failed_logins=0, locked_until=None, created_at=_utc(now),
+        roles=parse_roles(roles), active=True, failed_logins=0, locked_until=None, created_at=as_utc(now),
     )
     session.add(user)
     session.flush()
@@ -130,7 +126,7 @@ def list_users(session: Session) -> list[ConsoleUser]:
 
 def is_locked(user: ConsoleUser, now: Optional[datetime] = None) -> bool:
     """True while a lockout lasts."""
-    return user.locked_until is not None and _utc(user.locked_until) > _utc(now)
+    return user.locked_until is not None and as_utc(user.locked_until) > as_utc(now)
 
 
 @dataclass(frozen=True)
@@ -154,7 +150,7 @@ def authenticate(
     "failed". After ``max_failed`` wrong passwords in a row the account is locked for
     ``lockout_minutes``; a correct password during the lockout does not log in.
     """
-    moment = _utc(now)
+    moment = as_utc(now)
     user = find_user(session, username) if username.strip() else None
     matches = verify_password(user.password_hash if user is not None else None, password)
     if user is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Optional
 
 from sqlalchemy import and_, delete, func, or_, select, update
@@ -17,21 +17,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.handoff.models import OUTCOMES, REASONS, Handoff
-from bot.staffdb import create_tables, session_factory
+from bot.staffdb import as_utc, create_tables, session_factory
 
 #: Statuses of a conversation that is with the queue or a person (at most one per conversation).
 OPEN_STATUSES = ("waiting", "assigned")
-
-
-def utc_now() -> datetime:
-    """Now, in UTC."""
-    return datetime.now(timezone.utc)
-
-
-def _utc(moment: Optional[datetime]) -> datetime:
-    moment = moment or utc_now()
-    # SQLite returns naive datetimes: they are UTC.
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -59,15 +48,15 @@ class QueueEntry:
 
     def waiting_minutes(self, now: Optional[datetime] = None) -> int:
         """Whole minutes since the conversation entered the queue."""
-        return max(0, int((_utc(now) - _utc(self.created_at)).total_seconds() // 60))
+        return max(0, int((as_utc(now) - as_utc(self.created_at)).total_seconds() // 60))
 
 
 def _entry(row: Handoff, position: Optional[int] = None) -> QueueEntry:
     return QueueEntry(
         id=row.id, conversation_id=row.conversation_id, channel=row.channel, team=row.team,
         reason=row.reason, service=row.service, district=row.district, summary=row.summary or "",
-        status=row.status, created_at=_utc(row.created_at), updated_at=_utc(row.updated_at),
-        assigned_at=row.assigned_at and _utc(row.assigned_at), closed_at=row.closed_at and _utc(row.closed_at),
+        status=row.status, created_at=as_utc(row.created_at), updated_at=as_utc(row.updated_at),
+        assigned_at=row.assigned_at and as_utc(row.assigned_at), closed_at=row.closed_at and as_utc(row.closed_at),
         agent_id=row.agent_id, outcome=row.outcome, notified_position=row.notified_position,
         position=position,
     )
@@ -106,7 +95,7 @@ class HandoffQueue:
         existing = self.open_entry(conversation_id)
         if existing is not None:
             return existing
-        moment = _utc(now)
+        moment = as_utc(now)
         row = Handoff(
             conversation_id=conversation_id, channel=channel[:32], team=team, reason=reason,
             service=service, district=district, summary=summary[:500], status="waiting",
@@ -146,7 +135,7 @@ class HandoffQueue:
 
     def cancel(self, conversation_id: str, now: Optional[datetime] = None) -> bool:
         """The citizen leaves the queue; False if the conversation was not waiting."""
-        moment = _utc(now)
+        moment = as_utc(now)
         with self._session() as session, session.begin():
             result = session.execute(
                 update(Handoff)
@@ -187,7 +176,7 @@ class HandoffQueue:
 
     def claim(self, entry_id: int, agent_id: int, now: Optional[datetime] = None) -> bool:
         """An agent takes a waiting conversation; False if it is no longer waiting (taken or cancelled)."""
-        moment = _utc(now)
+        moment = as_utc(now)
         with self._session() as session, session.begin():
             result = session.execute(
                 update(Handoff)
@@ -204,7 +193,7 @@ class HandoffQueue:
         """
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown handoff outcome {outcome!r}")
-        moment = _utc(now)
+        moment = as_utc(now)
         with self._session() as session, session.begin():
             result = session.execute(
                 update(Handoff)
@@ -220,7 +209,7 @@ class HandoffQueue:
             result = session.execute(
                 update(Handoff)
                 .where(Handoff.id == entry_id, Handoff.status == "waiting", condition)
-                .values(notified_position=new, updated_at=_utc(now))
+                .values(notified_position=new, updated_at=as_utc(now))
             )
             return result.rowcount == 1
 
@@ -228,13 +217,13 @@ class HandoffQueue:
         """When any entry last changed (the console's live queue polls this)."""
         with self._session() as session:
             value = session.scalar(select(func.max(Handoff.updated_at)))
-            return None if value is None else _utc(value)
+            return None if value is None else as_utc(value)
 
     def history(self, since: Optional[datetime] = None, limit: int = 500) -> list[QueueEntry]:
         """Entries (any status) created since ``since``, newest first (statistics, review)."""
         stmt = select(Handoff).order_by(Handoff.id.desc()).limit(limit)
         if since is not None:
-            stmt = stmt.where(Handoff.created_at >= _utc(since))
+            stmt = stmt.where(Handoff.created_at >= as_utc(since))
         with self._session() as session:
             return [_entry(row) for row in session.scalars(stmt)]
 
@@ -248,7 +237,7 @@ class HandoffQueue:
         """
         if retention_days < 1:
             raise ValueError("retention_days must be at least 1")
-        cutoff = _utc(now) - timedelta(days=retention_days)
+        cutoff = as_utc(now) - timedelta(days=retention_days)
         with self._session() as session, session.begin():
             return session.execute(
                 delete(Handoff).where(Handoff.created_at < cutoff, Handoff.status == "closed")
@@ -256,7 +245,7 @@ class HandoffQueue:
 
     def expire_waiting(self, older_than: timedelta, now: Optional[datetime] = None) -> int:
         """Close entries waiting longer than ``older_than`` (the citizen has long gone)."""
-        moment = _utc(now)
+        moment = as_utc(now)
         with self._session() as session, session.begin():
             return session.execute(
                 update(Handoff)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Optional
 
 from sqlalchemy.orm import Session
 
 from bot.review.models import ReviewState
+from bot.staffdb import as_utc
 
 #: Highest tracker event id already ingested.
 EVENTS_WATERMARK = "events_watermark"
@@ -30,13 +31,6 @@ def set_state(session: Session, key: str, value: Any) -> None:
         session.add(ReviewState(key=key, value=value))
     else:
         row.value = value
-
-
-def as_utc(moment: Optional[datetime]) -> Optional[datetime]:
-    """``moment`` as an aware UTC datetime (SQLite returns naive UTC values)."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 def parse_moment(value: Any) -> Optional[datetime]:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import TIMEZONE
 from bot.review.models import ReviewConversation
-from bot.review.state import as_utc
+from bot.staffdb import as_utc
 
 #: Periods the statistics page offers (days).
 PERIODS = (7, 30)
@@ -92,7 +92,7 @@ def compute_stats(session: Session, days: int, now: Optional[datetime] = None) -
     ).all()
     per_hour = [0] * 24
     for (started,) in session.execute(select(ReviewConversation.started_at).where(recent)):
-        per_hour[as_utc(started).astimezone(TIMEZONE).hour] += 1  # type: ignore[union-attr]
+        per_hour[as_utc(started).astimezone(TIMEZONE).hour] += 1
     return Stats(
         days=days, since=since, conversations=int(row[0]), handoffs=int(row[1]), fallbacks=int(row[2]),
         fallback_conversations=int(fallback_conversations or 0), feedback_up=int(row[3]),

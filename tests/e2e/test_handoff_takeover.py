@@ -23,23 +23,13 @@ from tests.e2e.servers import (
     Servers, free_port, http_json, knowledge_db, staff_db, start_http_process, start_servers, stop_process,
     write_credentials,
 )
+from tests.handoff.helpers import ALWAYS_STAFFED, write_config
 from tests.webchat.chatpage import ChatPage
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 AGENT_PASSWORD = "agentin-passwort-lang"
 TIMEOUT_MS = 30_000
-#: The team is always staffed, so a request for a person always enters the queue.
-HANDOFF_CONFIG = """teams:
-  - key: buergertelefon
-    name: Bürgertelefon
-    hours_office: null
-    services: []
-queue_limit: 10
-avg_handle_minutes: 6
-always_human_services: []
-retention_days: 30
-"""
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 
@@ -57,8 +47,8 @@ def stack(tmp_path_factory, seed_dir) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("handoff")
     knowledge_url = knowledge_db(workdir, seed_dir)
     staff_url = staff_db(workdir, (("maier", AGENT_PASSWORD, ("agent",), "Frau Maier"),))
-    config = workdir / "handoff.yml"
-    config.write_text(HANDOFF_CONFIG, encoding="utf-8")
+    # The team is always staffed, so a request for a person always enters the queue.
+    config = write_config(workdir / "handoff.yml", [ALWAYS_STAFFED])
     env = {"STAFF_DB_URL": staff_url, "HANDOFF_CONFIG": str(config), "KNOWLEDGE_DB_URL": knowledge_url}
     web_port, console_port = free_port(), free_port()
     credentials = write_credentials(workdir / "credentials.yml", [f"http://127.0.0.1:{web_port}"])

@@ -26,6 +26,7 @@ from bot.console.users import (
 from bot.handoff.settings import HandoffConfigError, HandoffSettings, stored_overrides
 from bot.kb.database import make_engine
 from bot.kb.models import Service
+from bot.staffdb import as_utc
 
 routes = web.RouteTableDef()
 
@@ -49,9 +50,7 @@ def _users_view(session: Session) -> list[dict[str, Any]]:
     now = datetime.now(timezone.utc)
     rows = []
     for user in list_users(session):
-        locked_until = user.locked_until
-        if locked_until is not None and locked_until.tzinfo is None:
-            locked_until = locked_until.replace(tzinfo=timezone.utc)
+        locked_until = user.locked_until and as_utc(user.locked_until)
         rows.append({
             "username": user.username, "display_name": user.display_name, "roles": sorted(role_set(user)),
             "active": user.active, "locked": locked_until is not None and locked_until > now,

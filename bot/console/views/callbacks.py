@@ -23,6 +23,7 @@ from bot.console.settings import ConsoleSettings
 from bot.kb.database import make_engine
 from bot.review.stores import telephony_url
 from bot.telephony.callbacks import CallbackRepository
+from bot.staffdb import as_utc
 
 routes = web.RouteTableDef()
 
@@ -52,10 +53,6 @@ class CallbackItem:
     created_at: datetime
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
-
-
 def _with_repository(settings: ConsoleSettings, work: Callable[[CallbackRepository], T]) -> T:
     engine = make_engine(telephony_url(settings))
     try:
@@ -73,9 +70,9 @@ def _open_items(repository: CallbackRepository) -> list[CallbackItem]:
         items.append(CallbackItem(
             id=int(row.id), channel=CHANNEL_NAMES.get(channel, channel),
             contact=email or row.phone or "", kind="E-Mail-Antwort" if email else "Rückruf",
-            due_from=_aware(row.due_from), due_until=_aware(row.due_until), overdue=_aware(row.due_until) < now,
+            due_from=as_utc(row.due_from), due_until=as_utc(row.due_until), overdue=as_utc(row.due_until) < now,
             reason=row.reason or "", service=row.service or "", district=row.district or "",
-            created_at=_aware(row.created_at),
+            created_at=as_utc(row.created_at),
         ))
     return items
 
