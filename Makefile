@@ -53,7 +53,7 @@ webchat: $(WEBCHAT)/dist/webchat.js ## Build the web-chat widget (npm ci: socket
 install: $(VENV)/.installed build/spacy-de-lookups/meta.json $(WEBCHAT)/dist/webchat.js ## Create .venv with pinned dependencies (incl. Playwright), the offline spaCy pipeline and the web chat
 
 var/knowledge.db: $(wildcard data/knowledge/*.yml) $(VENV)/.installed
-	$(PY) -m bot load-knowledge
+	umask 077 && mkdir -p var && $(PY) -m bot load-knowledge
 
 knowledge: var/knowledge.db ## Validate data/knowledge/*.yml and load it into the knowledge base (SQLite default)
 
@@ -68,25 +68,26 @@ var/credentials.yml: credentials.yml credentials.audiocodes.yml
 	cat $^ > $@
 
 run: install knowledge train $(if $(AUDIOCODES_TOKEN),var/credentials.yml) ## Start the action server (:5055), Rasa with REST + socket.io (:5005), the web-chat demo page (:8080) and the staff console (:8090)
-	@mkdir -p var
-	@$(if $(filter production,$(CONSOLE_ENV)),echo "Staff console in production mode: create users with $(PY) -m bot console create-user",$(PY) -m bot console dev-user)
+	@umask 077 && mkdir -p var && $(PY) -m bot secrets init
+	@$(PY) -m bot console dev-user --host $(HOST) 2>/dev/null || echo "Staff console in production mode: create users with $(PY) -m bot console create-user"
 	@echo "Rasa REST: http://$(HOST):$(RASA_PORT)/webhooks/rest/webhook  (Ctrl-C stops all)"
+	@echo "Rasa HTTP API: token in var/secrets/rasa-auth-token (send it as 'Authorization: Bearer …')"
 	@$(if $(AUDIOCODES_TOKEN),echo "Phone (AudioCodes Bot API): http://$(HOST):$(RASA_PORT)/webhooks/audiocodes/webhook" && $(PY) -m bot callbacks purge,echo "Phone channel off (set AUDIOCODES_TOKEN to enable it)")
 	@echo "Web chat demo page: http://$(HOST):$(WEB_PORT)/"
 	@echo "Staff console: http://$(HOST):$(CONSOLE_PORT)/"
-	@trap 'kill 0' EXIT INT TERM; \
-	  $(RASA) run actions --actions actions --port $(ACTION_PORT) & \
-	  $(RASA) run --model $(MODEL) --endpoints endpoints.yml --credentials $(CREDENTIALS) \
-	    --enable-api $(if $(RASA_AUTH_TOKEN),--auth-token $(RASA_AUTH_TOKEN)) \
+	@umask 077; trap 'kill 0' EXIT INT TERM; \
+	  $(PY) -m bot.server.action_server --port $(ACTION_PORT) & \
+	  $(PY) -m bot.server.rasa_server --model $(MODEL) --endpoints endpoints.yml --credentials $(CREDENTIALS) \
 	    -i $(HOST) --port $(RASA_PORT) & \
 	  $(PY) -m bot.web --host $(HOST) --port $(WEB_PORT) --chat-server $(WEBCHAT_SERVER_URL) & \
 	  $(PY) -m bot.console --host $(HOST) --port $(CONSOLE_PORT) --rasa-url http://127.0.0.1:$(RASA_PORT) & \
 	  wait
 
 shell: install knowledge train ## Chat with the assistant in the terminal
-	@trap 'kill 0' EXIT INT TERM; \
-	  $(RASA) run actions --actions actions --port $(ACTION_PORT) >var/actions.log 2>&1 & \
-	  $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+	@umask 077 && mkdir -p var && $(PY) -m bot secrets init
+	@umask 077; trap 'kill 0' EXIT INT TERM; \
+	  $(PY) -m bot.server.action_server --port $(ACTION_PORT) >var/actions.log 2>&1 & \
+	  $(PY) -m bot.server.rasa_server shell --model $(MODEL) --endpoints endpoints.yml
 
 validate: install ## Check training data and domain (rasa data validate)
 	$(RASA) data validate --config $(CONFIG) --domain domain.yml --data $(TRAIN_DATA) --fail-on-warnings

@@ -8,6 +8,7 @@ Commands:
     agents           phone hotline: show or set free agents, queue, hours override
     callbacks        callback requests (phone and web chat): list, mark done, purge (retention), delete
     console          staff console: users, retention, deletion by id, review export
+    secrets          create the local secrets (API and action-server tokens, web-chat key)
 """
 
 from __future__ import annotations
@@ -111,6 +112,16 @@ def _callbacks(args: argparse.Namespace) -> int:
     return 0
 
 
+def _secrets(_: argparse.Namespace) -> int:
+    from bot.secrets import LOCAL_SECRETS, ensure_secret_file
+
+    for name in LOCAL_SECRETS:
+        path = ensure_secret_file(name)
+        if path is not None:
+            print(f"created {name} in {path} (mode 0600)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of all commands."""
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
@@ -150,6 +161,10 @@ def build_parser() -> argparse.ArgumentParser:
     delete = callback_actions.add_parser("delete", help="delete the requests of one call (deletion request)")
     delete.add_argument("conversation")
     callbacks.set_defaults(handler=_callbacks)
+    secrets_command = commands.add_parser("secrets", help="local secrets of the processes")
+    secrets_command.add_argument("action", choices=("init",),
+                                 help="init: create var/secrets/* with random values unless set in the environment")
+    secrets_command.set_defaults(handler=_secrets)
     from bot.console.cli import register as register_console
 
     register_console(commands)

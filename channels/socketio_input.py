@@ -15,6 +15,10 @@ Differences from Rasa's ``socketio`` channel:
 - One socket message per bot answer (not one per paragraph), with
   ``metadata.message_id`` (see ``channels/chat_history.py``); link buttons are sent
   as ``web_url`` quick replies instead of failing.
+- The ``session_id`` the browser keeps is a credential the server issued
+  (``channels/session_credentials.py``), not the conversation's sender id: knowing a
+  sender id (staff, logs, the tracker store) does not let a socket join, read, listen
+  to or write into a conversation. Every event needs a socket that joined with it.
 - Two extra events, answered through socket.io acknowledgements:
   ``history_request`` ``{session_id}`` → ``{"messages": [...]}`` (the current
   session, shown again after a reload) and ``feedback``
@@ -29,7 +33,6 @@ import json
 import logging
 import re
 import time
-import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 import rasa.core.channels.channel
@@ -50,7 +53,8 @@ from channels.chat_history import (
     feedback_event,
     rated_answer,
 )
-from channels.validation import MAX_BODY_BYTES, SENDER_PATTERN, InvalidRequest, clean_text, validate_message
+from channels.session_credentials import SessionCredentials
+from channels.validation import MAX_BODY_BYTES, InvalidRequest, clean_text, validate_message
 
 logger = logging.getLogger(__name__)
 
@@ -101,11 +105,6 @@ def parse_redis_url(value: Any) -> Optional[str]:
     if not isinstance(value, str) or not REDIS_URL_PATTERN.match(value.strip()):
         raise InvalidConfigException("socketio: 'redis_url' must be a URL like redis://redis.intern:6379/2")
     return value.strip()
-
-
-def _session_id(data: Any) -> Optional[str]:
-    value = data.get("session_id") if isinstance(data, dict) else None
-    return value if isinstance(value, str) and SENDER_PATTERN.match(value) else None
 
 
 def _metadata(value: Any) -> dict:
@@ -188,6 +187,7 @@ class CitizenSocketIOInput(SocketIOInput):
         self.redis_url = redis_url
         self.redis_channel = redis_channel
         self.app: Optional[Sanic] = None
+        self.credentials = SessionCredentials.from_env()
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """Output for messages triggered through the HTTP API (``output_channel=latest``)."""
@@ -237,25 +237,34 @@ class CitizenSocketIOInput(SocketIOInput):
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Any) -> None:
-            session_id = _session_id(data) or uuid.uuid4().hex
-            if self.session_persistence:
-                await sio.enter_room(sid, session_id, namespace=namespace)
-            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+            if not self.session_persistence:
+                await sio.emit("session_confirm", sid, room=sid, namespace=namespace)
+                return
+            given = data.get("session_id") if isinstance(data, dict) else None
+            sender = self.credentials.sender_of(given)
+            credential = given
+            if sender is None:  # none, or not one this server issued: a new conversation
+                credential, sender = self.credentials.issue()
+            for room in sio.rooms(sid, namespace=namespace):
+                if room != sid:  # one conversation per socket
+                    await sio.leave_room(sid, room, namespace=namespace)
+            await sio.enter_room(sid, sender, namespace=namespace)
+            await sio.emit("session_confirm", credential, room=sid, namespace=namespace)
 
         def joined(sid: Text, data: Any) -> Optional[str]:
-            """The session id of ``data`` if this socket has joined that session."""
-            session_id = _session_id(data)
-            if not self.session_persistence or session_id is None:
+            """The sender id of ``data``'s credential if this socket has joined that session."""
+            if not self.session_persistence:
                 return None
-            return session_id if session_id in sio.rooms(sid, namespace=namespace) else None
+            sender = self.credentials.sender_of(data.get("session_id") if isinstance(data, dict) else None)
+            return sender if sender is not None and sender in sio.rooms(sid, namespace=namespace) else None
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, data: Any) -> None:
             if not isinstance(data, dict):
                 return
-            sender = _session_id(data) if self.session_persistence else sid
+            sender = joined(sid, data) if self.session_persistence else sid
             if sender is None:
-                logger.warning("socket.io message without a valid session_id ignored (send session_request first)")
+                logger.warning("socket.io message without a joined session ignored (send session_request first)")
                 return
             output = CitizenSocketIOOutput(sio, self.bot_message_evt)
             try:

@@ -24,10 +24,14 @@ from bot.console.audit import record_audit
 from bot.console.models import ROLES, ConsoleUser
 from bot.console.passwords import WeakPassword
 from bot.console.sessions import end_user_sessions
+from bot.console.settings import ConsoleSettingsError, is_production
 from bot.console.users import UserError, count_users, create_user, get_user, list_users, set_password, set_roles, unlock
+from bot.secrets import secret_file
 from bot.staffdb import create_tables, make_staff_engine, session_factory, staff_db_url
 
 ACTOR = "cli"
+#: Where ``dev-user`` writes the development password (``CONSOLE_DEV_PASSWORD_FILE`` overrides).
+DEV_PASSWORD = "CONSOLE_DEV_PASSWORD"
 
 
 class PasswordInputError(ValueError):
@@ -139,15 +143,21 @@ def _describe(user: ConsoleUser) -> str:
     return f"{user.username:20s} {user.roles:24s} {state:10s} {user.display_name}"
 
 
-def dev_user_password(env: Optional[dict] = None) -> Optional[str]:
+def dev_user_password(env: Optional[dict] = None, host: Optional[str] = None) -> Optional[str]:
     """Create the development admin if allowed; returns its password, None if nothing was done.
 
     Raises:
-        UserError: in production mode (``CONSOLE_ENV=production``).
+        UserError: in production mode (``CONSOLE_ENV=production``, or unset on a
+            non-loopback ``host``).
     """
     env = dict(os.environ) if env is None else env
-    if (env.get("CONSOLE_ENV") or "").strip().lower() == "production":
-        raise UserError("dev-user is not available with CONSOLE_ENV=production; use create-user")
+    host = host or env.get("CONSOLE_HOST") or "127.0.0.1"
+    try:
+        production = is_production(env, host)
+    except ConsoleSettingsError as error:
+        raise UserError(str(error)) from error
+    if production:
+        raise UserError("dev-user is not available in production mode; use create-user")
     engine = make_staff_engine(env.get("STAFF_DB_URL") or staff_db_url())
     try:
         create_tables(engine)
@@ -162,16 +172,23 @@ def dev_user_password(env: Optional[dict] = None) -> Optional[str]:
         engine.dispose()
 
 
-def _dev_user(_: argparse.Namespace) -> int:
+def _dev_user(args: argparse.Namespace) -> int:
     try:
-        password = dev_user_password()
+        password = dev_user_password(host=args.host)
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if password is None:
         print("console users exist already; no development user created")
-    else:
-        print(f"Development console user: admin / {password}  (shown once; change it with set-password)")
+        return 0
+    # The password goes to a file only the owner can read, never to stdout (journals, CI logs).
+    path = secret_file(DEV_PASSWORD)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(password + "\n")
+    print(f"Development console user: admin, password in {path} (mode 0600; change it with set-password)")
     return 0
 
 
@@ -197,5 +214,6 @@ def register(actions: "argparse._SubParsersAction[argparse.ArgumentParser]") -> 
         command.add_argument("name")
         command.set_defaults(handler=_change(name))
     actions.add_parser("list-users", help="list console users").set_defaults(handler=_list)
-    actions.add_parser("dev-user", help="development only: create 'admin' when no user exists").set_defaults(
-        handler=_dev_user)
+    dev = actions.add_parser("dev-user", help="development only: create 'admin' when no user exists")
+    dev.add_argument("--host", help="the console's listen address (production mode unless loopback)")
+    dev.set_defaults(handler=_dev_user)

@@ -17,7 +17,7 @@ from yarl import URL
 from bot.console import csrf
 from bot.console.auth import current_user, login_redirect, navigation, wants_json
 from bot.console.keys import CSRF_TOKEN, CURRENT_USER, SETTINGS, STAFF_SESSIONS, TEMPLATES
-from bot.console.sessions import SESSION_COOKIE, ActiveSession, load_session
+from bot.console.sessions import ActiveSession, load_session, session_cookie_name
 from bot.web.middlewares import error_middleware
 
 logger = logging.getLogger(__name__)
@@ -121,10 +121,10 @@ def _public(path: str) -> bool:
 
 
 async def _session_of(request: web.Request) -> Optional[ActiveSession]:
-    token = request.cookies.get(SESSION_COOKIE)
+    settings = request.app[SETTINGS]
+    token = request.cookies.get(session_cookie_name(settings.cookie_secure))
     if not token:
         return None
-    settings = request.app[SETTINGS]
     factory = request.app[STAFF_SESSIONS]
 
     def load() -> Optional[ActiveSession]:

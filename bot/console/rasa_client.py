@@ -19,6 +19,8 @@ from typing import Any, Optional, Sequence
 import aiohttp
 from yarl import URL
 
+from bot.secrets import bearer_header
+
 logger = logging.getLogger(__name__)
 
 TIMEOUT = aiohttp.ClientTimeout(total=10)
@@ -40,13 +42,12 @@ class RasaClient:
         url = self._base / "conversations" / conversation_id
         for part in parts:
             url = url / part
-        if self._token:
-            query["token"] = self._token
         return url.with_query(query) if query else url
 
     async def _request(self, method: str, url: URL, body: Any = None) -> Any:
+        headers = bearer_header(self._token) if self._token else None  # never ?token= in a URL
         try:
-            async with self._http.request(method, url, json=body, timeout=TIMEOUT) as response:
+            async with self._http.request(method, url, json=body, headers=headers, timeout=TIMEOUT) as response:
                 if response.status >= 400:
                     text = (await response.text())[:300]
                     raise RasaUnavailable(f"Rasa answered {response.status} to {method} {url.path}: {text}")

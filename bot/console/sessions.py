@@ -22,6 +22,13 @@ from bot.staffdb import as_utc
 
 #: Name of the session cookie.
 SESSION_COOKIE = "console_session"
+#: Over HTTPS the cookie carries the ``__Host-`` prefix: Secure, path /, no Domain.
+SECURE_SESSION_COOKIE = "__Host-console_session"
+
+
+def session_cookie_name(secure: bool) -> str:
+    """The session cookie's name: ``__Host-console_session`` when it is ``Secure``."""
+    return SECURE_SESSION_COOKIE if secure else SESSION_COOKIE
 #: ``last_seen`` is written at most this often per session (every request would be a write).
 TOUCH_INTERVAL = timedelta(seconds=15)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Mapping, Optional
 
 from bot.config import PROJECT_ROOT
+from bot.secrets import RASA_AUTH_TOKEN, read_secret
 from bot.staffdb import staff_db_url
 
 DEFAULT_TRACKER_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
@@ -15,6 +16,32 @@ DEFAULT_KNOWLEDGE_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'knowledge.db'}"
 
 class ConsoleSettingsError(ValueError):
     """An environment variable of the console is invalid; the message names it."""
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+ENVIRONMENTS = ("production", "development")
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine reaches."""
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
+
+
+def is_production(env: Mapping[str, str], host: str) -> bool:
+    """``CONSOLE_ENV``: ``production`` or ``development``; unset means production outside localhost.
+
+    Raises:
+        ConsoleSettingsError: for another value (a typo never falls back to development),
+            or development mode on an address other machines reach.
+    """
+    raw = (env.get("CONSOLE_ENV") or "").strip().lower()
+    if raw and raw not in ENVIRONMENTS:
+        raise ConsoleSettingsError(f"CONSOLE_ENV must be production or development, not {raw!r}")
+    if raw == "development" and not is_loopback(host):
+        raise ConsoleSettingsError(
+            f"development mode listens only on 127.0.0.1, not {host}: set CONSOLE_ENV=production "
+            "and serve the console over HTTPS")
+    return raw == "production" or (not raw and not is_loopback(host))
 
 
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
@@ -47,7 +74,8 @@ class ConsoleSettings:
 
     Attributes:
         host, port: where the console listens (``CONSOLE_HOST``, ``CONSOLE_PORT``; 127.0.0.1:8090).
-        production: ``CONSOLE_ENV=production``: secure cookies and no development user.
+        production: ``CONSOLE_ENV=production`` (the default on any address but loopback):
+            secure cookies, HSTS, no development user.
         staff_db_url: handoff queue, users, audit, review copies (``STAFF_DB_URL``).
         tracker_db_url: Rasa's SQL tracker store, read for review/statistics and
             deleted from by retention (``TRACKER_DB_URL``; default the ``make run`` SQLite file).
@@ -88,16 +116,17 @@ class ConsoleSettings:
             ConsoleSettingsError: for an invalid value.
         """
         env = os.environ if env is None else env
-        production = (env.get("CONSOLE_ENV") or "development").strip().lower() == "production"
+        host = str(overrides.get("host") or env.get("CONSOLE_HOST") or "127.0.0.1")
+        production = is_production(env, host)
         values = dict(
-            host=env.get("CONSOLE_HOST") or "127.0.0.1",
+            host=host,
             port=_int(env, "CONSOLE_PORT", 8090),
             production=production,
             staff_db_url=env.get("STAFF_DB_URL") or staff_db_url(),
             tracker_db_url=env.get("TRACKER_DB_URL") or DEFAULT_TRACKER_DB_URL,
             telephony_db_url=env.get("TELEPHONY_DB_URL") or None,
             rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
-            rasa_token=env.get("RASA_AUTH_TOKEN") or None,
+            rasa_token=read_secret(RASA_AUTH_TOKEN, env),
             cookie_secure=_bool(env, "CONSOLE_COOKIE_SECURE", production),
             session_idle_minutes=_int(env, "CONSOLE_SESSION_IDLE_MINUTES", 30),
             session_max_hours=_int(env, "CONSOLE_SESSION_MAX_HOURS", 10),

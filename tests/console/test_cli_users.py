@@ -87,14 +87,22 @@ def test_passwords_typed_twice_must_match(staff_env: str, monkeypatch) -> None:
     assert _users(staff_env) == {}
 
 
-def test_dev_user_only_once_and_never_in_production(staff_env: str, monkeypatch, capsys) -> None:
+def test_dev_user_only_once_and_never_in_production(staff_env: str, monkeypatch, capsys, tmp_path) -> None:
+    password_file = tmp_path / "secrets" / "console-dev-password"
+    monkeypatch.setenv("CONSOLE_DEV_PASSWORD_FILE", str(password_file))
     monkeypatch.setenv("CONSOLE_ENV", "production")
     assert main(["console", "dev-user"]) == 2
+    monkeypatch.setenv("CONSOLE_ENV", "prod")  # a typo never means development
+    assert main(["console", "dev-user"]) == 2
+    monkeypatch.delenv("CONSOLE_ENV")
+    assert main(["console", "dev-user", "--host", "0.0.0.0"]) == 2  # production outside localhost
     assert _users(staff_env) == {}
     monkeypatch.setenv("CONSOLE_ENV", "development")
     assert main(["console", "dev-user"]) == 0
     out = capsys.readouterr().out
-    password = out.split("admin / ", 1)[1].split()[0]
+    password = password_file.read_text().strip()
+    assert password not in out and str(password_file) in out  # never on stdout (journals, CI logs)
+    assert password_file.stat().st_mode & 0o777 == 0o600
     admin = _users(staff_env)["admin"]
     assert admin.roles == "agent,reviewer,admin" and verify_password(admin.password_hash, password)
     assert main(["console", "dev-user"]) == 0

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from bot.console.models import AuditEntry, ConsoleSession, ConsoleUser
 from bot.console.settings import ConsoleSettings
-from bot.console.sessions import SESSION_COOKIE, token_hash
+from bot.console.sessions import SESSION_COOKIE, session_cookie_name, token_hash
 from bot.staffdb import make_staff_engine, session_factory
 from tests.console.conftest import PASSWORD, csrf_of, login, start_console
 
@@ -52,6 +52,7 @@ async def test_login_sets_a_strict_session_cookie_and_stores_only_its_hash(conso
     assert cookie["samesite"] == "Strict"
     assert cookie["path"] == "/"
     assert not cookie["secure"]
+    assert not cookie["max-age"] and not cookie["expires"]  # ends with the browser
     stored = _rows(staff_db_url, select(ConsoleSession))
     assert [row.token_hash for row in stored] == [token_hash(cookie.value)]
     assert cookie.value not in {row.token_hash for row in stored}
@@ -74,7 +75,7 @@ async def test_secure_flag_follows_the_settings(console_settings: ConsoleSetting
             headers={"Cookie": f"console_login_csrf={token}"}, allow_redirects=False,
         )
         assert response.status == 302
-        assert response.cookies[SESSION_COOKIE]["secure"] is True
+        assert response.cookies[session_cookie_name(True)]["secure"] is True
     finally:
         await client.close()
 

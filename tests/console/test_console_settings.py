@@ -32,3 +32,12 @@ def test_invalid_values_name_the_variable(env: dict[str, str]) -> None:
 
 def test_flags_override_the_environment() -> None:
     assert ConsoleSettings.from_env({"CONSOLE_PORT": "9000"}, port=9100, host=None).port == 9100
+
+
+def test_production_is_the_default_outside_localhost_and_typos_fail() -> None:
+    assert ConsoleSettings.from_env({"CONSOLE_HOST": "0.0.0.0"}).production
+    assert ConsoleSettings.from_env({}, host="10.1.2.3").cookie_secure
+    assert not ConsoleSettings.from_env({"CONSOLE_HOST": "127.0.0.1"}).production
+    for env in ({"CONSOLE_ENV": "prod"}, {"CONSOLE_ENV": "development", "CONSOLE_HOST": "0.0.0.0"}):
+        with pytest.raises(ConsoleSettingsError):
+            ConsoleSettings.from_env(env)

@@ -20,6 +20,13 @@ from bot.config import KNOWLEDGE_DIR, PROJECT_ROOT
 MODEL = PROJECT_ROOT / "models" / "buergertelefon.tar.gz"
 RASA = Path(sys.executable).with_name("rasa")
 START_TIMEOUT = 240.0
+#: Secrets of the test servers (never the ones in var/secrets).
+API_TOKEN = "test-rasa-api-token-0123456789"
+ACTION_TOKEN = "test-action-server-token-0123456789"
+WEBCHAT_KEY = "test-webchat-session-key-0123456789"
+SECRETS_ENV = {"RASA_AUTH_TOKEN": API_TOKEN, "ACTION_SERVER_TOKEN": ACTION_TOKEN,
+               "WEBCHAT_SESSION_KEY": WEBCHAT_KEY, "RASA_TELEMETRY_ENABLED": "false"}
+AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
 
 
 def free_port() -> int:
@@ -29,11 +36,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def webchat_sender(credential: str) -> str:
+    """The sender id (tracker, console) of a web-chat credential issued by the test servers."""
+    from channels.session_credentials import SessionCredentials
+
+    sender = SessionCredentials(WEBCHAT_KEY.encode()).sender_of(credential)
+    assert sender is not None, f"not a credential of the test servers: {credential!r}"
+    return sender
+
+
 def http_json(method: str, url: str, body: Optional[object] = None, raw: Optional[bytes] = None,
-              headers: Optional[dict] = None, timeout: float = 60.0) -> tuple[int, object]:
-    """One HTTP request; returns (status, parsed JSON or text). Never raises on 4xx/5xx."""
+              headers: Optional[dict] = None, timeout: float = 60.0, auth: bool = True) -> tuple[int, object]:
+    """One HTTP request; returns (status, parsed JSON or text). Never raises on 4xx/5xx.
+
+    With ``auth`` (default) it sends the test servers' API token, as the console does;
+    ``auth=False`` requests as an outsider would.
+    """
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})})
+    request = urllib.request.Request(url, data=data, method=method, headers={
+        "Content-Type": "application/json", **(AUTH if auth else {}), **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             status, payload = response.status, response.read()
@@ -140,7 +161,7 @@ def _wait(url: str, servers: Servers, deadline: float) -> None:
 def start_servers(workdir: Path, knowledge_db_url: str, endpoints_extra: str = "",
                   tracker_store: Optional[str] = None, env_extra: Optional[dict] = None,
                   replicas: int = 1, credentials: Optional[Path] = None) -> Servers:
-    """Start ``rasa run actions`` and ``replicas`` × ``rasa run`` (REST, API on); wait for all.
+    """Start the action server and ``replicas`` × Rasa (REST, API behind :data:`API_TOKEN`); wait for all.
 
     Replicas share the endpoints (tracker and lock store), as in production.
     ``credentials`` replaces the project's ``credentials.yml`` (see :func:`write_credentials`).
@@ -161,18 +182,19 @@ def start_servers(workdir: Path, knowledge_db_url: str, endpoints_extra: str = "
         # The servers' own staff (handoff queue) and telephony databases, never the ones in var/.
         "STAFF_DB_URL": f"sqlite:///{workdir / 'staff.db'}",
         "TELEPHONY_DB_URL": f"sqlite:///{workdir / 'telephony.db'}",
+        **SECRETS_ENV,
         **(env_extra or {}),
     }
     servers = Servers([f"http://127.0.0.1:{port}" for port in rasa_ports], f"http://127.0.0.1:{action_port}", workdir)
     actions_log = (workdir / "actions.log").open("w")
     servers.processes.append(subprocess.Popen(
-        [str(RASA), "run", "actions", "--actions", "actions", "--port", str(action_port)],
+        [sys.executable, "-m", "bot.server.action_server", "--port", str(action_port)],
         cwd=PROJECT_ROOT, env=env, stdout=actions_log, stderr=subprocess.STDOUT,
     ))
     for number, port in enumerate(rasa_ports):
         servers.processes.append(subprocess.Popen(
-            [str(RASA), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
-             "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"), "--enable-api",
+            [sys.executable, "-m", "bot.server.rasa_server", "--model", str(MODEL), "--endpoints", str(endpoints),
+             "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"),
              "-i", "127.0.0.1", "--port", str(port)],
             cwd=PROJECT_ROOT, env=env, stdout=(workdir / f"rasa-{number}.log").open("w"),
             stderr=subprocess.STDOUT,
@@ -208,7 +230,7 @@ def start_http_process(args: list[str], health_url: str, log_path: Path, env: Op
     """
     log = log_path.open("w")
     process = subprocess.Popen(
-        [sys.executable, *args], cwd=PROJECT_ROOT, env={**os.environ, **(env or {})},
+        [sys.executable, *args], cwd=PROJECT_ROOT, env={**os.environ, **SECRETS_ENV, **(env or {})},
         stdout=log, stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + timeout

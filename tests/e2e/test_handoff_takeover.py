@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from bot.config import PROJECT_ROOT
 from tests.e2e.servers import (
+    webchat_sender,
     Servers, free_port, http_json, knowledge_db, staff_db, start_http_process, start_servers, stop_process,
     write_credentials,
 )
@@ -115,7 +116,7 @@ def agent_logs_in(agent: Page, stack: Stack) -> None:
 def citizen_asks_for_a_person(citizen: ChatPage) -> str:
     answer = citizen.ask("Ich möchte mit einem Menschen sprechen")
     assert "Position 1" in answer, answer
-    return citizen.session_id()
+    return webchat_sender(citizen.session_id())  # the conversation id that staff see
 
 
 def take_over(agent: Page, session_id: str) -> None:

@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from tests.e2e.servers import (
+    webchat_sender,
     Servers, free_port, http_json, knowledge_db, redis_unavailable_reason, start_servers, write_credentials,
 )
 from tests.webchat.sioclient import Client
@@ -64,13 +65,13 @@ async def test_agent_message_sent_through_the_other_replica_arrives(replicas: Se
     client = Client()
     await client.connect(first, origin)
     try:
-        session = await client.session(uuid.uuid4().hex)
+        session = await client.session()
         answer = await client.say(session, "Was kostet ein Reisepass?")
         assert "Euro" in answer["text"]
         text = "Guten Tag, hier ist Frau Maier vom Bürgertelefon."
         status, _ = await asyncio.to_thread(
             http_json, "POST",
-            f"{second}/conversations/{session}/tracker/events?execute_side_effects=true&output_channel=latest",
+            f"{second}/conversations/{webchat_sender(session)}/tracker/events?execute_side_effects=true&output_channel=latest",
             [{"event": "bot", "text": text, "metadata": {"agent": "Frau Maier"}}],
         )
         assert status == 200

@@ -14,7 +14,7 @@ import pytest
 import socketio
 
 from channels.validation import EMPTY_ANSWER, TOO_LONG_ANSWER
-from tests.e2e.servers import Servers, http_json
+from tests.e2e.servers import Servers, http_json, webchat_sender
 from tests.webchat.sioclient import Client
 
 pytestmark = pytest.mark.e2e
@@ -38,13 +38,14 @@ async def client(chat_servers: Servers, origin: str) -> AsyncIterator[Client]:
 
 async def test_standard_protocol_answers_with_id_and_quick_replies(client: Client) -> None:
     session = await client.session()
-    assert isinstance(session, str) and len(session) == 32
+    assert isinstance(session, str) and len(session) == 64  # a server-issued credential
     answer = await client.say(session, "Was kostet ein Führungszeugnis?")
     assert "13,00 Euro" in answer["text"]
     assert set(answer) == {"text", "metadata"} and float(answer["metadata"]["message_id"]) > 0
     question = await client.say(session, "Was kostet das?")
     assert question["text"]  # context kept: asks again for the Führungszeugnis or for a service
-    fresh = await client.session(uuid.uuid4().hex)
+    fresh = await client.session(uuid.uuid4().hex + uuid.uuid4().hex)  # not issued here: a new session
+    assert fresh != session and len(fresh) == 64
     buttons = await client.say(fresh, "Was kostet das?")
     assert {"content_type": "text", "title": "Reisepass", "payload": '/inform{"service":"reisepass"}'} in buttons[
         "quick_replies"
@@ -135,9 +136,41 @@ async def test_history_and_feedback_need_the_joined_session(chat_servers: Server
     assert await client.sio.call(
         "feedback", {"session_id": session, "message_id": answer_id, "rating": "up"}, timeout=TIMEOUT
     ) == {"ok": True}
-    status, tracker = http_json("GET", f"{chat_servers.rasa_url}/conversations/{session}/tracker")
+    status, tracker = http_json("GET", f"{chat_servers.rasa_url}/conversations/{webchat_sender(session)}/tracker")
     assert status == 200
     slots = [e["value"] for e in tracker["events"] if e["event"] == "slot" and e["name"] == "feedback"]
     assert slots == [{"message_id": answer_id, "rating": "up"}]
     history = await client.sio.call("history_request", {"session_id": session}, timeout=TIMEOUT)
     assert history["messages"][-1]["rating"] == "up"
+
+
+async def test_the_sender_id_is_no_key_to_a_conversation(chat_servers: Servers, origin: str, client: Client) -> None:
+    """An attacker who knows a conversation's sender id (staff, logs, tracker store) gets nothing."""
+    session = await client.session()
+    await client.say(session, "Meine Nummer ist 0711 1234567. Was kostet ein Reisepass?")
+    sender = webchat_sender(session)
+    attacker = Client()
+    await attacker.connect(chat_servers.rasa_url, origin)
+    try:
+        # Sending the victim's message as the victim, without joining: ignored.
+        await attacker.sio.emit("user_uttered", {"message": "/cancel_handoff", "session_id": session})
+        await attacker.sio.emit("user_uttered", {"message": "/cancel_handoff", "session_id": sender})
+        # Joining with the sender id: a new, empty conversation of the attacker's own.
+        own = await attacker.session(sender)
+        assert own not in (session, sender) and webchat_sender(own) != sender
+        assert await attacker.sio.call("history_request", {"session_id": own}, timeout=TIMEOUT) == {"messages": []}
+        assert await attacker.sio.call("history_request", {"session_id": session}, timeout=TIMEOUT) == {"messages": []}
+        # A forged credential (right length, wrong MAC) is not accepted either.
+        forged = sender + sender
+        assert await attacker.session(forged) != forged
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(attacker.messages.get(), 3)
+        # The victim's conversation got none of it, and the victim still sees its answers.
+        status, tracker = http_json("GET", f"{chat_servers.rasa_url}/conversations/{sender}/tracker")
+        assert status == 200
+        texts = [e.get("text") for e in tracker["events"] if e["event"] == "user"]
+        assert "/cancel_handoff" not in texts and len(texts) == 1
+        answer = await client.say(session, "Und was kostet ein Personalausweis?")
+        assert "Euro" in answer["text"]
+    finally:
+        await attacker.close()

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from bot.config import PROJECT_ROOT
 from channels.chat_history import message_id
-from tests.e2e.servers import http_json
+from tests.e2e.servers import http_json, webchat_sender
 from tests.webchat.chatpage import ChatPage
 from tests.webchat.conftest import NODE_MODULES, ChatStack, missing
 
@@ -23,7 +23,7 @@ HTML_INPUT = "<img src=x onerror=alert(1)>"
 
 
 def _tracker(chat: ChatStack, session_id: str) -> dict:
-    status, tracker = http_json("GET", f"{chat.rasa_url}/conversations/{session_id}/tracker")
+    status, tracker = http_json("GET", f"{chat.rasa_url}/conversations/{webchat_sender(session_id)}/tracker")
     assert status == 200, tracker
     return tracker
 
@@ -194,7 +194,7 @@ def test_html_and_script_links_sent_as_bot_messages_stay_inert(chat_page: ChatPa
         ]},
     }
     status, body = http_json(
-        "POST", f"{chat.rasa_url}/conversations/{session}/tracker/events?output_channel=latest&execute_side_effects=true",
+        "POST", f"{chat.rasa_url}/conversations/{webchat_sender(session)}/tracker/events?output_channel=latest&execute_side_effects=true",
         event,
     )
     assert status == 200, body

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import Optional
+from urllib.parse import unquote
 
 from aiohttp import web
 from sqlalchemy.orm import Session
@@ -14,7 +16,7 @@ from bot.console.db import in_transaction
 from bot.console.keys import SETTINGS
 from bot.console.middlewares import SESSION_HASH
 from bot.console.render import render
-from bot.console.sessions import SESSION_COOKIE, end_session, start_session
+from bot.console.sessions import end_session, session_cookie_name, start_session
 from bot.console.users import LoginResult, authenticate
 
 routes = web.RouteTableDef()
@@ -27,9 +29,20 @@ LOGIN_FAILED = (
 MAX_FIELD = 256
 
 
+#: A local path after login: no scheme, host, backslash, white space or control character.
+_LOCAL_PATH = re.compile(r"^/(?![/\\])[A-Za-z0-9/_.~\-?=&%]{0,499}$")
+
+
 def _safe_next(value: Optional[str]) -> str:
-    """A local path to return to after login (never another site)."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value or len(value) > 500:
+    """A local path to return to after login (never another site).
+
+    Browsers and yarl drop tab and newline characters, so ``/<Tab>/evil.example`` would
+    become ``//evil.example``: only plain path characters are accepted, and no ``//``.
+    """
+    if not value or not _LOCAL_PATH.match(value):
+        return "/"
+    decoded = unquote(value)
+    if "//" in decoded or "\\" in decoded or any(ord(char) < 32 or ord(char) == 127 for char in decoded):
         return "/"
     return value
 
@@ -79,8 +92,9 @@ async def login(request: web.Request) -> web.StreamResponse:
         given = request.cookies.get(csrf.LOGIN_COOKIE) or csrf.new_token()
         return _login_page(request, given, LOGIN_FAILED, status=401, username=username, next_path=next_path)
     response = web.HTTPFound(next_path)
-    response.set_cookie(SESSION_COOKIE, token, path="/", httponly=True, samesite="Strict",
-                        secure=settings.cookie_secure, max_age=settings.session_max_hours * 3600)
+    # A session cookie (no Max-Age): it ends with the browser on shared office PCs.
+    response.set_cookie(session_cookie_name(settings.cookie_secure), token, path="/", httponly=True,
+                        samesite="Strict", secure=settings.cookie_secure)
     response.del_cookie(csrf.LOGIN_COOKIE, path="/login")
     raise response
 
@@ -99,7 +113,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
 
     await in_transaction(request.app, work)
     response = web.HTTPFound("/login")
-    response.del_cookie(SESSION_COOKIE, path="/")
+    response.del_cookie(session_cookie_name(request.app[SETTINGS].cookie_secure), path="/")
     raise response
 
 

@@ -1,0 +1,103 @@
+"""``rasa run`` with its HTTP API behind a token: ``python -m bot.server.rasa_server [shell] [args]``.
+
+Rasa's own ``--auth-token`` flag would put the token into the process arguments
+(visible in ``ps``), accepts it only as ``?token=`` in URLs and compares it with
+``==``. Instead this launcher
+
+- reads ``RASA_AUTH_TOKEN`` with :mod:`bot.secrets` (environment or file) and refuses to
+  start without one;
+- starts Rasa with the API enabled, behind :func:`bot.server.guard.token_guard`: only the
+  input channels' paths (``/webhooks/…`` and the socket.io path) are public, every other
+  path — ``/``, ``/version``, ``/status``, ``/conversations/…``, ``/model…``,
+  ``/domain`` — answers 401 without ``Authorization: Bearer <token>``;
+- caps request bodies at :data:`MAX_BODY_BYTES` before Sanic buffers them;
+- sends ``ACTION_SERVER_TOKEN`` to the action server in a header of every call.
+
+All arguments are those of ``rasa run`` (``--model``, ``--endpoints``, ``--credentials``,
+``-i``, ``--port`` …); ``--enable-api`` is implied, ``--auth-token`` is refused.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import os
+import sys
+from typing import Any, List, Optional, Sequence
+
+from sanic import Sanic
+
+from bot.secrets import ACTION_SERVER_TOKEN, RASA_AUTH_TOKEN, MissingSecret, bearer_header, require_secret
+from bot.server.guard import install_guard
+
+logger = logging.getLogger(__name__)
+
+#: Largest request body (bytes): citizen messages are at most 64 KB (channels/validation.py).
+MAX_BODY_BYTES = 128 * 1024
+#: Path prefixes a citizen or the phone gateway may reach without the token.
+PUBLIC_PREFIXES = ("/webhooks/",)
+FORBIDDEN_ARGS = ("--auth-token", "-t", "--jwt-secret", "--enable-api")
+
+
+def public_prefixes(input_channels: Optional[Sequence[Any]]) -> List[str]:
+    """``/webhooks/`` plus each socket.io channel's path."""
+    prefixes = list(PUBLIC_PREFIXES)
+    for channel in input_channels or ():
+        path = getattr(channel, "socketio_path", None)
+        if isinstance(path, str) and path.startswith("/"):
+            prefixes.append(path.rstrip("/") + "/")
+    return prefixes
+
+
+def _guarded_configure_app(original: Any, api_token: str, action_token: str) -> Any:
+    """Rasa's ``configure_app`` followed by the guard and the action-server header."""
+
+    signature = inspect.signature(original)
+
+    def configure_app(*args: Any, **kwargs: Any) -> Sanic:
+        bound = signature.bind(*args, **kwargs)
+        bound.arguments["auth_token"] = None  # the guard checks the token, in a header, in constant time
+        bound.arguments["enable_api"] = True
+        endpoints = bound.arguments.get("endpoints")
+        if endpoints is not None and endpoints.action is not None:
+            endpoints.action.headers = {**(endpoints.action.headers or {}), **bearer_header(action_token)}
+        app = original(*bound.args, **bound.kwargs)
+        channels = bound.arguments.get("input_channels")
+        install_guard(app, api_token, public_prefixes(channels), max_body_bytes=MAX_BODY_BYTES)
+        return app
+
+    return configure_app
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run ``rasa run`` (or ``rasa shell`` when ``argv`` starts with ``shell``) with ``argv``.
+
+    Returns 2 when a secret is missing or a refused flag is given.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = args.pop(0) if args and args[0] in ("run", "shell") else "run"
+    refused = [arg for arg in args if arg.split("=")[0] in FORBIDDEN_ARGS]
+    if refused:
+        print(f"error: {refused[0]} is not accepted: the API is always on, its token comes from "
+              f"{RASA_AUTH_TOKEN} (see bot/secrets.py)", file=sys.stderr)
+        return 2
+    try:
+        api_token = require_secret(RASA_AUTH_TOKEN)
+        action_token = require_secret(ACTION_SERVER_TOKEN)
+    except MissingSecret as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+    # No telemetry and no error reports to Rasa's servers: nothing leaves the city's machines.
+    os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+    import rasa.core.run
+    from rasa.__main__ import main as rasa_main
+
+    rasa.core.run.configure_app = _guarded_configure_app(rasa.core.run.configure_app, api_token, action_token)
+    sys.argv = ["rasa", command, *args, *(["--enable-api"] if command == "run" else [])]
+    rasa_main()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
