@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.console.settings import ConsoleSettings, ConsoleSettingsError
 from bot.review.export import export_annotations
 from bot.review.ingest import ingest
-from bot.review.retention import delete_conversation, purge
+from bot.review.retention import RetentionError, delete_conversation, purge
 from bot.review.stores import open_stores
 
 
@@ -46,16 +46,26 @@ def _purge(args: argparse.Namespace) -> int:
     if args.days is not None and args.days < 1:
         print("error: --days must be at least 1", file=sys.stderr)
         return 2
-    _print_counts(purge(_settings(), days=args.days, actor=cli_actor()))
+    try:
+        counts = purge(_settings(), days=args.days, actor=cli_actor())
+    except RetentionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    _print_counts(counts)
     return 0
 
 
 def _delete(args: argparse.Namespace) -> int:
     try:
         counts = delete_conversation(_settings(), args.conversation_id, cli_actor())
+    except RetentionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if not any(value for key, value in counts.items()):
+        print(f"nothing found for {args.conversation_id}: nothing was deleted", file=sys.stderr)
     _print_counts(counts)
     return 0
 

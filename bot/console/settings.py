@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Mapping, Optional
 
 from bot.config import PROJECT_ROOT
+from bot.endpoints import EndpointsError, endpoints_file, tracker_db_url
 from bot.secrets import RASA_AUTH_TOKEN, read_secret
 from bot.staffdb import staff_db_url
 
@@ -68,6 +69,18 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConsoleSettingsError(f"{name} must be true or false, not {raw!r}")
 
 
+def _tracker_db_url(env: Mapping[str, str]) -> str:
+    """Rasa's tracker store, from the endpoints file Rasa reads (``ENDPOINTS_FILE``)."""
+    if env.get("TRACKER_DB_URL"):
+        raise ConsoleSettingsError(
+            "TRACKER_DB_URL is no longer read: the console uses the tracker store of ENDPOINTS_FILE, "
+            "the endpoints file Rasa reads")
+    try:
+        return tracker_db_url(endpoints_file(env), env)
+    except EndpointsError as error:
+        raise ConsoleSettingsError(str(error)) from error
+
+
 @dataclass(frozen=True)
 class ConsoleSettings:
     """Everything the console process needs.
@@ -78,7 +91,8 @@ class ConsoleSettings:
             secure cookies, HSTS, no development user.
         staff_db_url: handoff queue, users, audit, review copies (``STAFF_DB_URL``).
         tracker_db_url: Rasa's SQL tracker store, read for review/statistics and
-            deleted from by retention (``TRACKER_DB_URL``; default the ``make run`` SQLite file).
+            deleted from by retention: the ``tracker_store`` of ``ENDPOINTS_FILE``, the
+            endpoints file Rasa reads (default ``endpoints.yml``: ``var/tracker.db``).
         telephony_db_url: callback requests of phone and web chat (``TELEPHONY_DB_URL``).
         rasa_url, rasa_token: Rasa's HTTP API for pause/resume and agent messages
             (``RASA_URL``, ``RASA_AUTH_TOKEN``).
@@ -123,7 +137,7 @@ class ConsoleSettings:
             port=_int(env, "CONSOLE_PORT", 8090),
             production=production,
             staff_db_url=env.get("STAFF_DB_URL") or staff_db_url(),
-            tracker_db_url=env.get("TRACKER_DB_URL") or DEFAULT_TRACKER_DB_URL,
+            tracker_db_url=_tracker_db_url(env),
             telephony_db_url=env.get("TELEPHONY_DB_URL") or None,
             rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
             rasa_token=read_secret(RASA_AUTH_TOKEN, env),

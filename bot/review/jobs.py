@@ -7,14 +7,17 @@ staff database, so several console replicas or restarts do not purge more often.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
 from bot.console.settings import ConsoleSettings
 from bot.review.ingest import ingest
-from bot.review.retention import purge_stores
+from bot.review.retention import RetentionError, purge_stores
 from bot.review.state import RETENTION_LAST_RUN, get_state, parse_moment, set_state
 from bot.review.stores import open_stores
+
+logger = logging.getLogger(__name__)
 
 #: Retention runs at most this often.
 RETENTION_INTERVAL = timedelta(hours=1)
@@ -32,9 +35,15 @@ def run_once(settings: ConsoleSettings, now: Optional[datetime] = None) -> dict[
         with stores.sessions() as session, session.begin():
             last = parse_moment(get_state(session, RETENTION_LAST_RUN))
             due = last is None or moment - last >= RETENTION_INTERVAL or last > moment + RETENTION_INTERVAL
-            if due:
-                set_state(session, RETENTION_LAST_RUN, moment.isoformat())
         if due:
-            purged = purge_stores(stores, now=moment)
+            try:
+                purged = purge_stores(stores, now=moment)
+            except RetentionError as error:
+                # Not marked as done: it is tried (and reported) again on the next round.
+                logger.error("RETENTION FAILED, nothing was deleted: %s", error)
+                counts["retention_failed"] = 1
+                return counts
+            with stores.sessions() as session, session.begin():
+                set_state(session, RETENTION_LAST_RUN, moment.isoformat())
             counts.update({f"purged_{kind}": value for kind, value in purged.items() if kind != "days"})
     return counts

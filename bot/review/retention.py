@@ -1,8 +1,8 @@
 """Retention and deletion on request: nothing about a citizen outlives ``retention_days``.
 
 :func:`purge` deletes, with cutoff = now − ``retention_days`` (effective settings,
-default 30): the tracker events of conversations whose last event is older than the
-cutoff, closed handoffs created before it (open ones stay), callback requests of phone
+default 30): every tracker event older than the cutoff (by the event's own age, so an
+active sender id loses its old events too), closed handoffs created before it (open ones stay), callback requests of phone
 and web chat, review rows and annotations of the deleted conversations, and expired
 console sessions, and audit entries older than ``audit_retention_days`` (365).
 :func:`delete_conversation` deletes everything of one conversation.
@@ -34,6 +34,10 @@ _CHUNK = 500
 
 
 DEFAULT_AUDIT_DAYS = HandoffSettings.__dataclass_fields__["audit_retention_days"].default
+
+
+class RetentionError(RuntimeError):
+    """Retention could not reach a store; nothing was deleted there (the message says where)."""
 
 
 def retention_days(session: Session) -> int:
@@ -78,11 +82,12 @@ def purge_stores(
     if days < 1:
         raise ValueError("retention days must be at least 1")
     cutoff = moment - timedelta(days=days)
-    counts: dict[str, int] = {"days": days, "events": 0, "conversations": 0}
-    stale: list[str] = []
-    if tracker_events.has_events_table(stores.tracker_engine):
-        stale = tracker_events.stale_senders(stores.tracker_engine, cutoff.timestamp())
-        counts["events"] = tracker_events.delete_senders(stores.tracker_engine, stale)
+    if not tracker_events.has_events_table(stores.tracker_engine):
+        raise RetentionError(
+            f"retention cannot reach Rasa's tracker store ({stores.tracker_engine.url!r} has no events "
+            "table): nothing was deleted. Check ENDPOINTS_FILE, the endpoints file Rasa reads.")
+    counts: dict[str, int] = {"days": days}
+    counts["events"], stale = tracker_events.delete_events_before(stores.tracker_engine, cutoff.timestamp())
     counts["conversations"] = len(stale)
     counts["handoffs"] = stores.queue.purge(days, now=moment)
     counts["callbacks"] = stores.callbacks.purge(days, now=moment)
@@ -91,6 +96,7 @@ def purge_stores(
             select(ReviewConversation.conversation_id).where(ReviewConversation.last_event_at < cutoff)
         ).all()
         counts.update(_delete_review_rows(session, [*stale, *old]))
+        counts["review_turns"] += session.execute(delete(ReviewTurn).where(ReviewTurn.at < cutoff)).rowcount
         counts["console_sessions"] = session.execute(
             delete(ConsoleSession).where(ConsoleSession.expires_at < moment)).rowcount
         audit_cutoff = moment - timedelta(days=max(days, audit_retention_days(session)))
@@ -123,9 +129,11 @@ def delete_conversation(settings: ConsoleSettings, conversation_id: str, actor: 
     if not conversation_id:
         raise ValueError("conversation id is empty")
     with open_stores(settings) as stores:
-        counts: dict[str, int] = {"events": 0}
-        if tracker_events.has_events_table(stores.tracker_engine):
-            counts["events"] = tracker_events.delete_senders(stores.tracker_engine, [conversation_id])
+        if not tracker_events.has_events_table(stores.tracker_engine):
+            raise RetentionError(
+                f"cannot reach Rasa's tracker store ({stores.tracker_engine.url!r} has no events table): "
+                "nothing was deleted")
+        counts: dict[str, int] = {"events": tracker_events.delete_senders(stores.tracker_engine, [conversation_id])}
         counts["handoffs"] = stores.queue.delete_conversation(conversation_id)
         counts["callbacks"] = stores.callbacks.delete_conversation(conversation_id)
         with stores.sessions() as session, session.begin():

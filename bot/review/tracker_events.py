@@ -124,6 +124,23 @@ def stale_senders(engine: Engine, cutoff: float) -> list[str]:
         return [row[0] for row in connection.execute(stmt)]
 
 
+def delete_events_before(engine: Engine, cutoff: float) -> tuple[int, list[str]]:
+    """Delete every event older than ``cutoff`` (Unix seconds), whatever its conversation.
+
+    Retention goes by each event's own age: a sender id that stays active (a REST
+    client's fixed id, ``rasa-webchat`` with ``localStorage``) still loses its old
+    events on schedule. Returns the number of events deleted and the conversations
+    that have no event left.
+    """
+    with engine.begin() as connection:
+        touched = [row[0] for row in connection.execute(
+            select(EVENTS.c.sender_id).where(EVENTS.c.timestamp < cutoff).distinct())]
+        deleted = connection.execute(delete(EVENTS).where(EVENTS.c.timestamp < cutoff)).rowcount
+        remaining = {row[0] for row in connection.execute(
+            select(EVENTS.c.sender_id).where(EVENTS.c.sender_id.in_(touched)).distinct())} if touched else set()
+    return deleted, [sender for sender in touched if sender not in remaining]
+
+
 def delete_senders(engine: Engine, sender_ids: Iterable[str]) -> int:
     """Delete every event of these conversations; returns the number of events deleted."""
     ids: Sequence[str] = list(dict.fromkeys(sender_ids))

@@ -27,6 +27,7 @@ from typing import Any, List, Optional, Sequence
 
 from sanic import Sanic
 
+from bot.endpoints import endpoints_file
 from bot.secrets import ACTION_SERVER_TOKEN, RASA_AUTH_TOKEN, MissingSecret, bearer_header, require_secret
 from bot.server.guard import install_guard
 
@@ -93,6 +94,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     import rasa.core.run
     from rasa.__main__ import main as rasa_main
 
+    if not any(arg.split("=")[0] == "--endpoints" for arg in args):
+        args += ["--endpoints", str(endpoints_file())]  # the file the console reads too (ENDPOINTS_FILE)
     rasa.core.run.configure_app = _guarded_configure_app(rasa.core.run.configure_app, api_token, action_token)
     sys.argv = ["rasa", command, *args, *(["--enable-api"] if command == "run" else [])]
     rasa_main()

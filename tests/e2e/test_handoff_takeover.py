@@ -64,7 +64,7 @@ def stack(tmp_path_factory, seed_dir) -> Iterator[Stack]:
         processes.append(start_http_process(
             ["-m", "bot.console", "--port", str(console_port), "--rasa-url", servers.rasa_url],
             f"{console_url}/login", workdir / "console.log",
-            env={**env, "TRACKER_DB_URL": f"sqlite:///{workdir / 'tracker.db'}",
+            env={**env, "ENDPOINTS_FILE": str(workdir / "endpoints.yml"),
                  "TELEPHONY_DB_URL": f"sqlite:///{workdir / 'telephony.db'}", "CONSOLE_JOB_INTERVAL_SECONDS": "2"}))
         yield Stack(servers, web_url, console_url, staff_url)
     finally:

@@ -7,13 +7,16 @@ from pathlib import Path
 import pytest
 
 from bot.console.settings import ConsoleSettings
+from tests.review.trackers import tracker_store
 
 
 @pytest.fixture()
 def settings(tmp_path: Path) -> ConsoleSettings:
-    """Console settings whose staff, tracker and telephony databases are empty SQLite files."""
+    """Console settings on empty SQLite files; the tracker store is Rasa's own, still without events."""
+    tracker_url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    tracker_store(tracker_url).engine.dispose()  # Rasa creates its table when it starts
     return ConsoleSettings(
         staff_db_url=f"sqlite:///{tmp_path / 'staff.db'}",
-        tracker_db_url=f"sqlite:///{tmp_path / 'tracker.db'}",
+        tracker_db_url=tracker_url,
         telephony_db_url=f"sqlite:///{tmp_path / 'telephony.db'}",
     )

@@ -21,7 +21,9 @@ from tests.review.trackers import bot, conversation, save, tracker_store, ts, us
 
 
 def _cli(settings: ConsoleSettings, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "STAFF_DB_URL": settings.staff_db_url, "TRACKER_DB_URL": settings.tracker_db_url,
+    endpoints = Path(settings.tracker_db_url.removeprefix("sqlite:///")).with_name("endpoints.yml")
+    endpoints.write_text(f'tracker_store:\n  type: SQL\n  url: "{settings.tracker_db_url}"\n', encoding="utf-8")
+    env = {**os.environ, "STAFF_DB_URL": settings.staff_db_url, "ENDPOINTS_FILE": str(endpoints),
            "TELEPHONY_DB_URL": settings.telephony_db_url or ""}
     return subprocess.run([sys.executable, "-m", "bot", "console", *args], cwd=PROJECT_ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
@@ -61,3 +63,9 @@ async def test_cli_ingest_export_delete_and_purge(settings: ConsoleSettings, tmp
         actors = {entry.action: entry.actor for entry in audit_entries(session)}
     assert actors["export"].startswith("cli") and actors["retention_purge"].startswith("cli")
     assert actors["delete_conversation"].startswith("cli")
+
+    # Retention that cannot reach Rasa's tracker store says so and fails; so does deletion.
+    elsewhere = ConsoleSettings(**{**settings.__dict__, "tracker_db_url": f"sqlite:///{tmp_path / 'elsewhere.db'}"})
+    failed = _cli(elsewhere, "purge")
+    assert failed.returncode == 1 and "nothing was deleted" in failed.stderr, failed.stderr
+    assert _cli(elsewhere, "delete-conversation", "fresh").returncode == 1

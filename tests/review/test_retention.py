@@ -173,3 +173,20 @@ async def test_audit_log_is_kept_a_year(settings: ConsoleSettings) -> None:
     assert counts["audit_entries"] == 1
     with open_stores(settings) as stores, stores.sessions() as session:
         assert [entry.action for entry in audit_entries(session)] == ["retention_purge", "export"]
+
+
+async def test_an_active_sender_loses_its_old_events_on_schedule(settings: ConsoleSettings) -> None:
+    """Retention goes by each event's age, not by the conversation's newest event (H4)."""
+    store = tracker_store(settings.tracker_db_url)
+    old, recent = ts(OUTSIDE), ts(INSIDE)
+    await save(store, "always-active", [
+        *conversation(old, user("Meine Nummer ist 0711 7654321", "inform", 0.9, old + 1)),
+        *conversation(recent, user("Was kostet ein Reisepass?", "ask_fees", 0.9, recent + 1)),
+    ])
+    store.engine.dispose()
+    counts = purge(settings, now=NOW)
+    assert counts["events"] == 4 and counts["conversations"] == 0  # the conversation itself goes on
+    with open_stores(settings) as stores, stores.tracker_engine.connect() as connection:
+        rows = connection.execute(select(EVENTS.c.timestamp, EVENTS.c.data)).all()
+    assert rows and min(row.timestamp for row in rows) >= ts(INSIDE)
+    assert not any("7654321" in (row.data or "") for row in rows)

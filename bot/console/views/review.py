@@ -10,6 +10,7 @@ delete one conversation by id (``POST /review/delete``, confirmed, audited).
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import datetime, timezone
 from typing import Any, Optional
 from urllib.parse import quote, urlencode
@@ -27,15 +28,23 @@ from bot.review.annotations import AnnotationError, add_annotation, annotations_
 from bot.review.export import export_annotations
 from bot.review.models import LABEL_NAMES, LABELS
 from bot.review.queries import FEEDBACK_FILTERS, PAGE_SIZE, ReviewFilter, filter_options, list_flagged, transcript
-from bot.review.retention import delete_conversation
+from bot.review.retention import RetentionError, delete_conversation
 
+logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
+#: What a deletion removed, named for the notice (counts come back in the redirect).
+DELETED_NAMES = {"events": "Ereignisse", "handoffs": "Übergaben", "callbacks": "Rückrufwünsche",
+                 "review_conversations": "Review-Gespräche", "review_turns": "Review-Nachrichten",
+                 "annotations": "Anmerkungen"}
 
 REVIEW_ROLES = ("reviewer", "admin")
 MAX_CONVERSATION_ID = 255
 NOTICES = {
     "annotated": "Die Anmerkung wurde gespeichert.",
-    "deleted": "Das Gespräch wurde vollständig gelöscht.",
+    "deleted": "Das Gespräch wurde gelöscht.",
+    "delete_nothing": "Zu dieser Kennung wurden keine Daten gefunden. Es wurde nichts gelöscht.",
+    "delete_failed": ("Das Löschen ist fehlgeschlagen: Die Gesprächsdatenbank ist nicht erreichbar. "
+                      "Es wurde nichts gelöscht. Bitte informieren Sie den IT-Betrieb."),
     "delete_missing": "Bitte geben Sie die Kennung des Gesprächs an.",
     "delete_unconfirmed": "Bitte bestätigen Sie das Löschen. Es wurde nichts gelöscht.",
 }
@@ -91,7 +100,7 @@ async def review_list(request: web.Request) -> web.StreamResponse:
         pages=pages, prev_link=page_link.get(filters.page - 1), next_link=page_link.get(filters.page + 1),
         feedback_filters=FEEDBACK_FILTERS, feedback_names=FEEDBACK_NAMES, reason_names=REASON_NAMES,
         outcome_names=OUTCOME_NAMES,
-        is_admin=_user(request).has("admin"), message=NOTICES.get(request.query.get("msg", "")),
+        is_admin=_user(request).has("admin"), message=_notice(request),
     )
 
 
@@ -165,6 +174,17 @@ async def export(request: web.Request) -> web.StreamResponse:
     )
 
 
+def _notice(request: web.Request) -> Optional[str]:
+    """The notice of ``?msg=``; after a deletion with what was deleted, by kind."""
+    key = request.query.get("msg", "")
+    notice = NOTICES.get(key)
+    if key != "deleted" or notice is None:
+        return notice
+    parts = [f"{request.query.get('n_' + kind, '0')} {name}" for kind, name in DELETED_NAMES.items()
+             if request.query.get("n_" + kind, "0").isdigit()]
+    return f"{notice} Gelöscht: {', '.join(parts)}."
+
+
 @routes.post("/review/delete")
 @require_role("admin")
 async def delete(request: web.Request) -> web.StreamResponse:
@@ -176,5 +196,11 @@ async def delete(request: web.Request) -> web.StreamResponse:
     if form.get("confirm") != "yes":
         raise web.HTTPSeeOther("/review?msg=delete_unconfirmed")
     settings = request.app[SETTINGS]
-    await asyncio.to_thread(delete_conversation, settings, conversation_id, _user(request).username)
-    raise web.HTTPSeeOther("/review?msg=deleted")
+    try:
+        counts = await asyncio.to_thread(delete_conversation, settings, conversation_id, _user(request).username)
+    except RetentionError:
+        logger.exception("deletion of a conversation failed")
+        raise web.HTTPSeeOther("/review?msg=delete_failed")
+    if not any(counts.values()):
+        raise web.HTTPSeeOther("/review?msg=delete_nothing")
+    raise web.HTTPSeeOther("/review?" + urlencode({"msg": "deleted", **{f"n_{k}": v for k, v in counts.items()}}))
