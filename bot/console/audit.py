@@ -13,7 +13,7 @@ from bot.console.models import AuditEntry
 #: Actions written to the audit log (checked, so that a typo cannot hide an entry).
 ACTIONS = frozenset({
     "login", "login_failed", "locked", "logout",
-    "view_conversation", "reveal_original", "take_over", "hand_back", "close_handoff",
+    "view_conversation", "stream_conversation", "view_callbacks", "reveal_original", "take_over", "hand_back", "close_handoff",
     "annotate", "export", "delete_conversation", "retention_purge",
     "callback_done", "user_created", "user_changed", "settings_changed",
 })

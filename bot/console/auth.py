@@ -20,7 +20,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 #: Navigation: (path, label, roles that may open it), in the order shown.
 PAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/queue", "Warteschlange", ("agent",)),
-    ("/callbacks", "Rückrufe", ("agent", "admin")),
+    ("/callbacks", "Rückrufe", ("agent",)),
     ("/phone", "Telefon-Hotline", ("agent", "admin")),
     ("/review", "Prüfung", ("reviewer", "admin")),
     ("/stats", "Statistik", ("reviewer", "admin")),

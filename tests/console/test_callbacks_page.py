@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from datetime import datetime, timedelta, timezone
 
 from aiohttp.test_utils import TestClient
@@ -42,13 +44,18 @@ async def test_agent_sees_open_requests_and_marks_one_done(console: TestClient, 
     with open_stores(console_settings) as stores, stores.sessions() as session:
         entries = audit_entries(session, action="callback_done")
         assert [(e.actor, e.target) for e in entries] == [("alex", f"callback:{phone}")]
+        views = audit_entries(session, action="view_callbacks")  # every read of contact data (M4)
+        assert len(views) >= 2 and {e.actor for e in views} == {"alex"}
     assert (await console.post(f"/callbacks/{web}/done", data={})).status == 403
 
 
-async def test_reviewer_may_not_see_or_close_callbacks(console: TestClient, add_user: AddUser, console_settings) -> None:
+@pytest.mark.parametrize("role", ["reviewer", "admin"])
+async def test_reviewers_and_admins_may_not_see_or_close_callbacks(
+    console: TestClient, add_user: AddUser, console_settings, role: str,
+) -> None:
     phone, _ = _requests(console_settings)
     assert (await console.get("/callbacks", allow_redirects=False)).status == 302
-    add_user("rita", "reviewer")
+    add_user("rita", role)
     token = await login(console, "rita")
     assert (await console.get("/callbacks")).status == 403
     assert (await console.post(f"/callbacks/{phone}/done", data={"csrf_token": token})).status == 403

@@ -192,6 +192,14 @@ async def test_transcript_comes_from_the_tracker_store_redacted_and_live(console
     assert [(turn["actor"], turn["text"]) for turn in turns] == [("citizen", "<b>Noch da?</b>")]
     assert turns[0]["index"] > after
     store.engine.dispose()
+    from bot.console.audit import audit_entries
+    from bot.staffdb import make_staff_engine, session_factory
+
+    engine = make_staff_engine(staff_db_url)
+    with session_factory(engine)() as session:  # the stream is a read of the transcript too (M4)
+        streamed = audit_entries(session, action="stream_conversation")
+        assert [(e.actor, e.target) for e in streamed] == [("anna", "conversation:c-1")]
+    engine.dispose()
 
 
 async def test_assigned_agent_may_reveal_the_original_text_audited(console, add_user, staff_db_url, console_settings,

@@ -27,7 +27,8 @@ from bot.staffdb import as_utc
 
 routes = web.RouteTableDef()
 
-CALLBACK_ROLES = ("agent", "admin")
+#: Contact data is for the agents who call back; admins do not need it.
+CALLBACK_ROLES = ("agent",)
 NOTICES = {
     "done": "Der Rückruf wurde als erledigt markiert.",
     "gone": "Diese Anfrage ist nicht mehr offen.",
@@ -83,6 +84,10 @@ async def callbacks_page(request: web.Request) -> web.StreamResponse:
     """Open requests, the earliest due first."""
     settings = request.app[SETTINGS]
     items = await asyncio.to_thread(_with_repository, settings, _open_items)
+    user = current_user(request)
+    assert user is not None
+    await in_transaction(request.app, lambda session: record_audit(
+        session, user.username, "view_callbacks", "callbacks", f"{len(items)} offen"))
     return render(request, "callbacks.html", items=items, message=NOTICES.get(request.query.get("msg", "")))
 
 

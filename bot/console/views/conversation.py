@@ -125,6 +125,13 @@ async def conversation_events_stream(request: web.Request) -> web.StreamResponse
         after = max(0, int(request.query.get("after", "0")))
     except ValueError:
         after = 0
+    entry_id = (await _entry(request)).id  # type: ignore[union-attr]
+
+    def audit(session: Session) -> None:  # every read of a transcript is audited, the stream too
+        record_audit(session, user.username, "stream_conversation", f"conversation:{conversation_id}",
+                     f"handoff:{entry_id}")
+
+    await in_transaction(request.app, audit)
     response = await open_stream(request)
     heartbeat = Heartbeat(request)
     engine = request.app[TRACKER_ENGINE]
