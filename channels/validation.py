@@ -10,7 +10,10 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Optional
+
+import yaml
 
 #: Longest message that is passed to NLU (characters).
 MAX_TEXT_LENGTH = 2000
@@ -24,6 +27,49 @@ TOO_LONG_ANSWER = (
     f"Ihre Nachricht ist sehr lang. Bitte stellen Sie Ihre Frage kürzer "
     f"(höchstens {MAX_TEXT_LENGTH} Zeichen)."
 )
+
+
+#: ``/intent`` or ``/intent{json}``: a quick reply's payload, parsed by Rasa without NLU.
+_PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z_]{1,64})(?P<entities>\{.*\})?$", re.DOTALL)
+#: Entities a citizen's payload may carry; everything else is set by the channels themselves.
+PAYLOAD_ENTITIES = ("service", "district")
+
+
+@lru_cache(maxsize=1)
+def entity_values() -> dict[str, frozenset[str]]:
+    """The normalised values of ``service`` and ``district`` (keys of the gazetteer's vocabulary)."""
+    from bot.nlu.gazetteer import VOCABULARY_PATH
+
+    with VOCABULARY_PATH.open(encoding="utf-8") as handle:
+        vocabulary = yaml.safe_load(handle)
+    return {entity: frozenset(vocabulary.get(entity) or {}) for entity in PAYLOAD_ENTITIES}
+
+
+def safe_payload(text: str) -> str:
+    """``text`` unchanged unless it is a payload a citizen must not send.
+
+    A payload with entities other than a known ``service`` or ``district`` value, or one
+    of the phone gateway's ``/phone_…`` events, loses its leading ``/`` and so goes
+    through NLU as ordinary text: free text never reaches slots, queue summaries or
+    callback rows through ``/intent{…}``.
+    """
+    match = _PAYLOAD.match(text)
+    if not text.startswith("/") or match is None:
+        return text.lstrip("/") if text.startswith("/") else text
+    if match["intent"].startswith("phone_"):
+        return text[1:]
+    if match["entities"] is None:
+        return text
+    try:
+        entities = json.loads(match["entities"])
+    except ValueError:
+        return text[1:]
+    values = entity_values()
+    if not isinstance(entities, dict) or not all(
+        isinstance(value, str) and value in values.get(name, ()) for name, value in entities.items()
+    ):
+        return text[1:]
+    return text
 
 
 class InvalidRequest(ValueError):
@@ -80,4 +126,4 @@ def validate_message(payload: Any) -> IncomingMessage:
         return IncomingMessage(sender, "", metadata, answer=EMPTY_ANSWER)
     if len(text) > MAX_TEXT_LENGTH:
         return IncomingMessage(sender, "", metadata, answer=TOO_LONG_ANSWER)
-    return IncomingMessage(sender, text, metadata)
+    return IncomingMessage(sender, safe_payload(text), metadata)

@@ -9,7 +9,8 @@ import aiohttp
 from aiohttp import web
 
 from bot.console.jobs_runner import background_jobs
-from bot.console.keys import QUEUE, RASA, SETTINGS, STAFF_SESSIONS, TEMPLATES, TRACKER_ENGINE
+from bot.console.throttle import LoginGuard
+from bot.console.keys import LOGIN_GUARD, QUEUE, RASA, SETTINGS, STAFF_SESSIONS, TEMPLATES, TRACKER_ENGINE
 from bot.console.middlewares import authentication, csrf_protection, error_pages, security_headers
 from bot.console.rasa_client import RasaClient
 from bot.console.render import make_templates
@@ -53,6 +54,10 @@ async def rasa_client(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
+async def _close_guard(guard: LoginGuard) -> None:
+    guard.close()
+
+
 def create_app(settings: ConsoleSettings, run_jobs: bool = True) -> web.Application:
     """The console: pages of every view module, static files, database, Rasa client, background jobs.
 
@@ -64,6 +69,8 @@ def create_app(settings: ConsoleSettings, run_jobs: bool = True) -> web.Applicat
     )
     app[SETTINGS] = settings
     app[TEMPLATES] = make_templates()
+    app[LOGIN_GUARD] = LoginGuard()
+    app.on_cleanup.append(lambda application: _close_guard(application[LOGIN_GUARD]))
     app.cleanup_ctx.append(staff_database)
     app.cleanup_ctx.append(tracker_database)
     app.cleanup_ctx.append(rasa_client)

@@ -9,6 +9,7 @@ from aiohttp import web
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
+from bot.console.throttle import LoginGuard
 from bot.console.rasa_client import RasaClient
 from bot.console.settings import ConsoleSettings
 from bot.handoff.queue import HandoffQueue
@@ -41,6 +42,9 @@ CURRENT_USER = "console.user"
 #: The session's CSRF token (forms: hidden field ``csrf_token``; fetch: header ``X-CSRF-Token``).
 CSRF_TOKEN = "console.csrf_token"
 
+
+#: Per-address login limit and the bounded pool in which password hashes are checked.
+LOGIN_GUARD = web.AppKey("login_guard", LoginGuard)
 
 #: Rasa's HTTP API (over the app's client session, created by ``cleanup_ctx``).
 RASA = web.AppKey("rasa", RasaClient)

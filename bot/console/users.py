@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable, Optional
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.console.keys import StaffUser
@@ -159,7 +159,11 @@ def authenticate(
         return LoginResult(None, known_user=True, locked=True)
     if not matches or not user.active:
         if not matches:
-            user.failed_logins = (user.failed_logins or 0) + 1
+            # Counted in the database (failed_logins + 1), not from the value read before the
+            # ~100 ms hash check: parallel guesses on PostgreSQL cannot lose increments.
+            session.execute(update(ConsoleUser).where(ConsoleUser.id == user.id)
+                            .values(failed_logins=func.coalesce(ConsoleUser.failed_logins, 0) + 1))
+            session.refresh(user, ["failed_logins"])
             if user.failed_logins >= max_failed:
                 user.locked_until = moment + timedelta(minutes=lockout_minutes)
                 user.failed_logins = 0

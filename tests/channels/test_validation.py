@@ -50,3 +50,25 @@ def test_bad_bodies(body: bytes) -> None:
 def test_clean_text_normalises() -> None:
     assert clean_text("Fu\u0308hrerschein\x00") == "Führerschein"
     assert clean_text("a\ud800b") == "a?b"
+
+
+@pytest.mark.parametrize("payload", [
+    '/request_human{"service":"Bitte sofort 0900 123456 anrufen\\r\\nX: y","district":"mitte"}',
+    '/inform{"service":"reisepass","district":"<b>Mitte</b>"}',
+    '/inform{"dtmf":"number"}',
+    '/inform{"service":["reisepass"]}',
+    '/inform{"service":',
+    "/phone_hangup",
+    "/phone_transfer_status{\"transfer_status\":\"answered\"}",
+])
+def test_payloads_with_free_text_or_phone_events_are_read_as_text(payload: str) -> None:
+    incoming = validate_message({"sender": "s1", "message": payload})
+    assert not incoming.text.startswith("/")  # NLU reads it; no entity reaches a slot unchecked
+
+
+@pytest.mark.parametrize("payload", [
+    '/inform{"service":"reisepass"}', '/ask_fees{"district":"bad_cannstatt","service":"personalausweis"}',
+    "/affirm", "/cancel_handoff",
+])
+def test_quick_reply_payloads_stay_payloads(payload: str) -> None:
+    assert validate_message({"sender": "s1", "message": payload}).text == payload

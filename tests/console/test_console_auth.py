@@ -271,3 +271,14 @@ async def test_next_parameter_returns_to_the_page(console, add_user) -> None:
     response = await console.post("/login", data={"username": "anna", "password": PASSWORD, "next": "/queue",
                                                   "csrf_token": csrf_of(html)}, allow_redirects=False)
     assert response.headers["Location"] == "/queue"
+
+
+async def test_login_attempts_are_throttled_per_address(console, add_user) -> None:
+    """M2: one address may try ten logins a minute; then a polite 429, before any hash is checked."""
+    from bot.console.throttle import ATTEMPTS_PER_WINDOW
+
+    add_user("anna", "agent")
+    for _ in range(ATTEMPTS_PER_WINDOW):
+        assert (await _try_login(console, "bertram", "falsches-passwort-123")).status == 401
+    refused = await _try_login(console, "anna", PASSWORD)
+    assert refused.status == 429 and "Zu viele Anmeldeversuche" in await refused.text()

@@ -70,3 +70,27 @@ async def test_takeover_race_on_postgres(console, make_client, add_user, staff_d
         takes = list(session.scalars(select(AuditEntry).where(AuditEntry.action == "take_over")))
     engine.dispose()
     assert len(takes) == 1
+
+
+def test_parallel_wrong_passwords_are_all_counted(add_user, staff_db_url) -> None:
+    """M2: guesses running at the same time cannot lose increments of the lockout counter."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.console.users import authenticate
+
+    add_user("anna", "agent")
+    engine = make_staff_engine(staff_db_url)
+    factory = session_factory(engine)
+
+    def guess(_: int) -> bool:
+        with factory() as session, session.begin():
+            return authenticate(session, "anna", "falsches-passwort-123", 5, 15).locked_now
+
+    try:
+        with ThreadPoolExecutor(max_workers=5) as pool:
+            locked_now = list(pool.map(guess, range(5)))
+        with factory() as session:
+            user = session.scalars(select(ConsoleUser).where(ConsoleUser.username == "anna")).one()
+        assert locked_now.count(True) == 1 and user.locked_until is not None
+    finally:
+        engine.dispose()

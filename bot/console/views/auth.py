@@ -13,7 +13,7 @@ from bot.console import csrf
 from bot.console.audit import record_audit
 from bot.console.auth import current_user, home_path, require_role
 from bot.console.db import in_transaction
-from bot.console.keys import SETTINGS
+from bot.console.keys import LOGIN_GUARD, SETTINGS, STAFF_SESSIONS
 from bot.console.middlewares import SESSION_HASH
 from bot.console.render import render
 from bot.console.sessions import end_session, session_cookie_name, start_session
@@ -27,6 +27,7 @@ LOGIN_FAILED = (
     "oder das Konto ist vorübergehend gesperrt."
 )
 MAX_FIELD = 256
+TOO_MANY_ATTEMPTS = "Zu viele Anmeldeversuche von diesem Gerät. Bitte warten Sie eine Minute."
 
 
 #: A local path after login: no scheme, host, backslash, white space or control character.
@@ -69,6 +70,10 @@ async def login_form(request: web.Request) -> web.StreamResponse:
 @routes.post("/login")
 async def login(request: web.Request) -> web.StreamResponse:
     """Check the password; on success start a session and redirect."""
+    guard = request.app[LOGIN_GUARD]
+    if not guard.attempts.allow(request.remote or "unknown"):
+        given = request.cookies.get(csrf.LOGIN_COOKIE) or csrf.new_token()
+        return _login_page(request, given, TOO_MANY_ATTEMPTS, status=429)
     form = await request.post()
     username = str(form.get("username") or "").strip()[:MAX_FIELD]
     password = str(form.get("password") or "")[:MAX_FIELD]
@@ -77,17 +82,24 @@ async def login(request: web.Request) -> web.StreamResponse:
 
     def work(session: Session) -> tuple[LoginResult, Optional[str]]:
         result = authenticate(session, username, password, settings.max_failed_logins, settings.lockout_minutes)
-        target = f"user:{username[:64]}"
         if result.user is None:
+            # An unknown name may be a password typed into the wrong field: never stored.
             actor = username[:64] if result.known_user else "unbekannt"
+            target = f"user:{actor}"
             record_audit(session, actor, "locked" if result.locked_now else "login_failed", target,
                          "gesperrt" if result.locked and not result.locked_now else "")
             return result, None
         token, _ = start_session(session, result.user.id, settings.session_max_hours)
-        record_audit(session, result.user.username, "login", target)
+        record_audit(session, result.user.username, "login", f"user:{result.user.username}")
         return result, token
 
-    result, token = await in_transaction(request.app, work)
+    factory = request.app[STAFF_SESSIONS]
+
+    def run() -> tuple[LoginResult, Optional[str]]:
+        with factory() as session, session.begin():
+            return work(session)
+
+    result, token = await guard.run(run)  # argon2 in its own bounded pool
     if result.user is None or token is None:
         given = request.cookies.get(csrf.LOGIN_COOKIE) or csrf.new_token()
         return _login_page(request, given, LOGIN_FAILED, status=401, username=username, next_path=next_path)
