@@ -34,3 +34,31 @@ def test_default_endpoints_use_sqlite_and_local_actions() -> None:
     endpoints = read_endpoints_from_path(PROJECT_ROOT / "endpoints.yml")
     assert endpoints.tracker_store.kwargs["dialect"] == "sqlite"
     assert endpoints.action.url == "http://127.0.0.1:5055/webhook"
+
+
+def test_production_credentials_have_no_rest_channel_and_origins_from_the_environment(monkeypatch) -> None:
+    from rasa.core.run import create_http_input_channels
+
+    monkeypatch.setenv("WEBCHAT_ALLOWED_ORIGINS", "https://www.stuttgart.de")
+    monkeypatch.setenv("WEBCHAT_REDIS_URL", "redis://127.0.0.1:6379/2")
+    channels = create_http_input_channels(None, str(PROJECT_ROOT / "credentials.production.yml"))
+    assert [channel.name() for channel in channels] == ["socketio"]
+    assert channels[0].cors_allowed_origins == ["https://www.stuttgart.de"]
+
+
+def test_the_console_purges_the_tracker_store_rasa_writes(monkeypatch) -> None:
+    """H4: one setting (ENDPOINTS_FILE) for Rasa and the console; the URL is built as Rasa builds it."""
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    for name, value in PRODUCTION_ENV.items():
+        monkeypatch.setenv(name, value)
+    from bot.console.settings import ConsoleSettings
+
+    env = {**PRODUCTION_ENV, "ENDPOINTS_FILE": "endpoints.production.yml"}
+    settings = ConsoleSettings.from_env(env)
+    config = read_endpoints_from_path(PROJECT_ROOT / "endpoints.production.yml").tracker_store
+    store = config.kwargs
+    expected = SQLTrackerStore.get_db_url(dialect="postgresql", host=config.url, port=store["port"],
+                                          db=store["db"], username=store["username"], password=store["password"])
+    assert settings.tracker_db_url == expected.render_as_string(hide_password=False)
+    assert settings.tracker_db_url == "postgresql://rasa:secret@db.example:5432/rasa"
