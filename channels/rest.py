@@ -19,7 +19,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.validation import InvalidRequest, parse_body, validate_message
+from channels.validation import RATE_LIMITED_ANSWER, InvalidRequest, MessageLimits, parse_body, validate_message
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,11 @@ class CitizenRestInput(RestInput):
     def name(cls) -> Text:
         """URL prefix ``/webhooks/rest``, as the stock channel."""
         return "rest"
+
+    def __init__(self) -> None:
+        """Rasa's REST channel plus message limits (see :class:`MessageLimits`)."""
+        super().__init__()
+        self.limits = MessageLimits()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         """Health route and validated webhook route."""
@@ -49,6 +54,9 @@ class CitizenRestInput(RestInput):
                 return response.json({"error": str(error)}, status=400)
             if incoming.answer is not None:
                 return response.json([{"recipient_id": incoming.sender, "text": incoming.answer}])
+            if not self.limits.allow(request.remote_addr or request.ip, incoming.sender):
+                return response.json([{"recipient_id": incoming.sender, "text": RATE_LIMITED_ANSWER}],
+                                     status=429, headers={"Retry-After": "30"})
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(

@@ -54,7 +54,7 @@ from channels.chat_history import (
     rated_answer,
 )
 from channels.session_credentials import SessionCredentials
-from channels.validation import MAX_BODY_BYTES, InvalidRequest, clean_text, validate_message
+from channels.validation import MAX_BODY_BYTES, RATE_LIMITED_ANSWER, InvalidRequest, MessageLimits, clean_text, validate_message
 
 logger = logging.getLogger(__name__)
 
@@ -188,6 +188,7 @@ class CitizenSocketIOInput(SocketIOInput):
         self.redis_channel = redis_channel
         self.app: Optional[Sanic] = None
         self.credentials = SessionCredentials.from_env()
+        self.limits = MessageLimits()
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """Output for messages triggered through the HTTP API (``output_channel=latest``)."""
@@ -277,6 +278,9 @@ class CitizenSocketIOInput(SocketIOInput):
                 return
             if incoming.answer is not None:
                 await output.send_text_message(sender, incoming.answer)
+                return
+            if not self.limits.allow((sio.get_environ(sid, namespace=namespace) or {}).get("REMOTE_ADDR"), sender):
+                await output.send_text_message(sender, RATE_LIMITED_ANSWER)
                 return
             try:
                 await on_new_message(

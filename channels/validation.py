@@ -11,9 +11,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 import yaml
+
+from bot.ratelimit import limit_from_env
 
 #: Longest message that is passed to NLU (characters).
 MAX_TEXT_LENGTH = 2000
@@ -70,6 +72,31 @@ def safe_payload(text: str) -> str:
     ):
         return text[1:]
     return text
+
+
+RATE_LIMITED_ANSWER = (
+    "Sie haben in kurzer Zeit sehr viele Nachrichten geschickt. "
+    "Bitte warten Sie einen Moment und schreiben Sie dann noch einmal."
+)
+
+
+class MessageLimits:
+    """Messages per conversation and per client address (``RATE_LIMIT_CONVERSATION``,
+    ``RATE_LIMIT_ADDRESS``: ``count/seconds``, ``0`` = off; defaults 20/60 and 120/60).
+
+    Behind a reverse proxy the address is the one Sanic takes from ``X-Forwarded-For``
+    when ``SANIC_PROXIES_COUNT`` (or ``SANIC_REAL_IP_HEADER``) is set, else the proxy's.
+    """
+
+    def __init__(self, env: Optional[Mapping[str, str]] = None) -> None:
+        self.per_conversation = limit_from_env("RATE_LIMIT_CONVERSATION", "20/60", env)
+        self.per_address = limit_from_env("RATE_LIMIT_ADDRESS", "120/60", env)
+
+    def allow(self, address: Optional[str], sender: str) -> bool:
+        """Count one message; False when the conversation or the address is over its limit."""
+        if self.per_address is not None and address and not self.per_address.allow(address):
+            return False
+        return self.per_conversation is None or self.per_conversation.allow(sender)
 
 
 class InvalidRequest(ValueError):

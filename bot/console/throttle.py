@@ -10,39 +10,16 @@ most :data:`HASH_WORKERS` at a time, and each client address may try at most
 from __future__ import annotations
 
 import asyncio
-import time
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Optional, TypeVar
+
+from bot.ratelimit import SlidingWindow
 
 T = TypeVar("T")
 
 HASH_WORKERS = 2
 ATTEMPTS_PER_WINDOW = 10
 WINDOW_SECONDS = 60.0
-#: Addresses remembered at most (the oldest are forgotten first).
-MAX_ADDRESSES = 10_000
-
-
-class SlidingWindow:
-    """At most ``limit`` events per ``window`` seconds per key (in this process)."""
-
-    def __init__(self, limit: int, window: float, max_keys: int = MAX_ADDRESSES,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self._limit, self._window, self._max_keys, self._clock = limit, window, max_keys, clock
-        self._events: OrderedDict[str, list[float]] = OrderedDict()
-
-    def allow(self, key: str) -> bool:
-        """Count one event for ``key``; False when it is over the limit (not counted then)."""
-        now = self._clock()
-        recent = [moment for moment in self._events.pop(key, []) if now - moment < self._window]
-        allowed = len(recent) < self._limit
-        if allowed:
-            recent.append(now)
-        self._events[key] = recent
-        while len(self._events) > self._max_keys:
-            self._events.popitem(last=False)
-        return allowed
 
 
 class LoginGuard:

@@ -72,3 +72,16 @@ def test_payloads_with_free_text_or_phone_events_are_read_as_text(payload: str) 
 ])
 def test_quick_reply_payloads_stay_payloads(payload: str) -> None:
     assert validate_message({"sender": "s1", "message": payload}).text == payload
+
+
+def test_message_limits_per_conversation_and_address() -> None:
+    from channels.validation import MessageLimits
+
+    limits = MessageLimits({"RATE_LIMIT_CONVERSATION": "2/60", "RATE_LIMIT_ADDRESS": "3/60"})
+    assert [limits.allow("10.0.0.1", "a") for _ in range(3)] == [True, True, False]
+    assert limits.allow("10.0.0.1", "b") is False  # the address has used its three
+    assert limits.allow("10.0.0.2", "b") is True
+    off = MessageLimits({"RATE_LIMIT_CONVERSATION": "0", "RATE_LIMIT_ADDRESS": "0"})
+    assert all(off.allow("10.0.0.1", "a") for _ in range(100))
+    with pytest.raises(ValueError):
+        MessageLimits({"RATE_LIMIT_CONVERSATION": "viele"})

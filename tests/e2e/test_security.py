@@ -109,3 +109,14 @@ def test_the_launchers_refuse_to_start_without_secrets(tmp_path) -> None:
     refused = subprocess.run([sys.executable, "-m", "bot.server.rasa_server", "--auth-token", "geheim"],
                              cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
     assert refused.returncode == 2 and "not accepted" in refused.stderr
+
+
+def test_a_flood_in_one_conversation_is_slowed_politely(servers: Servers) -> None:
+    """M6: 20 messages a minute per conversation; then a German answer with 429, others go on."""
+    sender, other = f"flood-{uuid.uuid4().hex}", f"calm-{uuid.uuid4().hex}"
+    url = f"{servers.rasa_url}/webhooks/rest/webhook"
+    statuses = [http_json("POST", url, {"sender": sender, "message": "/greet"})[0] for _ in range(20)]
+    assert statuses == [200] * 20
+    status, body = http_json("POST", url, {"sender": sender, "message": "Hallo"})
+    assert status == 429 and "sehr viele Nachrichten" in body[0]["text"]
+    assert http_json("POST", url, {"sender": other, "message": "Hallo"})[0] == 200
