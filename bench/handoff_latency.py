@@ -50,7 +50,7 @@ from bot.config import PROJECT_ROOT  # noqa: E402
 from bot.console.sse import POLL_SECONDS  # noqa: E402
 from bot.console.views.conversation import HAND_BACK_TEXT  # noqa: E402
 from tests.e2e.servers import (  # noqa: E402
-    MODEL, RASA, free_port, http_json, knowledge_db, staff_db, write_credentials,
+    MODEL, SECRETS_ENV, free_port, http_json, knowledge_db, staff_db, webchat_sender, write_credentials,
 )
 from tests.handoff.helpers import ALWAYS_STAFFED, write_config  # noqa: E402
 from tests.webchat.sioclient import Client  # noqa: E402
@@ -184,14 +184,15 @@ class Stack:
             **os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "KNOWLEDGE_DB_URL": knowledge_url, "STAFF_DB_URL": staff_url, "HANDOFF_CONFIG": str(config),
             "TELEPHONY_DB_URL": f"sqlite:///{work / 'telephony.db'}",
-            "TRACKER_DB_URL": f"sqlite:///{work / 'tracker.db'}",
+            "ENDPOINTS_FILE": str(endpoints), **SECRETS_ENV,
+            "RATE_LIMIT_CONVERSATION": "0", "RATE_LIMIT_ADDRESS": "0",
         }
         self.rasa_url = f"http://127.0.0.1:{rasa_port}"
         self.console_url = f"http://127.0.0.1:{console_port}"
         deadline = time.monotonic() + START_TIMEOUT
-        self._spawn("actions", [str(RASA), "run", "actions", "--actions", "actions", "--port", str(action_port)], env)
-        self._spawn("rasa", [str(RASA), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
-                             "--credentials", str(credentials), "--enable-api",
+        self._spawn("actions", [sys.executable, "-m", "bot.server.action_server", "--port", str(action_port)], env)
+        self._spawn("rasa", [sys.executable, "-m", "bot.server.rasa_server", "--model", str(MODEL),
+                             "--endpoints", str(endpoints), "--credentials", str(credentials),
                              "-i", "127.0.0.1", "--port", str(rasa_port)], env)
         self._wait(f"http://127.0.0.1:{action_port}/health", deadline)
         self._wait(f"{self.rasa_url}/status", deadline)
@@ -283,6 +284,11 @@ class Citizen(Client):
             await self.sio.emit("user_uttered", {"message": text, "session_id": self.session_id})
         except socketio.exceptions.SocketIOError as error:
             raise BenchError(f"citizen {self.number} could not send ({error})") from error
+
+    @property
+    def conversation_id(self) -> str:
+        """The sender id staff see (the credential in ``session_id`` is the browser's only)."""
+        return webchat_sender(self.session_id)
 
     def last_texts(self, count: int = 3) -> str:
         return " | ".join(str(item.get("text", ""))[:80] for _, item in self.inbox.items[-count:]) or "nothing"
@@ -460,10 +466,10 @@ class Run:
             self.record("queue_answer", arrival - sent)
 
         async def visible() -> int:
-            arrival, snapshot = await self.queue.wait_for(in_queue(citizen.session_id), queue_mark, self.timeout,
+            arrival, snapshot = await self.queue.wait_for(in_queue(citizen.conversation_id), queue_mark, self.timeout,
                                                           "queue event with this conversation")
             self.record("queue_visible", arrival - sent)
-            found = handoff_id(snapshot, citizen.session_id)
+            found = handoff_id(snapshot, citizen.conversation_id)
             assert found is not None
             return found
 
@@ -482,7 +488,7 @@ class Run:
                 log(f"conversation of citizen {citizen.number} stopped: {error!r}")
 
     async def _conversation(self, citizen: Citizen, handoff: int) -> None:
-        cid = citizen.session_id
+        cid = citizen.conversation_id
         path = "/conversations/" + cid
 
         # take-over: POST → "Sie sind jetzt mit … verbunden." on the citizen's socket

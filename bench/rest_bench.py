@@ -480,8 +480,19 @@ def rasa_binary() -> str:
 def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
-               SQLALCHEMY_SILENCE_UBER_WARNING="1", PYTHONUNBUFFERED="1")
+               SQLALCHEMY_SILENCE_UBER_WARNING="1", PYTHONUNBUFFERED="1",
+               # One client address sends every turn: no rate limits while measuring.
+               RATE_LIMIT_CONVERSATION="0", RATE_LIMIT_ADDRESS="0")
     return env
+
+
+def api_headers() -> dict[str, str]:
+    """The Rasa API token of `make run` (created in var/secrets if missing), as a header."""
+    from bot.secrets import LOCAL_SECRETS, RASA_AUTH_TOKEN, bearer_header, ensure_secret_file, require_secret
+
+    for name in LOCAL_SECRETS:
+        ensure_secret_file(name)
+    return bearer_header(require_secret(RASA_AUTH_TOKEN))
 
 
 def tail(path: Path, lines: int = 15) -> str:
@@ -554,9 +565,9 @@ async def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float) ->
             with contextlib.suppress(
                 aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError
             ):
-                async with session.get(f"{url}/") as root:
+                async with session.get(f"{url}/", headers=api_headers()) as root:
                     await root.read()
-                async with session.get(f"{url}/status") as status:
+                async with session.get(f"{url}/status", headers=api_headers()) as status:
                     body = await status.json(content_type=None)
                     loaded = isinstance(body, dict) and body.get("model_file")
                     if root.status == 200 and status.status == 200 and loaded:
@@ -618,8 +629,7 @@ async def start_our_bot(
             log(f"action server already running at {action.netloc}")
         else:
             proc = stack.enter_context(managed(
-                [rasa_binary(), "run", "actions", "--actions", "actions",
-                 "--port", str(action.port or 5055)],
+                [sys.executable, "-m", "bot.server.action_server", "--port", str(action.port or 5055)],
                 logdir / "actions.log", cwd=REPO_ROOT))
             log(f"rasa run actions --port {action.port or 5055}  (pid {proc.pid}) ...")
             if not await wait_http_ok(health, proc, args.startup_timeout):
@@ -627,11 +637,11 @@ async def start_our_bot(
                 return False
     target = urlsplit(args.url)
     proc = stack.enter_context(managed(
-        [rasa_binary(), "run", "--model", str(model), "--endpoints", "endpoints.yml",
-         "--credentials", "credentials.yml", "--enable-api",
+        [sys.executable, "-m", "bot.server.rasa_server", "--model", str(model), "--endpoints", "endpoints.yml",
+         "--credentials", "credentials.yml",
          "-i", target.hostname or "127.0.0.1", "--port", str(target.port or 5005)],
         logdir / "rasa-run.log", cwd=REPO_ROOT))
-    log(f"rasa run --model {args.model} --enable-api --port {target.port or 5005}"
+    log(f"python -m bot.server.rasa_server --model {args.model} --port {target.port or 5005}"
         f"  (pid {proc.pid}) ...")
     t0 = time.monotonic()
     if not await wait_ready(args.url, proc, args.startup_timeout):

@@ -5,7 +5,7 @@
     ingest                            copy new tracker events into the review tables now
     export-annotations --out FILE     annotated messages as Rasa NLU YAML (redacted)
 
-Databases come from the console's environment (``STAFF_DB_URL``, ``TRACKER_DB_URL``,
+Databases come from the console's environment (``STAFF_DB_URL``, ``ENDPOINTS_FILE`` (Rasa's tracker store),
 ``TELEPHONY_DB_URL``). Each subcommand parser gets ``set_defaults(handler=<function(args) -> int>)``.
 """
 
