@@ -269,7 +269,7 @@ class AudiocodesInput(InputChannel):
                        on_new_message: Callable[[UserMessage], Awaitable[Any]], output: AudiocodesOutput) -> None:
         if caller_input.kind == "start" and caller_input.number:
             await self._run(functools.partial(self.store.update_call, cid, caller=caller_input.number))
-        elif caller_input.kind == "number":
+        elif caller_input.kind in ("number", "speech") and caller_input.number:
             await self._run(functools.partial(self.store.update_call, cid, entered_number=caller_input.number))
         rasa_input = to_rasa(caller_input)
         before = len(output.messages)

@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-from bot.telephony.speech import normalise_number, spoken_number_text
+from bot.nlu.folding import words
+from bot.telephony.speech import normalise_number, number_in_speech, spoken_number_text
 from channels.validation import MAX_TEXT_LENGTH, SENDER_PATTERN, InvalidRequest, clean_text
 
 #: Most activities accepted in one request (the gateway sends one or two).
@@ -177,6 +178,10 @@ def transfer_status(activity: Activity) -> str:
     return reason if reason in _REASON_CODES else "failed"
 
 
+#: Words (with the placeholder) up to which a sentence with a number counts as the number.
+SHORT_NUMBER_SENTENCE = 7
+
+
 def interpret(activity: Activity) -> Optional[CallerInput]:
     """What the caller did, or None for activities the bot ignores (unknown events, bad DTMF)."""
     metadata: dict[str, Any] = {"activity": activity.type if activity.type == "message" else activity.name}
@@ -190,7 +195,12 @@ def interpret(activity: Activity) -> Optional[CallerInput]:
         number = spoken_number_text(text)
         if number:
             return CallerInput("number", number=number, metadata=metadata)
-        return CallerInput("speech", text=text, metadata=metadata)
+        # A number inside a sentence stays in the call store too; the tracker gets "[Nummer]".
+        # A short sentence around it ("Meine Nummer ist …") is the number itself.
+        embedded, text = number_in_speech(text)
+        if embedded and len(words(text)) <= SHORT_NUMBER_SENTENCE:
+            return CallerInput("number", number=embedded, metadata=metadata)
+        return CallerInput("speech", text=text, number=embedded, metadata=metadata)
     name = activity.name
     if name == "start":
         callee = activity.parameters.get("callee")

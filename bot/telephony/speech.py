@@ -94,6 +94,46 @@ def spoken_number_text(text: Optional[str]) -> Optional[str]:
     return None
 
 
+#: What stands in the conversation instead of a number said inside a sentence.
+NUMBER_PLACEHOLDER = "[Nummer]"
+_RUN_GAP = re.compile(r"^[\s/().-]*$")
+
+
+def number_in_speech(text: str) -> tuple[Optional[str], str]:
+    """A phone number said inside a sentence, and the sentence without it.
+
+    "Meine Nummer ist null sieben eins eins eins zwei drei vier fünf sechs, bitte
+    zurückrufen" → ``("07111234567"…, "Meine Nummer ist [Nummer], bitte zurückrufen")``.
+    Runs of digits and digit words with at least :data:`MIN_NUMBER_DIGITS` digits are
+    cut out (all of them); the first that is a plausible number is returned. The
+    number then stays in the call store, never in the conversation history.
+    """
+    runs: list[tuple[int, int, str]] = []
+    current: Optional[list] = None
+    for token, start, end in words(text):
+        if token == "plus":  # "plus neun vier …": an international number begins
+            current = [start, end, "+"]
+            runs.append(current)  # type: ignore[arg-type]
+            continue
+        digit = _DIGIT_WORDS.get(token, token if token.isdigit() else None)
+        if digit is None:
+            current = None
+            continue
+        if current is not None and _RUN_GAP.match(text[current[1]:start]):
+            current[1], current[2] = end, current[2] + digit
+        else:
+            current = [start, end, digit]
+            runs.append(current)  # type: ignore[arg-type]
+    cuts = [(start, end, digits) for start, end, digits in runs
+            if sum(char.isdigit() for char in digits) >= MIN_NUMBER_DIGITS]
+    if not cuts:
+        return None, text
+    number = next((n for n in (normalise_number(d) for _, _, d in cuts) if n), None)
+    for start, end, _ in reversed(cuts):
+        text = f"{text[:start]}{NUMBER_PLACEHOLDER}{text[end:]}"
+    return number, text
+
+
 def digits_spoken(number: str) -> str:
     """Digits for text-to-speech, in groups: ``"0711123456"`` → ``"0 7 1 1, 1 2 3, 4 5 6"``."""
     plus = "plus " if number.startswith("+") else ""

@@ -48,3 +48,15 @@ def test_spoken_numbers() -> None:
     assert digits_spoken("0711123456") == "0 7 1 1, 1 2 3, 4 5 6"
     assert digits_spoken("+49711123456") == "plus 4 9, 7 1 1, 1 2 3, 4 5 6"
     assert minutes_spoken(1) == "etwa eine Minute" and minutes_spoken(8) == "etwa 8 Minuten"
+
+
+@pytest.mark.parametrize(("said", "number", "rest"), [
+    ("Meine Nummer ist 0711 / 12 34-56, bitte zurückrufen", "0711123456", "Meine Nummer ist [Nummer], bitte zurückrufen"),
+    ("meine nummer ist null sieben eins eins eins zwei drei vier fünf sechs", "0711123456", "meine nummer ist [Nummer]"),
+    ("rufen Sie mich an unter plus 49 711 123456", "+49711123456", "rufen Sie mich an unter [Nummer]"),
+    ("Ich brauche ein Reisepass für zwei Kinder", None, "Ich brauche ein Reisepass für zwei Kinder"),
+])
+def test_a_number_inside_a_sentence_is_cut_out(said: str, number, rest: str) -> None:
+    from bot.telephony.speech import number_in_speech
+
+    assert number_in_speech(said) == (number, rest)
