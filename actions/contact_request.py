@@ -26,15 +26,18 @@ from actions.replies import Reply, hotline_hint, is_voice, send
 from actions.staff import base_settings, handoff_settings
 from bot.german import WEEKDAY_NAMES
 from bot.handoff import contact_dialog
+from bot.handoff.contact import EMAIL_PLACEHOLDER, PHONE_PLACEHOLDER, restore_contact
 from bot.handoff.contact_dialog import Answer, Turn
 from bot.handoff.settings import HandoffConfigError
 from bot.kb import hours as hours_logic
 from bot.telephony import runtime
-from bot.telephony.callbacks import CallContext
+from bot.telephony.callbacks import HELD_CONTACT_HOURS, CallContext
 from bot.telephony.hotline import Window, offer_windows
 from bot.telephony.settings import TelephonyConfigError
 
 logger = logging.getLogger(__name__)
+#: What the ``contact_data`` slot holds instead of the values (held by the channel, not the tracker).
+CONTACT_PLACEHOLDERS = {"phone": PHONE_PLACEHOLDER, "email": EMAIL_PLACEHOLDER}
 
 LOOP = "action_contact_request"
 SLOT = "contact_data"
@@ -115,13 +118,57 @@ def apply_turn(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, i
     for message in messages:
         send(dispatcher, tracker, Reply(message.text, message.text, list(message.buttons)))
     if turn.state is not None:
-        events: List[EventType] = [SlotSet(SLOT, turn.state)]
+        hold_contact(tracker.sender_id, turn.state)
+        events: List[EventType] = [SlotSet(SLOT, protected_state(turn.state))]
         return events + ([] if in_loop else [ActiveLoop(LOOP), FollowupAction("action_listen")])
+    forget_contact(tracker.sender_id)
     return [ActiveLoop(None), SlotSet(SLOT, None), FollowupAction("action_listen")] if in_loop else [SlotSet(SLOT, None)]
 
 
-def hand_back() -> List[EventType]:
+def protected_state(state: Dict[str, Any]) -> Dict[str, Any]:
+    """The dialogue's state as the tracker keeps it: placeholders instead of number and address."""
+    return {**state, **{key: placeholder for key, placeholder in CONTACT_PLACEHOLDERS.items() if state.get(key)}}
+
+
+def restored_state(state: Dict[str, Any], phone: Optional[str], email: Optional[str]) -> Dict[str, Any]:
+    """The state with the held values in place of the placeholders."""
+    values = {"phone": phone, "email": email}
+    return {key: values[key] if key in values and value == CONTACT_PLACEHOLDERS[key] else value
+            for key, value in state.items()}
+
+
+def hold_contact(sender_id: str, state: Dict[str, Any]) -> None:
+    """Hold the state's number and address server-side (the slot gets placeholders)."""
+    phone, email = (state.get(key) for key in ("phone", "email"))
+    values = {key: value for key, value in (("phone", phone), ("email", email))
+              if value and value != CONTACT_PLACEHOLDERS[key]}
+    if values:
+        try:
+            runtime.callbacks().hold_contact(sender_id, **values)
+        except STORE_ERRORS:
+            logger.exception("contact details could not be held")
+
+
+def held_contact(sender_id: str) -> tuple[Optional[str], Optional[str]]:
+    """What the channel held for this conversation (see ``channels/contact_guard.py``)."""
+    try:
+        return runtime.callbacks().held_contact(sender_id)
+    except STORE_ERRORS:
+        logger.exception("held contact details unavailable")
+        return None, None
+
+
+def forget_contact(sender_id: str) -> None:
+    """The dialogue ended: nothing the citizen typed is kept (unless it was stored with consent)."""
+    try:
+        runtime.callbacks().forget_contact(sender_id)
+    except STORE_ERRORS:
+        logger.exception("held contact details not deleted (they expire after %d h)", HELD_CONTACT_HOURS)
+
+
+def hand_back(tracker: Tracker) -> List[EventType]:
     """The loop does not handle this message: leave the dialogue (nothing stored), the rules answer."""
+    forget_contact(tracker.sender_id)
     return [ActiveLoop(None), SlotSet(SLOT, None), ActionExecutionRejected(LOOP)]
 
 
@@ -145,10 +192,12 @@ class ActionContactRequest(Action):
         state = tracker.get_slot(SLOT)
         intent, confidence = latest_intent(tracker)
         if not isinstance(state, dict) or intent in HANDED_BACK or is_voice(tracker):
-            return hand_back()
-        answer = Answer(text=tracker.latest_message.get("text") or "", intent=intent)
+            return hand_back(tracker)
+        phone, email = held_contact(tracker.sender_id)
+        state = restored_state(state, phone, email)
+        answer = Answer(text=restore_contact(tracker.latest_message.get("text") or "", phone, email), intent=intent)
         new_question = bool(intent) and (intent.startswith("ask_") or intent in NEW_QUESTION_INTENTS)
         if new_question and confidence >= NEW_QUESTION_CONFIDENCE and not contact_dialog.fits(state, answer):
-            return hand_back()
+            return hand_back(tracker)
         turn = contact_dialog.advance(state, answer, hours_logic.now().date())
         return apply_turn(dispatcher, tracker, turn, in_loop=True)

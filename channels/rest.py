@@ -19,6 +19,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.contact_guard import keep_contact_out
 from channels.validation import RATE_LIMITED_ANSWER, InvalidRequest, MessageLimits, parse_body, validate_message
 
 logger = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ class CitizenRestInput(RestInput):
             try:
                 await on_new_message(
                     UserMessage(
-                        incoming.text,
+                        await keep_contact_out(incoming.sender, incoming.text),
                         collector,
                         incoming.sender,
                         input_channel=self.name(),

@@ -53,6 +53,7 @@ from channels.chat_history import (
     feedback_event,
     rated_answer,
 )
+from channels.contact_guard import keep_contact_out
 from channels.session_credentials import SessionCredentials
 from channels.validation import MAX_BODY_BYTES, RATE_LIMITED_ANSWER, InvalidRequest, MessageLimits, clean_text, validate_message
 
@@ -284,7 +285,8 @@ class CitizenSocketIOInput(SocketIOInput):
                 return
             try:
                 await on_new_message(
-                    UserMessage(incoming.text, output, sender, input_channel=self.name(), metadata=incoming.metadata)
+                    UserMessage(await keep_contact_out(sender, incoming.text), output, sender, input_channel=self.name(),
+                                metadata=incoming.metadata)
                 )
             except Exception:  # noqa: BLE001 - the citizen gets an answer, never silence
                 logger.exception("socket.io message for %s failed", sender)

@@ -22,6 +22,13 @@ _EMAIL = re.compile(
     r"@(?P<domain>(?:[A-Za-z0-9äöüÄÖÜ](?:[A-Za-z0-9äöüÄÖÜ-]{0,61}[A-Za-z0-9äöüÄÖÜ])?\.)+[A-Za-z]{2,24})"
 )
 _STRIP = ".,;:!?()<>[]\"'«»„“”"
+#: Only the start of a message is searched (bounded work per message).
+MAX_SCANNED = 2000
+
+
+#: What the conversation history holds instead of a phone number or an e-mail address.
+PHONE_PLACEHOLDER = "[Telefonnummer]"
+EMAIL_PLACEHOLDER = "[E-Mail-Adresse]"
 
 
 def parse_phone(text: Optional[str]) -> Optional[str]:
@@ -32,13 +39,45 @@ def parse_phone(text: Optional[str]) -> Optional[str]:
     A number without area code, emergency and service numbers (110, 112, 115) and
     dates are refused.
     """
+    found = _find_phones(text)
+    return found[0][0] if found else None
+
+
+def _find_phones(text: Optional[str]) -> list[tuple[str, int, int]]:
     if not text:
-        return None
-    for match in _PHONE_CANDIDATE.finditer(text[:500]):
+        return []
+    found = []
+    for match in _PHONE_CANDIDATE.finditer(text[:MAX_SCANNED]):
         number = _normalise(match.group())
         if number:
-            return number
-    return None
+            found.append((number, match.start(), match.end()))
+    return found
+
+
+def protect_contact(text: str) -> tuple[str, Optional[str], Optional[str]]:
+    """``text`` with phone numbers and e-mail addresses replaced by placeholders, and the values.
+
+    The channels call this on every citizen message before Rasa stores it, so contact
+    details never enter the conversation history (the values are held server-side for
+    the callback dialogue, see ``CallbackRepository.hold_contact``).
+    """
+    email = parse_email(text)
+    for token in {t.lstrip(_STRIP.replace(".", "")).rstrip(_STRIP) for t in text.split() if "@" in t}:
+        if _EMAIL.fullmatch(token):  # every address goes, also when there are several
+            text = text.replace(token, EMAIL_PLACEHOLDER)
+    phones = _find_phones(text)
+    for _, start, end in reversed(phones):
+        text = f"{text[:start]}{PHONE_PLACEHOLDER}{text[end:]}"
+    return text, (phones[0][0] if phones else None), email
+
+
+def restore_contact(text: str, phone: Optional[str], email: Optional[str]) -> str:
+    """The placeholders of :func:`protect_contact` replaced by the held values again."""
+    if phone:
+        text = text.replace(PHONE_PLACEHOLDER, phone)
+    if email:
+        text = text.replace(EMAIL_PLACEHOLDER, email)
+    return text
 
 
 def _normalise(raw: str) -> Optional[str]:
@@ -65,7 +104,8 @@ def parse_email(text: Optional[str]) -> Optional[str]:
     """The one e-mail address in ``text`` (domain lower-cased), or None (none, several, invalid)."""
     if not text:
         return None
-    candidates = [token.lstrip(_STRIP.replace(".", "")).rstrip(_STRIP) for token in text[:500].split() if "@" in token]
+    candidates = [token.lstrip(_STRIP.replace(".", "")).rstrip(_STRIP)
+                  for token in text[:MAX_SCANNED].split() if "@" in token]
     if len(candidates) != 1:
         return None
     match = _EMAIL.fullmatch(candidates[0])

@@ -17,13 +17,22 @@ from sqlalchemy.orm import Session
 from bot.config import TIMEZONE
 from bot.telephony.callback_dialog import CallbackDraft
 from bot.telephony.hotline import Window
-from bot.telephony.models import CallbackRequest
+from bot.telephony.models import CallbackRequest, HeldContact
 from bot.telephony.store import create_tables
 
 
 def _utc(moment: Optional[datetime]) -> datetime:
     """Times are stored in UTC (SQLite keeps no offset; comparisons stay correct across DST)."""
     return (moment or datetime.now(TIMEZONE)).astimezone(timezone.utc)
+
+
+def _stored_utc(moment: datetime) -> datetime:
+    """A stored time as UTC (SQLite gives it back without offset)."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+#: Held contact details (web chat) are deleted after this long at the latest.
+HELD_CONTACT_HOURS = 2
 
 
 @dataclass(frozen=True)
@@ -111,16 +120,45 @@ class CallbackRepository:
             return result.rowcount == 1
 
     def purge(self, retention_days: int, now: Optional[datetime] = None) -> int:
-        """Delete every request (open or done) created more than ``retention_days`` ago."""
+        """Delete every request (open or done) created more than ``retention_days`` ago,
+        and held contact details older than :data:`HELD_CONTACT_HOURS`."""
         if retention_days < 1:
             raise ValueError("retention_days must be at least 1")
         cutoff = _utc(now) - timedelta(days=retention_days)
         with self._session() as session, session.begin():
+            session.execute(delete(HeldContact).where(
+                HeldContact.updated_at < _utc(now) - timedelta(hours=HELD_CONTACT_HOURS)))
             return session.execute(delete(CallbackRequest).where(CallbackRequest.created_at < cutoff)).rowcount
 
     def delete_conversation(self, conversation_id: str) -> int:
         """Delete the requests of one call (a citizen's deletion request)."""
+        self.forget_contact(conversation_id)
         with self._session() as session, session.begin():
             return session.execute(
                 delete(CallbackRequest).where(CallbackRequest.conversation_id == conversation_id)
             ).rowcount
+
+    def hold_contact(self, conversation_id: str, phone: Optional[str] = None, email: Optional[str] = None,
+                     now: Optional[datetime] = None) -> None:
+        """Keep the latest phone number / e-mail address a citizen typed (not in the tracker)."""
+        with self._session() as session, session.begin():
+            row = session.get(HeldContact, conversation_id)
+            if row is None:
+                row = HeldContact(conversation_id=conversation_id)
+                session.add(row)
+            row.phone = phone or row.phone
+            row.email = email or row.email
+            row.updated_at = _utc(now)
+
+    def held_contact(self, conversation_id: str, now: Optional[datetime] = None) -> tuple[Optional[str], Optional[str]]:
+        """``(phone, email)`` held for the conversation (``None`` for none or expired)."""
+        with self._session() as session:
+            row = session.get(HeldContact, conversation_id)
+            if row is None or _stored_utc(row.updated_at) < _utc(now) - timedelta(hours=HELD_CONTACT_HOURS):
+                return None, None
+            return row.phone, row.email
+
+    def forget_contact(self, conversation_id: str) -> None:
+        """Delete what was held for the conversation (the dialogue ended, stored or not)."""
+        with self._session() as session, session.begin():
+            session.execute(delete(HeldContact).where(HeldContact.conversation_id == conversation_id))

@@ -94,3 +94,19 @@ class CallbackRequest(Base):
     district = Column(String(60), nullable=True)
     status = Column(String(10), nullable=False, default="open")
     done_at = Column(DateTime(timezone=True), nullable=True)
+
+
+class HeldContact(Base):
+    """A phone number or e-mail address a citizen typed in the web chat, held for the
+    callback dialogue instead of in the conversation history (which gets placeholders).
+
+    Deleted when the dialogue ends (stored or not), with the conversation, and after
+    ``HELD_CONTACT_HOURS`` at the latest.
+    """
+
+    __tablename__ = "held_contacts"
+
+    conversation_id = Column(String(128), primary_key=True)
+    phone = Column(String(32), nullable=True)
+    email = Column(String(254), nullable=True)
+    updated_at = Column(DateTime(timezone=True), nullable=False, index=True)

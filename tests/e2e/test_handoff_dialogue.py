@@ -8,6 +8,8 @@ the bot answers again after the console paused and resumed the conversation.
 
 from __future__ import annotations
 
+import json
+
 import uuid
 from datetime import date
 from pathlib import Path
@@ -23,7 +25,7 @@ from bot.handoff.queue import HandoffQueue
 from bot.kb.database import make_engine
 from bot.kb.seed import load_seed, parse_directory
 from bot.staffdb import make_staff_engine
-from bot.telephony.models import CallbackRequest
+from bot.telephony.models import CallbackRequest, HeldContact
 from bot.telephony.store import make_store_engine
 from tests.e2e.conftest import joined
 from tests.e2e.servers import Servers, http_json, start_servers
@@ -146,6 +148,7 @@ def test_full_queue_leads_to_a_stored_callback_with_consent(setup: Setup) -> Non
     assert (row.channel, row.phone, row.email, row.reason, row.status) == ("web", "+49711123456", None, "request_human", "open")
     status, tracker = http_json("GET", f"{setup.servers.rasa_url}/conversations/{sender}/tracker")
     assert status == 200 and tracker["slots"]["contact_data"] is None
+    assert "123 456" not in json.dumps(tracker) and "+49711123456" not in json.dumps(tracker)
     assert not (tracker.get("active_loop") or {}).get("name")
 
 
@@ -175,6 +178,12 @@ def test_refused_consent_stores_nothing(setup: Setup) -> None:
     say(windows[0]["buttons"][0]["payload"])
     assert "speichere ich nichts" in joined(say("/deny"))
     assert setup.callbacks(sender) == []
+    # "Nothing stored" holds for the conversation history and the held draft too (M3).
+    status, tracker = http_json("GET", f"{setup.servers.rasa_url}/conversations/{sender}/tracker")
+    assert status == 200 and "12345678" not in json.dumps(tracker)
+    assert "[Telefonnummer]" in json.dumps(tracker)
+    with Session(setup.telephony, future=True) as session:
+        assert session.get(HeldContact, sender) is None
 
 
 def test_cancel_mid_way_stores_nothing_and_the_bot_answers_again(setup: Setup) -> None:
