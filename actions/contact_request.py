@@ -31,13 +31,14 @@ from bot.handoff.contact_dialog import Answer, Turn
 from bot.handoff.settings import HandoffConfigError
 from bot.kb import hours as hours_logic
 from bot.telephony import runtime
-from bot.telephony.callbacks import HELD_CONTACT_HOURS, CallContext
+from bot.telephony.callbacks import HELD_CONTACT_HOURS, CallbackLimitReached, CallContext
 from bot.telephony.hotline import Window, offer_windows
 from bot.telephony.settings import TelephonyConfigError
 
 logger = logging.getLogger(__name__)
 #: What the ``contact_data`` slot holds instead of the values (held by the channel, not the tracker).
 CONTACT_PLACEHOLDERS = {"phone": PHONE_PLACEHOLDER, "email": EMAIL_PLACEHOLDER}
+LIMIT_REACHED = "Im Moment können wir leider keine weiteren Rückrufwünsche annehmen. Es wurde nichts gespeichert."
 
 LOOP = "action_contact_request"
 SLOT = "contact_data"
@@ -109,6 +110,9 @@ def apply_turn(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, i
         try:
             runtime.callbacks().add_web(context_of(tracker, draft.reason), draft.window, phone=draft.phone,
                                         email=draft.email, now=hours_logic.now())
+        except CallbackLimitReached:
+            logger.warning("web callback request refused: hourly limit reached")
+            messages = [contact_dialog.Message(f"{LIMIT_REACHED} {hotline_hint(repository(), lead='Bitte')[0]}".strip())]
         except STORE_ERRORS:
             logger.exception("callback request not stored")
             messages = [contact_dialog.Message(f"{STORE_FAILED} {hotline_hint(repository(), lead='Bitte')[0]}".strip())]

@@ -185,7 +185,7 @@ class Stack:
             "KNOWLEDGE_DB_URL": knowledge_url, "STAFF_DB_URL": staff_url, "HANDOFF_CONFIG": str(config),
             "TELEPHONY_DB_URL": f"sqlite:///{work / 'telephony.db'}",
             "ENDPOINTS_FILE": str(endpoints), **SECRETS_ENV,
-            "RATE_LIMIT_CONVERSATION": "0", "RATE_LIMIT_ADDRESS": "0",
+            "RATE_LIMIT_CONVERSATION": "0", "RATE_LIMIT_ADDRESS": "0", "RATE_LIMIT_NEW_SESSIONS": "0",
         }
         self.rasa_url = f"http://127.0.0.1:{rasa_port}"
         self.console_url = f"http://127.0.0.1:{console_port}"

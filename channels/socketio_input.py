@@ -44,6 +44,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
+from bot.ratelimit import limit_from_env
 from channels.chat_history import (
     MAX_DISPLAY_TEXT,
     MESSAGE_ID_PATTERN,
@@ -190,6 +191,8 @@ class CitizenSocketIOInput(SocketIOInput):
         self.app: Optional[Sanic] = None
         self.credentials = SessionCredentials.from_env()
         self.limits = MessageLimits()
+        #: New conversations per client address (``RATE_LIMIT_NEW_SESSIONS``, default 30 in 10 minutes).
+        self.new_sessions = limit_from_env("RATE_LIMIT_NEW_SESSIONS", "30/600")
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """Output for messages triggered through the HTTP API (``output_channel=latest``)."""
@@ -246,6 +249,11 @@ class CitizenSocketIOInput(SocketIOInput):
             sender = self.credentials.sender_of(given)
             credential = given
             if sender is None:  # none, or not one this server issued: a new conversation
+                address = (sio.get_environ(sid, namespace=namespace) or {}).get("REMOTE_ADDR")
+                if self.new_sessions is not None and address and not self.new_sessions.allow(address):
+                    # Scripted sessions could fill the staff queue; a person rarely needs this many.
+                    await sio.emit(self.bot_message_evt, {"text": RATE_LIMITED_ANSWER}, room=sid, namespace=namespace)
+                    return
                 credential, sender = self.credentials.issue()
             for room in sio.rooms(sid, namespace=namespace):
                 if room != sid:  # one conversation per socket

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -31,6 +31,15 @@ def _stored_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
+#: At most this many web-chat requests an hour (all conversations): a script cannot flood
+#: the staff's list with third parties' numbers; citizens then hear to call 115.
+WEB_REQUESTS_PER_HOUR = 60
+
+
+class CallbackLimitReached(RuntimeError):
+    """Too many web-chat callback requests in the last hour; nothing was stored."""
+
+
 #: Held contact details (web chat) are deleted after this long at the latest.
 HELD_CONTACT_HOURS = 2
 
@@ -48,8 +57,9 @@ class CallContext:
 class CallbackRepository:
     """Callback requests in the telephony database (one short session per call)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, web_per_hour: int = WEB_REQUESTS_PER_HOUR) -> None:
         self._engine = engine
+        self.web_per_hour = web_per_hour
         create_tables(engine)
 
     def _session(self) -> Session:
@@ -72,6 +82,16 @@ class CallbackRepository:
         """
         if (phone is None) == (email is None):
             raise ValueError("a web request needs either a phone number or an e-mail address")
+        with self._session() as session:
+            existing = session.scalars(select(CallbackRequest.id).where(
+                CallbackRequest.conversation_id == context.conversation_id,
+                CallbackRequest.channel == "web", CallbackRequest.status == "open")).first()
+            if existing is not None:
+                return int(existing)  # one open request per conversation: asking again adds none
+            recent = session.scalar(select(func.count()).select_from(CallbackRequest).where(
+                CallbackRequest.channel == "web", CallbackRequest.created_at >= _utc(now) - timedelta(hours=1)))
+        if recent >= self.web_per_hour:
+            raise CallbackLimitReached(f"{recent} web callback requests in the last hour")
         return self._store(context, window, "web", phone, email, now)
 
     def _store(self, context: CallContext, window: Window, channel: str, phone: Optional[str],

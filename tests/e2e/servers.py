@@ -27,7 +27,7 @@ WEBCHAT_KEY = "test-webchat-session-key-0123456789"
 SECRETS_ENV = {"RASA_AUTH_TOKEN": API_TOKEN, "ACTION_SERVER_TOKEN": ACTION_TOKEN,
                "WEBCHAT_SESSION_KEY": WEBCHAT_KEY, "RASA_TELEMETRY_ENABLED": "false",
                # Every test talks from 127.0.0.1: only the per-conversation limit applies here.
-               "RATE_LIMIT_ADDRESS": "0"}
+               "RATE_LIMIT_ADDRESS": "0", "RATE_LIMIT_NEW_SESSIONS": "0"}
 AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
 
 

@@ -67,3 +67,20 @@ def test_delete_one_conversation(callbacks: CallbackRepository) -> None:
     callbacks.add(draft(), CallContext("other"), NOW)
     assert callbacks.delete_conversation("mine") == 1
     assert callbacks.for_conversation("mine") == [] and len(callbacks.for_conversation("other")) == 1
+
+
+def test_web_requests_one_per_conversation_and_an_hourly_cap(tmp_path) -> None:
+    """M6: asking again adds no second request; a script cannot fill the list."""
+    from bot.telephony.callbacks import CallbackLimitReached
+
+    repository = CallbackRepository(make_store_engine(f"sqlite:///{tmp_path / 't.db'}"), web_per_hour=3)
+    start = datetime.now(TIMEZONE).replace(microsecond=0)
+    window = Window(key="morning", spoken="vormittags", start=start, end=start + timedelta(hours=3))
+    first = repository.add_web(CallContext("c-1"), window, phone="+49711123456")
+    assert repository.add_web(CallContext("c-1"), window, email="erika@example.de") == first
+    repository.add_web(CallContext("c-2"), window, phone="+49711123457")
+    repository.add_web(CallContext("c-3"), window, phone="+49711123458")
+    with pytest.raises(CallbackLimitReached):
+        repository.add_web(CallContext("c-4"), window, phone="+49711123459")
+    assert len(repository.open_requests()) == 3
+    repository.dispose()
