@@ -171,7 +171,7 @@ def make_store_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return make_engine(url)
     Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True, poolclass=QueuePool, pool_size=8, max_overflow=8,
+    engine = create_engine(url, future=True, hide_parameters=True, poolclass=QueuePool, pool_size=8, max_overflow=8,
                            connect_args={"check_same_thread": False, "timeout": 10})
 
     @event.listens_for(engine, "connect")
