@@ -37,7 +37,10 @@ class ConsoleSession(Base):
     user_id = Column(ForeignKey("console_users.id", ondelete="CASCADE"), nullable=False, index=True)
     csrf_token = Column(String(64), nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False)
+    #: The user's last request (the idle timeout counts from here).
     last_seen = Column(DateTime(timezone=True), nullable=False)
+    #: The last heartbeat of an open live page (presence for wait estimates; never extends the idle timeout).
+    present_at = Column(DateTime(timezone=True), nullable=True)
     expires_at = Column(DateTime(timezone=True), nullable=False, index=True)
 
 

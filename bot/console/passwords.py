@@ -23,21 +23,42 @@ def hasher() -> PasswordHasher:
     return PasswordHasher()
 
 
-def check_strength(password: str) -> None:
-    """Raise :class:`WeakPassword` for a password the console does not accept."""
+#: Common passwords of 12 characters or more and the words they are built from
+#: (lower case, compared after removing digits and punctuation at the ends).
+COMMON = frozenset({
+    "password", "passwort", "qwertzuiop", "qwertyuiop", "asdfghjkl", "yxcvbnm", "letmein", "welcome",
+    "willkommen", "administrator", "admin", "stuttgart", "buergertelefon", "bürgertelefon", "sommer",
+    "winter", "fruehling", "frühling", "herbst", "geheim", "hallo", "iloveyou", "ichliebedich",
+    "fussball", "fußball", "schalke", "bayern", "vfbstuttgart", "vfb", "changeme", "default", "test",
+    "benutzer", "konsole", "service", "sicherheit", "kennwort", "monkey", "dragon", "master",
+})
+
+
+def check_strength(password: str, username: str = "") -> None:
+    """Raise :class:`WeakPassword` for a password the console does not accept.
+
+    12–256 characters, not built from a common password or the user name, and not a
+    run of one or two characters ("aaaaaaaaaaaa", "123456789012" counts as common).
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         raise WeakPassword(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise WeakPassword(f"Das Passwort darf höchstens {MAX_PASSWORD_LENGTH} Zeichen lang sein.")
+    lowered = password.lower()
+    core = lowered.strip("0123456789!?.,;:-_+*#@$%&/()=\" ")
+    name = username.strip().lower()
+    if (core in COMMON or not core or len(set(lowered)) <= 3 or lowered in "12345678901234567890"
+            or (len(name) >= 3 and name in lowered)):
+        raise WeakPassword("Dieses Passwort ist zu leicht zu erraten. Bitte wählen Sie ein anderes.")
 
 
-def hash_password(password: str) -> str:
+def hash_password(password: str, username: str = "") -> str:
     """The argon2id hash of an accepted password.
 
     Raises:
         WeakPassword: for a password that is too short or too long.
     """
-    check_strength(password)
+    check_strength(password, username)
     return hasher().hash(password)
 
 

@@ -86,9 +86,13 @@ def load_session(
 
 
 def touch_session(session: Session, hashed: str, now: Optional[datetime] = None) -> bool:
-    """Refresh ``last_seen`` (live views keep an agent present); False if the session is gone."""
+    """Mark the agent present (a live view's heartbeat); False if the session is gone.
+
+    Only ``present_at`` moves: a page left open does not keep the session from its
+    idle timeout, which counts from the user's last request (``last_seen``).
+    """
     result = session.execute(
-        update(ConsoleSession).where(ConsoleSession.token_hash == hashed).values(last_seen=as_utc(now))
+        update(ConsoleSession).where(ConsoleSession.token_hash == hashed).values(present_at=as_utc(now))
     )
     return result.rowcount == 1
 
@@ -107,9 +111,12 @@ def end_session(session: Session, hashed: str) -> None:
     session.execute(delete(ConsoleSession).where(ConsoleSession.token_hash == hashed))
 
 
-def end_user_sessions(session: Session, user_id: int) -> int:
-    """Delete all sessions of a user (disabled, password or roles changed)."""
-    return session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user_id)).rowcount
+def end_user_sessions(session: Session, user_id: int, keep: Optional[str] = None) -> int:
+    """Delete all sessions of a user (disabled, password or roles changed); ``keep``: this one stays."""
+    stmt = delete(ConsoleSession).where(ConsoleSession.user_id == user_id)
+    if keep is not None:
+        stmt = stmt.where(ConsoleSession.token_hash != keep)
+    return session.execute(stmt).rowcount
 
 
 def purge_sessions(session: Session, idle_minutes: int, now: Optional[datetime] = None) -> int:

@@ -84,7 +84,7 @@ def create_user(
     if find_user(session, name) is not None:
         raise UserError(f"Den Benutzer {name!r} gibt es schon.")
     user = ConsoleUser(
-        username=name, display_name=_display_name(display_name, name), password_hash=hash_password(password),
+        username=name, display_name=_display_name(display_name, name), password_hash=hash_password(password, name),
         roles=parse_roles(roles), active=True, failed_logins=0, locked_until=None, created_at=as_utc(now),
     )
     session.add(user)
@@ -94,7 +94,7 @@ def create_user(
 
 def set_password(user: ConsoleUser, password: str) -> None:
     """A new password; also clears failed logins and a lockout."""
-    user.password_hash = hash_password(password)
+    user.password_hash = hash_password(password, user.username)
     unlock(user)
 
 

@@ -1,6 +1,7 @@
 """Which agents are at work: staff with the agent role whose console session was active lately.
 
-The console's live queue keeps ``console_sessions.last_seen`` fresh while it is open.
+The console's live pages keep ``console_sessions.present_at`` fresh while they are open
+(``last_seen`` is the user's last request, which the idle timeout counts from).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.console.models import ConsoleSession, ConsoleUser
@@ -23,6 +24,7 @@ def agents_online(session: Session, now: Optional[datetime] = None) -> int:
     stmt = (
         select(func.count(func.distinct(ConsoleSession.user_id)))
         .join(ConsoleUser, ConsoleUser.id == ConsoleSession.user_id)
-        .where(ConsoleSession.last_seen >= since, ConsoleUser.active.is_(True), ConsoleUser.roles.like("%agent%"))
+        .where(or_(ConsoleSession.last_seen >= since, ConsoleSession.present_at >= since),
+               ConsoleUser.active.is_(True), ConsoleUser.roles.like("%agent%"))
     )
     return int(session.scalar(stmt) or 0)

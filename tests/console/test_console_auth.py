@@ -282,3 +282,39 @@ async def test_login_attempts_are_throttled_per_address(console, add_user) -> No
         assert (await _try_login(console, "bertram", "falsches-passwort-123")).status == 401
     refused = await _try_login(console, "anna", PASSWORD)
     assert refused.status == 429 and "Zu viele Anmeldeversuche" in await refused.text()
+
+
+@pytest.mark.parametrize("password", ["passwort12345", "Stuttgart2024!", "aaaaaaaaaaaaaa", "123456789012",
+                                      "anna-ist-die-beste"])
+def test_weak_passwords_are_refused(password: str) -> None:
+    """L14: no common password, no run of one character, not the user name."""
+    from bot.console.passwords import WeakPassword, check_strength
+
+    with pytest.raises(WeakPassword):
+        check_strength(password, "anna")
+    check_strength("Laterne-Neckar-Brezel-7", "anna")
+
+
+def test_a_heartbeat_keeps_the_agent_present_but_not_the_session_alive(staff_db_url, add_user) -> None:
+    """L5: a live page left open does not stop the idle timeout."""
+    from datetime import datetime, timedelta, timezone
+
+    from bot.console.sessions import load_session, start_session, touch_session, token_hash
+    from bot.handoff.presence import agents_online
+    from bot.staffdb import make_staff_engine, session_factory
+
+    user_id = add_user("anna", "agent")
+    engine = make_staff_engine(staff_db_url)
+    factory = session_factory(engine)
+    start = datetime.now(timezone.utc)
+    try:
+        with factory() as session, session.begin():
+            token, _ = start_session(session, user_id, 10, now=start)
+        for minutes in range(1, 40):  # a heartbeat every minute, no request by the user
+            with factory() as session, session.begin():
+                assert touch_session(session, token_hash(token), now=start + timedelta(minutes=minutes))
+        with factory() as session, session.begin():
+            assert agents_online(session, now=start + timedelta(minutes=39)) == 1
+            assert load_session(session, token, 30, now=start + timedelta(minutes=39)) is None
+    finally:
+        engine.dispose()

@@ -17,6 +17,7 @@ from bot.console.auth import current_user, require_role
 from bot.console.db import in_transaction
 from bot.console.keys import SETTINGS, StaffUser
 from bot.console.models import ROLES, ConsoleSetting
+from bot.console.middlewares import SESSION_HASH
 from bot.console.passwords import WeakPassword
 from bot.console.render import render
 from bot.console.sessions import end_user_sessions
@@ -120,8 +121,8 @@ async def change_user(request: web.Request) -> web.StreamResponse:
             unlock(user)
         elif action == "password":
             set_password(user, str(form.get("password") or ""))
-            if not own:
-                end_user_sessions(session, user.id)
+            # Every other session of the user ends; an admin changing their own keeps this one.
+            end_user_sessions(session, user.id, keep=request[SESSION_HASH] if own else None)
         elif action == "roles":
             roles = [str(value) for value in form.getall("roles", [])]
             if own and "admin" not in roles:
