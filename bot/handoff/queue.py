@@ -230,17 +230,18 @@ class HandoffQueue:
     # -- data protection ------------------------------------------------------------
 
     def purge(self, retention_days: int, now: Optional[datetime] = None) -> int:
-        """Delete closed entries created more than ``retention_days`` ago; returns the count.
+        """Delete closed and assigned entries created more than ``retention_days`` ago; the count.
 
-        Open entries are kept (a conversation in progress), stale waiting ones are
-        closed as ``expired`` by :meth:`expire_waiting` first.
+        Waiting entries are kept (stale ones are closed as ``expired`` by
+        :meth:`expire_waiting` first); an entry still assigned after the retention
+        period was abandoned by its agent and goes as well.
         """
         if retention_days < 1:
             raise ValueError("retention_days must be at least 1")
         cutoff = as_utc(now) - timedelta(days=retention_days)
         with self._session() as session, session.begin():
             return session.execute(
-                delete(Handoff).where(Handoff.created_at < cutoff, Handoff.status == "closed")
+                delete(Handoff).where(Handoff.created_at < cutoff, Handoff.status.in_(("closed", "assigned")))
             ).rowcount
 
     def expire_waiting(self, older_than: timedelta, now: Optional[datetime] = None) -> int:

@@ -26,6 +26,7 @@ from bot.handoff.settings import HandoffConfigError, HandoffSettings, effective_
 from bot.review import tracker_events
 from bot.review.models import ReviewAnnotation, ReviewConversation, ReviewTurn
 from bot.review.stores import Stores, open_stores
+from bot.telephony.store import purge_expired_calls
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ def purge_stores(
     counts["conversations"] = len(stale)
     counts["handoffs"] = stores.queue.purge(days, now=moment)
     counts["callbacks"] = stores.callbacks.purge(days, now=moment)
+    counts["calls"] = purge_expired_calls(stores.telephony_engine, moment.timestamp())
     with stores.sessions() as session, session.begin():
         old = session.scalars(
             select(ReviewConversation.conversation_id).where(ReviewConversation.last_event_at < cutoff)

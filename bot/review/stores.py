@@ -22,6 +22,7 @@ from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.settings import DEFAULT_DB_URL as DEFAULT_TELEPHONY_DB_URL
 
 
+
 @dataclass(frozen=True)
 class Stores:
     """Open connections of one job run."""
@@ -31,6 +32,8 @@ class Stores:
     tracker_engine: Engine
     queue: HandoffQueue
     callbacks: CallbackRepository
+    #: Callback requests, held contact details and (without Redis) live call state.
+    telephony_engine: Engine
 
 
 def telephony_url(settings: ConsoleSettings) -> str:
@@ -52,6 +55,7 @@ def open_stores(settings: ConsoleSettings) -> Iterator[Stores]:
             tracker_engine=tracker_engine,
             queue=HandoffQueue(staff_engine),
             callbacks=CallbackRepository(telephony_engine),
+            telephony_engine=telephony_engine,
         )
     finally:
         staff_engine.dispose()

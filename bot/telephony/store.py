@@ -349,12 +349,7 @@ class SqlCallStore(CallStore):
                             .values(waiting=AgentBoardRow.waiting - 1, updated_at=time.time()))
 
     def purge_expired(self, now: Optional[float] = None) -> int:
-        now = time.time() if now is None else now
-        with self._session() as session, session.begin():
-            expired = select(PhoneCall.conversation_id).where(PhoneCall.expires_at <= now)
-            session.execute(delete(PhoneCallActivity).where(PhoneCallActivity.conversation_id.in_(expired))
-                            .execution_options(synchronize_session=False))
-            return session.execute(delete(PhoneCall).where(PhoneCall.expires_at <= now)).rowcount
+        return purge_expired_calls(self._engine, now)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -552,6 +547,19 @@ class RedisCallStore(CallStore):
 
     def close(self) -> None:
         self._redis.close()
+
+
+def purge_expired_calls(engine: Engine, now: Optional[float] = None) -> int:
+    """Delete the SQL state of calls that expired (caller numbers included); the number removed.
+
+    Also run by the console's retention job, for calls that never sent a hangup.
+    """
+    now = time.time() if now is None else now
+    with Session(engine, future=True) as session, session.begin():
+        expired = select(PhoneCall.conversation_id).where(PhoneCall.expires_at <= now)
+        session.execute(delete(PhoneCallActivity).where(PhoneCallActivity.conversation_id.in_(expired))
+                        .execution_options(synchronize_session=False))
+        return session.execute(delete(PhoneCall).where(PhoneCall.expires_at <= now)).rowcount
 
 
 def open_store(settings: TelephonySettings) -> CallStore:

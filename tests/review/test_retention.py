@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.console.audit import audit_entries
 from bot.console.models import ConsoleSession
@@ -190,3 +191,26 @@ async def test_an_active_sender_loses_its_old_events_on_schedule(settings: Conso
         rows = connection.execute(select(EVENTS.c.timestamp, EVENTS.c.data)).all()
     assert rows and min(row.timestamp for row in rows) >= ts(INSIDE)
     assert not any("7654321" in (row.data or "") for row in rows)
+
+
+async def test_abandoned_calls_and_assignments_do_not_outlive_retention(settings: ConsoleSettings) -> None:
+    """L11: state of calls that never hung up is purged; L12: handoffs left assigned go after retention."""
+    from bot.telephony.models import PhoneCall
+
+    with open_stores(settings) as stores:
+        with Session(stores.telephony_engine, future=True) as session, session.begin():
+            session.add(PhoneCall(conversation_id="lost-call", instance="i", admitted=True, caller="+49711123456",
+                                  created_at=ts(OUTSIDE), expires_at=ts(OUTSIDE) + 3600))
+        assigned = stores.queue.enqueue("left-1", "socketio", "buergertelefon", "request_human", now=OUTSIDE)
+        assert stores.queue.claim(assigned.id, _user_id_of(stores))
+    counts = purge(settings, now=NOW)
+    assert counts["calls"] == 1
+    with open_stores(settings) as stores:
+        with Session(stores.telephony_engine, future=True) as session:
+            assert session.get(PhoneCall, "lost-call") is None
+        assert all(entry.conversation_id != "left-1" for entry in stores.queue.history())
+
+
+def _user_id_of(stores) -> int:  # type: ignore[no-untyped-def]
+    with stores.sessions() as session, session.begin():
+        return _user_id(session)
