@@ -14,6 +14,7 @@ Commands:
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
@@ -82,10 +83,28 @@ def _agents(args: argparse.Namespace) -> int:
         except ValueError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
+        audit_cli("settings_changed", "phone_board", json.dumps(changes, sort_keys=True))
     board = store.board()
     print(f"staffed {board.staffed}, free {board.free}, waiting {board.waiting}, "
           f"avg handling {board.avg_handle_seconds} s, hours {board.hours_override or 'from knowledge base'}")
     return 0
+
+
+def masked_contact(phone: Optional[str], email: Optional[str]) -> str:
+    """``…456`` for a number, ``e…@example.de`` for an address: enough to tell requests apart."""
+    if phone:
+        return f"…{phone[-3:]}"
+    if email and "@" in email:
+        local, domain = email.split("@", 1)
+        return f"{local[:1]}…@{domain}"
+    return "-"
+
+
+def audit_cli(action: str, target: str = "", detail: str = "") -> None:
+    """The command in the staff console's audit log (see ``bot.console.cli_data.audit_cli``)."""
+    from bot.console.cli_data import audit_cli as record
+
+    record(action, target, detail)
 
 
 def _callbacks(args: argparse.Namespace) -> int:
@@ -93,8 +112,12 @@ def _callbacks(args: argparse.Namespace) -> int:
 
     repo = runtime.callbacks()
     if args.action == "list":
-        for row in repo.open_requests():
-            contact = row.phone or row.email or "-"  # web-chat requests may carry an e-mail address instead
+        rows = repo.open_requests()
+        if args.show_contact:  # full numbers and addresses: a read of personal data, audited
+            audit_cli("view_callbacks", "callbacks", f"{len(rows)} offen")
+        for row in rows:
+            # Web-chat requests may carry an e-mail address instead of a number.
+            contact = (row.phone or row.email or "-") if args.show_contact else masked_contact(row.phone, row.email)
             print(f"{row.id:6d}  {row.channel or 'phone':5s}  {row.preferred_day}  {row.window_key:10s}  {contact:24s}  "
                   f"{row.reason or '-'} / {row.service or '-'} / {row.district or '-'}")
         return 0
@@ -102,13 +125,18 @@ def _callbacks(args: argparse.Namespace) -> int:
         if not repo.mark_done(args.id):
             print(f"error: no open callback request {args.id}", file=sys.stderr)
             return 2
+        audit_cli("callback_done", f"callback:{args.id}")
         print(f"callback request {args.id} done")
         return 0
     if args.action == "delete":
-        print(f"deleted {repo.delete_conversation(args.conversation)} callback request(s) of {args.conversation}")
+        deleted = repo.delete_conversation(args.conversation)
+        audit_cli("callback_deleted", f"conversation:{args.conversation}", str(deleted))
+        print(f"deleted {deleted} callback request(s) of {args.conversation}")
         return 0
     days = args.days or runtime.settings().callback_retention_days
-    print(f"deleted {repo.purge(days)} callback request(s) older than {days} days")
+    purged = repo.purge(days)
+    audit_cli("callbacks_purged", f"retention:{days}d", str(purged))
+    print(f"deleted {purged} callback request(s) older than {days} days")
     return 0
 
 
@@ -153,7 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     agents.set_defaults(handler=_agents)
     callbacks = commands.add_parser("callbacks", help="callback requests (phone and web chat) for staff")
     callback_actions = callbacks.add_subparsers(dest="action", required=True)
-    callback_actions.add_parser("list", help="open requests, the earliest due first")
+    listing = callback_actions.add_parser("list", help="open requests, the earliest due first (contacts masked)")
+    listing.add_argument("--show-contact", action="store_true", help="full numbers and addresses (audited)")
     done = callback_actions.add_parser("done", help="mark a request as done")
     done.add_argument("id", type=int)
     purge = callback_actions.add_parser("purge", help="delete requests older than the retention period")

@@ -12,6 +12,10 @@ KNOWLEDGE_DIR = PROJECT_ROOT / "data" / "knowledge"
 DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "knowledge.db"
 TIMEZONE = ZoneInfo("Europe/Berlin")
 
+#: Characters of a conversation (sender) id, the same for every channel and the console's routes.
+SENDER_ID_CHARS = "A-Za-z0-9_.:@+-"
+SENDER_ID_MAX = 128
+
 #: Fallback page named when the knowledge base has no better one.
 CITY_SERVICE_URL = "https://service.stuttgart.de/portal"
 

@@ -15,13 +15,14 @@ from typing import Any, Mapping, Optional
 
 import yaml
 
+from bot.config import SENDER_ID_CHARS, SENDER_ID_MAX
 from bot.ratelimit import limit_from_env
 
 #: Longest message that is passed to NLU (characters).
 MAX_TEXT_LENGTH = 2000
 #: Largest request body accepted (bytes).
 MAX_BODY_BYTES = 64 * 1024
-SENDER_PATTERN = re.compile(r"^[A-Za-z0-9_.:@+-]{1,128}$")
+SENDER_PATTERN = re.compile(rf"^[{SENDER_ID_CHARS}]{{1,{SENDER_ID_MAX}}}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 EMPTY_ANSWER = "Bitte schreiben Sie Ihre Frage, zum Beispiel: „Was kostet ein Personalausweis?“"

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.console.audit import record_audit
 from bot.console.settings import ConsoleSettings, ConsoleSettingsError
 from bot.review.export import export_annotations
 from bot.review.ingest import ingest
@@ -32,6 +33,19 @@ def cli_actor() -> str:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         return "cli"
+
+
+def audit_cli(action: str, target: str = "", detail: str = "") -> None:
+    """Record a command-line operation in the console's audit log (actor ``cli:<user>``)."""
+    from bot.staffdb import create_tables, make_staff_engine, session_factory, staff_db_url
+
+    engine = make_staff_engine(staff_db_url())
+    try:
+        create_tables(engine)
+        with session_factory(engine)() as session, session.begin():
+            record_audit(session, cli_actor(), action, target, detail)
+    finally:
+        engine.dispose()
 
 
 def _settings() -> ConsoleSettings:

@@ -18,6 +18,7 @@ from bot.telephony.hotline import Window
 @pytest.fixture(autouse=True)
 def telephony(tmp_path, monkeypatch) -> Iterator[None]:
     monkeypatch.setenv("TELEPHONY_DB_URL", f"sqlite:///{tmp_path / 'telephony.db'}")
+    monkeypatch.setenv("STAFF_DB_URL", f"sqlite:///{tmp_path / 'staff.db'}")
     runtime.reset()
     yield
     runtime.reset()
@@ -37,6 +38,7 @@ def test_agents_show_and_set(capsys) -> None:
     assert main(["agents", "set", "--hours", "auto"]) == 0
     assert runtime.store().board().hours_override is None
     assert main(["agents", "set", "--free", "-3"]) == 2
+    assert [(e.action, e.target) for e in _audit()][:1] == [("settings_changed", "phone_board")]
 
 
 def test_callbacks_list_done_delete_purge(capsys) -> None:
@@ -44,6 +46,9 @@ def test_callbacks_list_done_delete_purge(capsys) -> None:
     add_request("call-2", days_ago=45)
     add_request("call-3", days_ago=1)
     assert main(["callbacks", "list"]) == 0
+    masked = capsys.readouterr().out
+    assert "0711987654" not in masked and masked.count("…654") == 3  # L9: numbers masked by default
+    assert main(["callbacks", "list", "--show-contact"]) == 0
     assert capsys.readouterr().out.count("0711987654") == 3
     assert main(["callbacks", "done", str(first)]) == 0
     assert main(["callbacks", "done", str(first)]) == 2
@@ -51,6 +56,21 @@ def test_callbacks_list_done_delete_purge(capsys) -> None:
     assert main(["callbacks", "purge"]) == 0  # retention 30 days from telephony.yml
     assert "deleted 1 callback request(s) older than 30 days" in capsys.readouterr().out
     assert runtime.callbacks().open_requests() == []
+    assert [entry.action for entry in reversed(_audit())] == [
+        "view_callbacks", "callback_done", "callback_deleted", "callbacks_purged"]
+    assert all(entry.actor.startswith("cli") for entry in _audit())
+
+
+def _audit() -> list:
+    from bot.console.audit import audit_entries
+    from bot.staffdb import make_staff_engine, session_factory, staff_db_url
+
+    engine = make_staff_engine(staff_db_url())
+    try:
+        with session_factory(engine)() as session:
+            return audit_entries(session)
+    finally:
+        engine.dispose()
 
 
 def test_callbacks_list_shows_web_requests_with_an_email_address(capsys) -> None:
@@ -60,4 +80,4 @@ def test_callbacks_list_shows_web_requests_with_an_email_address(capsys) -> None
     add_request("call-1", days_ago=0)
     assert main(["callbacks", "list"]) == 0
     out = capsys.readouterr().out
-    assert "web    2026-03-05  email       erika@example.de" in out and "phone" in out and "0711987654" in out
+    assert "web    2026-03-05  email       e…@example.de" in out and "phone" in out and "…654" in out

@@ -10,6 +10,7 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.config import SENDER_ID_CHARS, SENDER_ID_MAX
 from bot.console.audit import record_audit
 from bot.console.auth import current_user, require_role, wants_json
 from bot.console.db import in_transaction
@@ -40,7 +41,8 @@ MESSAGES = {
     "rasa": RASA_DOWN,
     "outcome": "Bitte wählen Sie ein Ergebnis aus.",
 }
-CONVERSATION_ID = r"{conversation_id:[A-Za-z0-9_.:@-]{1,128}}"
+#: The channels' sender ids (``+`` included: phone conversations may carry one).
+CONVERSATION_ID = "{conversation_id:[" + SENDER_ID_CHARS + "]{1," + str(SENDER_ID_MAX) + "}}"
 
 
 async def _entry(request: web.Request) -> Optional[QueueEntry]:
