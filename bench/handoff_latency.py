@@ -186,6 +186,7 @@ class Stack:
             "TELEPHONY_DB_URL": f"sqlite:///{work / 'telephony.db'}",
             "ENDPOINTS_FILE": str(endpoints), **SECRETS_ENV,
             "RATE_LIMIT_CONVERSATION": "0", "RATE_LIMIT_ADDRESS": "0", "RATE_LIMIT_NEW_SESSIONS": "0",
+            "WEBCHAT_MAX_SOCKETS_PER_ADDRESS": "0",
         }
         self.rasa_url = f"http://127.0.0.1:{rasa_port}"
         self.console_url = f"http://127.0.0.1:{console_port}"

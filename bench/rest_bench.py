@@ -482,7 +482,8 @@ def child_env() -> dict[str, str]:
     env.update(RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
                SQLALCHEMY_SILENCE_UBER_WARNING="1", PYTHONUNBUFFERED="1",
                # One client address sends every turn: no rate limits while measuring.
-               RATE_LIMIT_CONVERSATION="0", RATE_LIMIT_ADDRESS="0", RATE_LIMIT_NEW_SESSIONS="0")
+               RATE_LIMIT_CONVERSATION="0", RATE_LIMIT_ADDRESS="0", RATE_LIMIT_NEW_SESSIONS="0",
+               WEBCHAT_MAX_SOCKETS_PER_ADDRESS="0")
     return env
 
 

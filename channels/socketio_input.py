@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
@@ -44,7 +45,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
-from bot.ratelimit import limit_from_env
+from bot.ratelimit import SlidingWindow, limit_from_env
 from channels.chat_history import (
     MAX_DISPLAY_TEXT,
     MESSAGE_ID_PATTERN,
@@ -64,6 +65,7 @@ REDIS_URL_PATTERN = re.compile(r"^(rediss?|unix)://\S+$")
 #: Redis pub/sub channel of the replicas' socket.io client manager.
 DEFAULT_REDIS_CHANNEL = "buergertelefon-socketio"
 ORIGIN_PATTERN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9A-Fa-f:]+\](:[0-9]{1,5})?$")
+HISTORY_REQUESTS_PER_MINUTE = 10
 ERROR_ANSWER = (
     "Entschuldigung, bei der Bearbeitung Ihrer Nachricht ist ein Fehler aufgetreten. "
     "Bitte versuchen Sie es noch einmal."
@@ -193,6 +195,12 @@ class CitizenSocketIOInput(SocketIOInput):
         self.limits = MessageLimits()
         #: New conversations per client address (``RATE_LIMIT_NEW_SESSIONS``, default 30 in 10 minutes).
         self.new_sessions = limit_from_env("RATE_LIMIT_NEW_SESSIONS", "30/600")
+        #: History requests per conversation (a reload or reconnect needs one).
+        self.history_requests = SlidingWindow(HISTORY_REQUESTS_PER_MINUTE, 60.0)
+        #: Open sockets per client address (``WEBCHAT_MAX_SOCKETS_PER_ADDRESS``, 0 = no limit).
+        self.max_sockets = int(os.environ.get("WEBCHAT_MAX_SOCKETS_PER_ADDRESS", "50") or 0)
+        self._sockets: Dict[str, int] = {}
+        self._socket_address: Dict[str, str] = {}
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """Output for messages triggered through the HTTP API (``output_channel=latest``)."""
@@ -231,6 +239,12 @@ class CitizenSocketIOInput(SocketIOInput):
 
         @sio.on("connect", namespace=self.namespace)
         async def connect(sid: Text, environ: Dict, auth: Optional[Dict]) -> bool:
+            address = environ.get("REMOTE_ADDR") or ""
+            if self.max_sockets and self._sockets.get(address, 0) >= self.max_sockets:
+                logger.warning("socket.io connection refused: too many sockets from one address")
+                return False
+            self._sockets[address] = self._sockets.get(address, 0) + 1
+            self._socket_address[sid] = address
             if not self.jwt_key:
                 return True
             token = auth.get("token") if isinstance(auth, dict) else None
@@ -239,6 +253,16 @@ class CitizenSocketIOInput(SocketIOInput):
                 if token else None
             )
             return bool(payload)
+
+        @sio.on("disconnect", namespace=self.namespace)
+        async def disconnect(sid: Text) -> None:
+            address = self._socket_address.pop(sid, None)
+            if address is not None:
+                left = self._sockets.get(address, 1) - 1
+                if left > 0:
+                    self._sockets[address] = left
+                else:
+                    self._sockets.pop(address, None)
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Any) -> None:
@@ -306,6 +330,8 @@ class CitizenSocketIOInput(SocketIOInput):
             agent = self._agent()
             if session_id is None or agent is None or agent.tracker_store is None:
                 return {"messages": []}
+            if not self.history_requests.allow(session_id):  # each one loads the tracker
+                return {"messages": [], "error": "rate_limited"}
             tracker = await agent.tracker_store.retrieve(session_id)
             if tracker is None:
                 return {"messages": []}
