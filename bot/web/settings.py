@@ -53,7 +53,8 @@ class WebSettings:
         title: the widget's title (env ``WEBCHAT_TITLE``).
         language: the widget's language, ``de`` or ``en`` (env ``WEBCHAT_LANGUAGE``).
         privacy_url: page with the full privacy statement (env ``WEBCHAT_PRIVACY_URL``).
-        rasa_health_url: what ``/health`` asks (default: ``chat_server_url`` + ``/``).
+        rasa_health_url: what ``/health`` asks (default: the socket.io channel's public health
+            route ``/webhooks/socketio/``; Rasa's ``/`` needs the API token).
         widget_dir: the built widget, served under ``/webchat/``.
         retention_days: after how many days conversations are deleted, named in the
             widget's privacy notice (``retention_days`` of ``handoff.yml``; None: not named).
@@ -80,7 +81,7 @@ class WebSettings:
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise SettingsError(f"privacy URL {self.privacy_url!r} is not an http(s) URL")
         if not self.rasa_health_url:
-            object.__setattr__(self, "rasa_health_url", f"{self.chat_server_url}/")
+            object.__setattr__(self, "rasa_health_url", f"{self.chat_server_url.rstrip('/')}/webhooks/socketio/")
 
     @property
     def chat_socket_origins(self) -> tuple[str, str]:

@@ -94,7 +94,7 @@ async def test_health_reports_an_unreachable_chat_server(client: TestClient) -> 
 
 async def test_health_reports_a_running_chat_server(widget_dir: Path) -> None:
     rasa = web.Application()
-    rasa.router.add_get("/", lambda request: web.Response(text="Hello from Rasa"))
+    rasa.router.add_get("/webhooks/socketio/", lambda request: web.json_response({"status": "ok"}))
     async with TestServer(rasa) as fake_rasa:
         settings = WebSettings(chat_server_url=str(fake_rasa.make_url("/")), widget_dir=widget_dir)
         async with TestClient(TestServer(create_app(settings))) as test_client:
