@@ -66,7 +66,7 @@ def test_bad_new_files_name_file_and_line(seed_dir, tmp_path, file, old, new, me
 
 def test_missing_requirements_or_situation_is_reported(seed_dir, tmp_path) -> None:
     folder = _copy_seed(seed_dir, tmp_path)
-    _break(folder / "requirements.yml", "service: meldebescheinigung", "service: wohngeld")
+    _break(folder / "requirements.yml", "service: hilfe_zum_lebensunterhalt", "service: wohngeld")
     with pytest.raises(KnowledgeFileError, match="duplicate requirements|requirements missing"):
         parse_directory(folder)
     folder = _copy_seed(seed_dir, tmp_path / "second")
@@ -86,8 +86,9 @@ def test_repository_reads_requirements_situations_and_status(repo: KnowledgeRepo
     rules = repo.requirements("wohnsitz_anmeldung")
     assert any("zwei Wochen" in r.text and r.kind == "deadline" for r in rules)
     assert [r.position for r in rules] == sorted(r.position for r in rules)
-    assert repo.requirements("meldebescheinigung") == []
-    assert repo.is_unknown("meldebescheinigung", "requirements")
+    assert repo.requirements("hilfe_zum_lebensunterhalt") == []
+    assert repo.is_unknown("hilfe_zum_lebensunterhalt", "requirements")
+    assert not repo.is_unknown("meldebescheinigung", "requirements")
     moving = repo.situation("umzug_nach_stuttgart")
     assert moving.steps[0].service_key == "wohnsitz_anmeldung"
     assert len(repo.situations()) == len(SITUATIONS)
