@@ -300,6 +300,24 @@ def parse_directory(directory: Path) -> Seed:
     return seed
 
 
+def _upgrade_schema(engine: Engine) -> None:
+    """Create the knowledge tables; rebuild them when a table lacks a column of the models.
+
+    The knowledge base is replaced as a whole on every load, so a database written by an
+    older version (e.g. ``offices`` without ``status``) is simply dropped and recreated;
+    only the knowledge tables are touched.
+    """
+    existing = inspect(engine)
+    outdated = any(
+        existing.has_table(table.name)
+        and {c.name for c in table.columns} - {c["name"] for c in existing.get_columns(table.name)}
+        for table in Base.metadata.sorted_tables
+    )
+    if outdated:
+        Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+
+
 def load_seed(engine: Engine, seed: Seed) -> None:
     """Replace the knowledge tables with ``seed`` in a single transaction.
 
@@ -308,7 +326,7 @@ def load_seed(engine: Engine, seed: Seed) -> None:
     rows = [*seed.offices, *seed.services, *seed.contacts, *seed.situations, *seed.unknown]
     if any(inspect(row).has_identity for row in rows):
         raise ValueError("this seed was loaded before; parse the files again to reload them")
-    Base.metadata.create_all(engine)
+    _upgrade_schema(engine)
     with Session(engine, future=True) as session, session.begin():
         for table in reversed(Base.metadata.sorted_tables):
             session.execute(delete(table))

@@ -100,3 +100,22 @@ def test_repository_reads_requirements_situations_and_status(repo: KnowledgeRepo
     assert all(o.is_open for o in open_ones) and "buergerbuero_feuerbach" not in {o.key for o in open_ones}
     service = repo.service("personalausweis")
     assert service.requirements and all(not o.is_closed for o in service.offices)
+
+
+def test_a_database_of_the_old_schema_is_rebuilt_on_load(seed_dir, sqlite_url) -> None:
+    """var/knowledge.db written before office status and requirements existed still loads."""
+    from sqlalchemy import text
+
+    from bot.kb.database import make_engine
+    from bot.kb.seed import load_seed
+
+    engine = make_engine(sqlite_url)
+    with engine.begin() as connection:  # the offices table as the previous version created it
+        connection.execute(text("CREATE TABLE offices (key VARCHAR(80) PRIMARY KEY, name VARCHAR(200))"))
+        connection.execute(text("INSERT INTO offices (key, name) VALUES ('alt', 'Altes Büro')"))
+    load_seed(engine, parse_directory(seed_dir))
+    repo = KnowledgeRepository(engine)
+    assert repo.office("buergerbuero_nord").status == "closed"
+    with pytest.raises(RecordNotFound):
+        repo.office("alt")
+    engine.dispose()
