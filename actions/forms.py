@@ -31,7 +31,7 @@ class ActionForms(ServiceTopicAction):
             f"- {form.title} ({'online' if form.kind == 'online' else 'PDF'}): {form.url}"
             for form in service.forms
         ]
-        if service.online_url:
+        if service.online_url and all(form.url != service.online_url for form in service.forms):
             lines.append(f"- Online-Antrag: {service.online_url}")
         facts = service.forms or [service]
         text = f"Formulare – {service.name}:\n" + "\n".join(lines) + "\n" + source_line(facts)

@@ -50,7 +50,7 @@ def location_reply(repo: KnowledgeRepository, selection: Selection) -> Reply:
         return unknown_reply(repo, selection.label, "der zuständigen Stelle und ihrer Adresse", None)
     kinds = {o.kind for o in selection.offices}
     if len(selection.offices) > MAX_LISTED and kinds == {"buergerbuero"}:
-        return many_buergerbueros_reply(selection)
+        return many_buergerbueros_reply(repo, selection)
     offices = selection.offices[:MAX_LISTED]
     more = len(selection.offices) - len(offices)
     text = f"Zuständig – {selection.label}:\n" + "\n".join(office_line(o) for o in offices)
@@ -65,9 +65,15 @@ def location_reply(repo: KnowledgeRepository, selection: Selection) -> Reply:
     return Reply(text=text, voice=voice)
 
 
-def many_buergerbueros_reply(selection: Selection) -> Reply:
-    """A service offered by all Bürgerbüros: ask for the district instead of listing all."""
-    page = next((o.web_url for o in selection.offices if o.web_url), None)
+def many_buergerbueros_reply(repo: KnowledgeRepository, selection: Selection) -> Reply:
+    """A service offered by many Bürgerbüros: ask for the district instead of listing all.
+
+    Each Bürgerbüro has its own page; the overview link is the city's Bürgerbüro page with
+    the Echtzeit-Ampel (contact ``buergerbueros_uebersicht``), else a page they all share.
+    """
+    overview = repo.contact("buergerbueros_uebersicht")
+    pages = {o.web_url for o in selection.offices if o.web_url}
+    page = overview.url if overview is not None and overview.url else (pages.pop() if len(pages) == 1 else None)
     where = f" Übersicht: {page}" if page else ""
     return Reply(
         text=(

@@ -83,6 +83,12 @@ def office_hours_reply(office: Office, reference: Optional[DayReference], now: d
     return Reply(text=text, voice=voice.strip())
 
 
+def closed_reply(office: Office) -> Reply:
+    """A closed office: no hours that would invite a visit, but the note with where to go."""
+    note = office.note or f"{office.name} ist geschlossen."
+    return Reply(text=f"{office.name}: {note}\n{source_line([office])}", voice=f"{office.name}: {note}")
+
+
 def hours_reply(repo: KnowledgeRepository, selection: Selection, text: str, now: datetime) -> Reply:
     """The answer for a selection of offices."""
     if selection.needs_district:
@@ -91,6 +97,8 @@ def hours_reply(repo: KnowledgeRepository, selection: Selection, text: str, now:
         if not selection.label:
             return ask_for_service("die Öffnungszeiten")
         return unknown_reply(repo, selection.label, "den Öffnungszeiten", None)
+    if all(o.is_closed for o in selection.offices):
+        return closed_reply(selection.offices[0])
     reference = find_day(text, now.date())
     known = [o for o in selection.offices if o.hours_known]
     if not known:

@@ -123,6 +123,10 @@ class Fields:
             self.fail(f"{self.what}: '{key}' must be a list or 'unknown'")
         return value
 
+    def source(self) -> dict[str, Any]:
+        """``source_url`` and ``verified_on`` of a fact row (both required)."""
+        return {"source_url": self.url("source_url"), "verified_on": self.day("verified_on")}
+
     def sub(self, value: Any, what: str) -> "Fields":
         """Fields of a nested mapping (inherits this line when it has none)."""
         return Fields(self.path, value, what, parent_line=self.line)

@@ -56,6 +56,11 @@ class Office(SourcedMixin, Base):
     booking_url = Column(String(500), nullable=True)
     web_url = Column(String(500), nullable=True)
     note = Column(Text, nullable=True)
+    #: ``open``, ``closed`` or ``unknown`` (no source says whether it operates).
+    status = Column(String(20), nullable=False, default="unknown", index=True)
+    #: Source of the status (None when the status is unknown).
+    status_source_url = Column(String(500), nullable=True)
+    status_verified_on = Column(Date, nullable=True)
     #: Source of the opening hours (None when the hours are unknown).
     hours_source_url = Column(String(500), nullable=True)
     hours_verified_on = Column(Date, nullable=True)
@@ -69,6 +74,16 @@ class Office(SourcedMixin, Base):
     def hours_known(self) -> bool:
         """Whether the weekly opening hours of this office are known."""
         return self.hours_source_url is not None
+
+    @property
+    def is_open(self) -> bool:
+        """Whether a source says this office operates (not closed, not unknown)."""
+        return self.status == "open"
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether a source says this office is closed: never send a citizen there."""
+        return self.status == "closed"
 
 
 class OpeningHours(Base):
@@ -118,6 +133,9 @@ class Service(SourcedMixin, Base):
     fees = relationship("Fee", cascade="all, delete-orphan", order_by="Fee.position")
     processing_times = relationship("ProcessingTime", cascade="all, delete-orphan")
     notes = relationship("ServiceNote", cascade="all, delete-orphan", order_by="ServiceNote.position")
+    requirements = relationship(
+        "Requirement", cascade="all, delete-orphan", order_by="Requirement.position"
+    )
 
 
 class _ServiceFact(SourcedMixin):
@@ -174,6 +192,40 @@ class ServiceNote(_ServiceFact, Base):
     text = Column(Text, nullable=False)
 
 
+class Requirement(_ServiceFact, Base):
+    """An eligibility rule, prerequisite, obligation or deadline of a service."""
+
+    __tablename__ = "requirements"
+
+    service_key = Column(ForeignKey("services.key", ondelete="CASCADE"), nullable=False, index=True)
+    #: ``eligibility`` | ``prerequisite`` | ``obligation`` | ``deadline``
+    kind = Column(String(20), nullable=False)
+    text = Column(Text, nullable=False)
+
+
+class Situation(Base):
+    """A life situation ("Umzug nach Stuttgart") and the services that apply, in order."""
+
+    __tablename__ = "situations"
+
+    key = Column(String(60), primary_key=True)
+    name = Column(String(200), nullable=False)
+
+    steps = relationship("SituationStep", cascade="all, delete-orphan", order_by="SituationStep.position")
+
+
+class SituationStep(SourcedMixin, Base):
+    """One service of a life situation with one line for the citizen."""
+
+    __tablename__ = "situation_steps"
+
+    id = Column(Integer, primary_key=True)
+    situation_key = Column(ForeignKey("situations.key", ondelete="CASCADE"), nullable=False, index=True)
+    position = Column(Integer, nullable=False, default=0)
+    service_key = Column(ForeignKey("services.key", ondelete="CASCADE"), nullable=False)
+    text = Column(Text, nullable=False)
+
+
 class UnknownFact(Base):
     """A topic we looked for and found no reliable source for."""
 
@@ -207,7 +259,10 @@ __all__ = [
     "OpeningHours",
     "ProcessingTime",
     "RequiredDocument",
+    "Requirement",
     "Service",
     "ServiceNote",
+    "Situation",
+    "SituationStep",
     "UnknownFact",
 ]

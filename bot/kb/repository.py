@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload
 
-from bot.kb.models import Contact, Office, Service, UnknownFact
+from bot.kb.models import Contact, Office, Requirement, Service, Situation, UnknownFact
 
 
 class RecordNotFound(LookupError):
@@ -78,21 +78,34 @@ class KnowledgeRepository:
                 selectinload(Service.fees),
                 selectinload(Service.processing_times),
                 selectinload(Service.notes),
+                selectinload(Service.requirements),
             )
         )
         with self._session() as session:
             return session.scalars(stmt).first()
 
-    def offices(self, kind: Optional[str] = None, district: Optional[str] = None) -> list[Office]:
-        """Offices filtered by kind and/or district, with hours and closures."""
-        return self._cached(("offices", kind, district), lambda: self._offices(kind, district))
+    def offices(
+        self, kind: Optional[str] = None, district: Optional[str] = None, status: Optional[str] = None
+    ) -> list[Office]:
+        """Offices filtered by kind, district and/or status, with hours and closures.
 
-    def _offices(self, kind: Optional[str], district: Optional[str]) -> list[Office]:
+        ``status="open"`` gives only offices a source says operate; without it,
+        closed offices are included (their ``status`` and note say so).
+        """
+        return self._cached(
+            ("offices", kind, district, status), lambda: self._offices(kind, district, status)
+        )
+
+    def _offices(
+        self, kind: Optional[str], district: Optional[str], status: Optional[str]
+    ) -> list[Office]:
         stmt = select(Office).options(selectinload(Office.hours), selectinload(Office.closures))
         if kind is not None:
             stmt = stmt.where(Office.kind == kind)
         if district is not None:
             stmt = stmt.where(Office.district == district)
+        if status is not None:
+            stmt = stmt.where(Office.status == status)
         with self._session() as session:
             return list(session.scalars(stmt.order_by(Office.name)))
 
@@ -112,6 +125,44 @@ class KnowledgeRepository:
         if office is None:
             raise RecordNotFound(f"no office {key!r}")
         return office
+
+    def requirements(self, service_key: str) -> list[Requirement]:
+        """Eligibility rules, prerequisites, obligations and deadlines of a service, in order.
+
+        An empty list means none are known (the topic is then recorded as unknown).
+        """
+
+        def load() -> list[Requirement]:
+            stmt = (
+                select(Requirement)
+                .where(Requirement.service_key == service_key)
+                .order_by(Requirement.position)
+            )
+            with self._session() as session:
+                return list(session.scalars(stmt))
+
+        return self._cached(("requirements", service_key), load)
+
+    def situations(self) -> list[Situation]:
+        """All life situations with their steps, by name."""
+
+        def load() -> list[Situation]:
+            stmt = select(Situation).options(selectinload(Situation.steps)).order_by(Situation.name)
+            with self._session() as session:
+                return list(session.scalars(stmt))
+
+        return self._cached(("situations",), load)
+
+    def situation(self, key: str) -> Situation:
+        """One life situation with its steps (the services that apply, in order).
+
+        Raises:
+            RecordNotFound: when there is no situation with that key.
+        """
+        found = next((s for s in self.situations() if s.key == key), None)
+        if found is None:
+            raise RecordNotFound(f"no situation {key!r}")
+        return found
 
     def contact(self, key: str) -> Optional[Contact]:
         """A general contact such as ``behoerdennummer`` (115), or None."""

@@ -28,9 +28,11 @@ from bot.kb.models import (
     RequiredDocument,
     Service,
     ServiceNote,
+    Situation,
     UnknownFact,
     service_offices,
 )
+from bot.kb.seed_extra import parse_requirements, parse_situations
 from bot.kb.yaml_lines import KnowledgeFileError, load_yaml
 
 WEEKDAYS = {"mo": 0, "di": 1, "mi": 2, "do": 3, "fr": 4, "sa": 5, "so": 6}
@@ -44,6 +46,7 @@ OFFICE_KINDS = {
     "hotline",
     "other",
 }
+OFFICE_STATUSES = {"open", "closed"}
 SOURCED = ("source_url", "verified_on")
 
 
@@ -54,6 +57,7 @@ class Seed:
     offices: list[Office] = field(default_factory=list)
     services: list[Service] = field(default_factory=list)
     contacts: list[Contact] = field(default_factory=list)
+    situations: list[Situation] = field(default_factory=list)
     unknown: list[UnknownFact] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -65,12 +69,14 @@ class Seed:
             "fees": sum(len(s.fees) for s in self.services),
             "documents": sum(len(s.documents) for s in self.services),
             "forms": sum(len(s.forms) for s in self.services),
+            "requirements": sum(len(s.requirements) for s in self.services),
+            "situations": len(self.situations),
             "unknown_topics": len(self.unknown),
         }
 
 
 def _source(fields: Fields) -> dict[str, Any]:
-    return {"source_url": fields.url("source_url"), "verified_on": fields.day("verified_on")}
+    return fields.source()
 
 
 def _parse_hours(office: Office, fields: Fields, value: Any) -> None:
@@ -103,11 +109,27 @@ def _parse_hours(office: Office, fields: Fields, value: Any) -> None:
             )
 
 
+def _parse_status(office: Office, fields: Fields, unknown: list[UnknownFact]) -> None:
+    """``status: {value: open|closed, source_url, verified_on}``; missing or ``unknown`` = unknown."""
+    value = fields.mapping.get("status")
+    if value is None or value == "unknown":
+        office.status = "unknown"
+        unknown.append(UnknownFact(subject_key=office.key, topic="status"))
+        return
+    status = fields.sub(value, f"status of office '{office.key}'")
+    status.only({"value", *SOURCED})
+    office.status = status.choice("value", OFFICE_STATUSES)
+    source = _source(status)
+    office.status_source_url = source["source_url"]
+    office.status_verified_on = source["verified_on"]
+
+
 def _parse_office(fields: Fields, unknown: list[UnknownFact]) -> Office:
     fields.only(
         {
             "key", "name", "department", "kind", "district", "address", "phone", "email",
-            "accessibility", "booking_url", "web_url", "note", "hours", "closures", *SOURCED,
+            "accessibility", "booking_url", "web_url", "note", "status", "hours", "closures",
+            *SOURCED,
         }
     )
     office = Office(
@@ -125,6 +147,7 @@ def _parse_office(fields: Fields, unknown: list[UnknownFact]) -> Office:
         note=fields.text("note", required=False),
         **_source(fields),
     )
+    _parse_status(office, fields, unknown)
     hours = fields.mapping.get("hours")
     if hours is None or hours == "unknown":
         unknown.append(UnknownFact(subject_key=office.key, topic="hours"))
@@ -170,6 +193,8 @@ def _parse_service(
     for office_key in fields.items("offices"):
         if office_key not in offices:
             fields.fail(f"service '{service.key}' names unknown office '{office_key}'")
+        if offices[office_key].is_closed:
+            fields.fail(f"service '{service.key}' names office '{office_key}', which is closed")
         service.offices.append(offices[office_key])
 
     def facts(topic: str, allowed: set[str]) -> list[Fields]:
@@ -223,13 +248,15 @@ def _entries(path: Path, document: Any, top_key: str) -> list[Fields]:
 
 
 def parse_directory(directory: Path) -> Seed:
-    """Parse and validate ``offices.yml``, ``services.yml`` and ``general.yml``.
+    """Parse and validate ``offices.yml``, ``services.yml``, ``general.yml``,
+    ``requirements.yml`` and ``situations.yml``.
 
     Raises:
         KnowledgeFileError: naming the file and line of the first problem.
     """
     seed = Seed()
-    paths = {name: directory / f"{name}.yml" for name in ("offices", "services", "general")}
+    names = ("offices", "services", "general", "requirements", "situations")
+    paths = {name: directory / f"{name}.yml" for name in names}
     for name, path in paths.items():
         if not path.is_file():
             raise KnowledgeFileError(path, 0, f"seed file {name}.yml is missing")
@@ -265,7 +292,30 @@ def parse_directory(directory: Path) -> Seed:
             fields.fail(f"duplicate contact key '{contact.key}'")
         keys.add(contact.key)
         seed.contacts.append(contact)
+    services = {service.key: service for service in seed.services}
+    path = paths["requirements"]
+    parse_requirements(path, _entries(path, load_yaml(path), "requirements"), services, seed.unknown)
+    path = paths["situations"]
+    seed.situations = parse_situations(path, _entries(path, load_yaml(path), "situations"))
     return seed
+
+
+def _upgrade_schema(engine: Engine) -> None:
+    """Create the knowledge tables; rebuild them when a table lacks a column of the models.
+
+    The knowledge base is replaced as a whole on every load, so a database written by an
+    older version (e.g. ``offices`` without ``status``) is simply dropped and recreated;
+    only the knowledge tables are touched.
+    """
+    existing = inspect(engine)
+    outdated = any(
+        existing.has_table(table.name)
+        and {c.name for c in table.columns} - {c["name"] for c in existing.get_columns(table.name)}
+        for table in Base.metadata.sorted_tables
+    )
+    if outdated:
+        Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
 
 
 def load_seed(engine: Engine, seed: Seed) -> None:
@@ -273,14 +323,14 @@ def load_seed(engine: Engine, seed: Seed) -> None:
 
     A parsed seed can be loaded once; parse the files again to load them again.
     """
-    rows = [*seed.offices, *seed.services, *seed.contacts, *seed.unknown]
+    rows = [*seed.offices, *seed.services, *seed.contacts, *seed.situations, *seed.unknown]
     if any(inspect(row).has_identity for row in rows):
         raise ValueError("this seed was loaded before; parse the files again to reload them")
-    Base.metadata.create_all(engine)
+    _upgrade_schema(engine)
     with Session(engine, future=True) as session, session.begin():
         for table in reversed(Base.metadata.sorted_tables):
             session.execute(delete(table))
-        session.add_all([*seed.offices, *seed.services, *seed.contacts, *seed.unknown])
+        session.add_all(rows)
 
 
 __all__ = ["KnowledgeFileError", "Seed", "load_seed", "parse_directory", "service_offices"]

@@ -22,3 +22,11 @@ async def test_unknown_forms(dispatcher) -> None:
     tracker = make_tracker("Formular Meldebescheinigung", "ask_forms", {"service": "meldebescheinigung"})
     await ActionForms().run(dispatcher, tracker, {})
     assert "keine geprüften Angaben" in texts(dispatcher)
+
+
+async def test_online_service_listed_once_when_it_is_also_a_form(dispatcher) -> None:
+    tracker = make_tracker("Wohngeld online beantragen", "ask_forms", {"service": "wohngeld"})
+    await ActionForms().run(dispatcher, tracker, {})
+    answer = texts(dispatcher)
+    assert answer.count("wohngeld-plus.php") == 2  # the form line and its source, no second "Online-Antrag" line
+    assert "Online-Antrag Wohngeld Plus" in answer and "Stand: 01.01.2025" in answer

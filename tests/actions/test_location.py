@@ -33,3 +33,18 @@ async def test_nothing_known_asks_for_service(dispatcher) -> None:
     tracker = make_tracker("Wo muss ich hin?", "ask_location")
     await ActionLocation().run(dispatcher, tracker, {})
     assert "Für welche Leistung" in texts(dispatcher)
+
+
+async def test_many_buergerbueros_point_to_the_overview_page(dispatcher) -> None:
+    tracker = make_tracker("Wo beantrage ich einen Personalausweis?", "ask_location", {"service": "personalausweis"})
+    await ActionLocation().run(dispatcher, tracker, {})
+    answer = texts(dispatcher)
+    assert "Nennen Sie mir Ihren Stadtbezirk" in answer
+    assert "https://www.stuttgart.de/service/buergerbueros.php" in answer
+
+
+async def test_closed_buergerbuero_says_so(dispatcher) -> None:
+    tracker = make_tracker("Wo ist das Bürgerbüro Feuerbach?", "ask_location", {"district": "feuerbach"})
+    await ActionLocation().run(dispatcher, tracker, {})
+    answer = texts(dispatcher)
+    assert "Geschlossen" in answer and "anderes Bürgerbüro" in answer

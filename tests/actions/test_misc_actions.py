@@ -36,6 +36,9 @@ async def test_appointment_personalausweis(dispatcher) -> None:
 async def test_processing_time_known_and_unknown(dispatcher) -> None:
     await ActionProcessingTime().run(dispatcher, make_tracker("Wie lange dauert der eAT?", "ask_processing_time", {"service": "aufenthaltstitel"}), {})
     await ActionProcessingTime().run(dispatcher, make_tracker("Wie lange dauert Wohngeld?", "ask_processing_time", {"service": "wohngeld"}), {})
-    first, second = (m["text"] for m in dispatcher.messages)
+    await ActionProcessingTime().run(dispatcher, make_tracker("Wie lange dauert die Gewerbeanmeldung?", "ask_processing_time", {"service": "gewerbeanmeldung"}), {})
+    first, second, third = (m["text"] for m in dispatcher.messages)
     assert "Monate" in first
-    assert "keine geprüften Angaben" in second
+    assert "sechs bis sieben Monate" in second and "keine Zusage" in second  # an average, sourced
+    assert "kontextwochenzeitung.de" in second
+    assert "keine geprüften Angaben" in third

@@ -70,3 +70,10 @@ async def test_district_without_known_buergerbuero(dispatcher, clock) -> None:
     tracker = make_tracker("Bürgerbüro Birkach Öffnungszeiten", "ask_opening_hours", {"district": "birkach"})
     await ActionOpeningHours().run(dispatcher, tracker, {})
     assert "keine geprüften Angaben" in texts(dispatcher)
+
+
+async def test_closed_buergerbuero_gives_no_hours_but_says_it_is_closed(dispatcher, clock) -> None:
+    tracker = make_tracker("Wann hat das Bürgerbüro Nord offen?", "ask_opening_hours", {"district": "nord"})
+    await ActionOpeningHours().run(dispatcher, tracker, {})
+    answer = texts(dispatcher)
+    assert "Geschlossen" in answer and "anderes Bürgerbüro" in answer and "Uhr" not in answer
