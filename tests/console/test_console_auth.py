@@ -318,3 +318,35 @@ def test_a_heartbeat_keeps_the_agent_present_but_not_the_session_alive(staff_db_
             assert load_session(session, token, 30, now=start + timedelta(minutes=39)) is None
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("target", ["/\t/evil.example", "/\n/evil.example", "//evil.example", "/\\evil.example",
+                                    "https://evil.example", "/%2F%2Fevil.example", "/%09/evil.example"])
+async def test_no_redirect_to_another_site_after_login(console, add_user, target: str) -> None:
+    """M1: ``/login?next=/%09/evil.example`` once led to ``Location: //evil.example``."""
+    add_user("anna", "agent")
+    page = await console.get("/login", params={"next": target})
+    html = await page.text()
+    assert "evil.example" not in html
+    token = csrf_of(html)
+    response = await console.post("/login", data={"username": "anna", "password": PASSWORD, "csrf_token": token,
+                                                  "next": target}, allow_redirects=False)
+    assert response.status == 302 and response.headers["Location"] == "/"
+    again = await console.get("/login", params={"next": target}, allow_redirects=False)
+    assert again.status == 302 and again.headers["Location"] == "/"
+
+
+async def test_a_local_next_path_is_kept(console, add_user) -> None:
+    add_user("anna", "agent")
+    token = csrf_of(await (await console.get("/login", params={"next": "/review?reason=handoff"})).text())
+    response = await console.post("/login", data={"username": "anna", "password": PASSWORD, "csrf_token": token,
+                                                  "next": "/review?reason=handoff"}, allow_redirects=False)
+    assert response.headers["Location"] == "/review?reason=handoff"
+
+
+async def test_a_name_typed_for_an_unknown_user_is_never_stored(console, staff_db_url) -> None:
+    """L4: a password typed into the name field must not land in the audit log."""
+    await _try_login(console, "Geheim-Passwort-123", "irgendwas-langes-1")
+    entries = _rows(staff_db_url, select(AuditEntry))
+    assert [(e.actor, e.target) for e in entries] == [("unbekannt", "user:unbekannt")]
+    assert "Geheim" not in str([(e.actor, e.target, e.detail) for e in entries])

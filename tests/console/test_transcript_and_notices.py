@@ -73,3 +73,24 @@ def test_agent_messages_carry_the_agent_for_the_widget() -> None:
     history = conversation_history(events, 60, 1800000010.0)
     assert history[1]["metadata"] == {"message_id": "1800000002.0", "agent": "Frau Maier"}
     assert history[2]["metadata"] == {"message_id": "1800000003.0"}
+
+
+async def test_the_rasa_token_travels_in_a_header_never_in_the_url() -> None:
+    """M9: ``?token=`` would end up in proxy and access logs."""
+    import aiohttp
+    from aiohttp import web
+    from aiohttp.test_utils import TestServer
+
+    from bot.console.rasa_client import RasaClient
+
+    seen: list[tuple[str, str]] = []
+
+    async def events(request: web.Request) -> web.Response:
+        seen.append((request.query_string, request.headers.get("Authorization", "")))
+        return web.json_response({})
+
+    fake = web.Application()
+    fake.router.add_post("/conversations/{cid}/tracker/events", events)
+    async with TestServer(fake) as server, aiohttp.ClientSession() as http:
+        await RasaClient(http, str(server.make_url("")), "t" * 32).pause("c-1", "Einen Moment bitte.")
+    assert seen and "token" not in seen[0][0] and seen[0][1] == "Bearer " + "t" * 32
