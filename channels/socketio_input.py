@@ -243,16 +243,18 @@ class CitizenSocketIOInput(SocketIOInput):
             if self.max_sockets and self._sockets.get(address, 0) >= self.max_sockets:
                 logger.warning("socket.io connection refused: too many sockets from one address")
                 return False
+            if self.jwt_key:
+                token = auth.get("token") if isinstance(auth, dict) else None
+                payload = (
+                    rasa.core.channels.channel.decode_bearer_token(token, self.jwt_key, self.jwt_algorithm)
+                    if token else None
+                )
+                if not payload:
+                    return False
+            # Counted only once accepted: refused connections get no disconnect event.
             self._sockets[address] = self._sockets.get(address, 0) + 1
             self._socket_address[sid] = address
-            if not self.jwt_key:
-                return True
-            token = auth.get("token") if isinstance(auth, dict) else None
-            payload = (
-                rasa.core.channels.channel.decode_bearer_token(token, self.jwt_key, self.jwt_algorithm)
-                if token else None
-            )
-            return bool(payload)
+            return True
 
         @sio.on("disconnect", namespace=self.namespace)
         async def disconnect(sid: Text) -> None:
