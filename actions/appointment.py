@@ -26,7 +26,8 @@ class ActionAppointment(ServiceTopicAction):
         """Appointment rule, note and booking links of the responsible offices."""
         booking = [o for o in service.offices if o.booking_url]
         if service.appointment_required is None and not service.appointment_note and not booking:
-            return unknown_reply(repo, service.name, "der Terminvergabe", service.info_url)
+            return unknown_reply(repo, service.name, "der Terminvergabe", service.info_url,
+                                 gap=("service", service.key, "appointment"))
         parts = []
         if service.appointment_required is True:
             parts.append(f"{service.name}: Sie brauchen einen Termin.")

@@ -27,7 +27,8 @@ class ActionDocuments(ServiceTopicAction):
         if service.department == "jobcenter" and not service.documents:
             return jobcenter_reply(service)
         if not service.documents:
-            return unknown_reply(repo, service.name, "den nötigen Unterlagen", service.info_url)
+            return unknown_reply(repo, service.name, "den nötigen Unterlagen", service.info_url,
+                                 gap=("service", service.key, "documents"))
         lines = [f"- {d.text}" + (f" ({d.note})" if d.note else "") for d in service.documents]
         notes = [f"Hinweis: {n.text}" for n in service.notes[:2]]
         facts = [*service.documents, *service.notes[:2]]

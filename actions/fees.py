@@ -26,7 +26,8 @@ class ActionFees(ServiceTopicAction):
     def answer(self, repo: KnowledgeRepository, service: Service, tracker: Tracker) -> Reply:
         """Fees with conditions, source and date; unknown → official page and 115."""
         if not service.fees:
-            return unknown_reply(repo, service.name, "den Gebühren", service.info_url)
+            return unknown_reply(repo, service.name, "den Gebühren", service.info_url,
+                                 gap=("service", service.key, "fees"))
         lines = [
             f"- {euro(fee.amount_cents)}" + (f": {fee.condition}" if fee.condition else "")
             for fee in service.fees

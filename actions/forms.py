@@ -26,7 +26,8 @@ class ActionForms(ServiceTopicAction):
         """Forms with links; only the online service when that is all we know."""
         buttons = [{"title": form.title, "url": form.url, "type": "web_url"} for form in service.forms]
         if not service.forms and not service.online_url:
-            return unknown_reply(repo, service.name, "den Formularen", service.info_url)
+            return unknown_reply(repo, service.name, "den Formularen", service.info_url,
+                                 gap=("service", service.key, "forms"))
         lines = [
             f"- {form.title} ({'online' if form.kind == 'online' else 'PDF'}): {form.url}"
             for form in service.forms

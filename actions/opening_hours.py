@@ -103,7 +103,7 @@ def hours_reply(repo: KnowledgeRepository, selection: Selection, text: str, now:
     known = [o for o in selection.offices if o.hours_known]
     if not known:
         office = selection.offices[0]
-        return unknown_reply(repo, office.name, "den Öffnungszeiten", office.web_url)
+        return unknown_reply(repo, office.name, "den Öffnungszeiten", office.web_url, gap=("office", office.key, "hours"))
     replies = [office_hours_reply(o, reference, now) for o in known[:MAX_OFFICES]]
     reply = Reply(text="\n\n".join(r.text for r in replies), voice=replies[0].voice)
     if len(known) < len(selection.offices):

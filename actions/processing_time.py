@@ -25,7 +25,8 @@ class ActionProcessingTime(ServiceTopicAction):
     def answer(self, repo: KnowledgeRepository, service: Service, tracker: Tracker) -> Reply:
         """The processing time text with its source."""
         if not service.processing_times:
-            return unknown_reply(repo, service.name, "der Bearbeitungszeit", service.info_url)
+            return unknown_reply(repo, service.name, "der Bearbeitungszeit", service.info_url,
+                                 gap=("service", service.key, "processing_time"))
         fact = service.processing_times[0]
         return Reply(
             text=f"Bearbeitungszeit – {service.name}: {fact.text}\n{source_line([fact])}",

@@ -24,6 +24,8 @@ class Reply:
     text: str
     voice: str
     buttons: list[dict] = field(default_factory=list)
+    #: ``(kind, subject, topic)`` when this is the honest "unknown" answer (counted, see ``send``).
+    gap: Optional[tuple[str, str, str]] = None
 
 
 def is_voice(tracker: Tracker) -> bool:
@@ -32,7 +34,11 @@ def is_voice(tracker: Tracker) -> bool:
 
 
 def send(dispatcher: CollectingDispatcher, tracker: Tracker, reply: Reply) -> None:
-    """Send the variant that fits the channel."""
+    """Send the variant that fits the channel; an unknown answer is counted as a knowledge gap."""
+    if reply.gap is not None:
+        from actions.staff import count_gap
+
+        count_gap(*reply.gap)
     if is_voice(tracker):
         dispatcher.utter_message(text=reply.voice)
     else:
@@ -67,13 +73,15 @@ def hotline_hint(repo: KnowledgeRepository, lead: str = "Oder") -> tuple[str, st
     )
 
 
-def unknown_reply(repo: KnowledgeRepository, subject: str, topic: str, page: Optional[str]) -> Reply:
+def unknown_reply(repo: KnowledgeRepository, subject: str, topic: str, page: Optional[str],
+                  gap: Optional[tuple[str, str, str]] = None) -> Reply:
     """The honest answer for a fact we do not have: official page and 115.
 
     Args:
         subject: what the citizen asked about, e.g. "Meldebescheinigung".
         topic: the missing fact with article, e.g. "den Gebühren".
         page: the official page to point to (the city portal when None).
+        gap: ``(kind, subject key, topic key)`` for the staff's list of knowledge gaps.
     """
     written_hotline, spoken_hotline = hotline_hint(repo)
     url = page or CITY_SERVICE_URL
@@ -81,4 +89,5 @@ def unknown_reply(repo: KnowledgeRepository, subject: str, topic: str, page: Opt
     return Reply(
         text=f"{opening} Bitte sehen Sie auf der offiziellen Seite nach: {url} {written_hotline}".strip(),
         voice=f"{opening} Bitte schauen Sie auf stuttgart.de nach. {spoken_hotline}".strip(),
+        gap=gap,
     )

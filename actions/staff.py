@@ -7,14 +7,19 @@ the agents' presence. One short session per unit of work.
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.handoff.presence import agents_online
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.settings import HandoffSettings, effective_settings
+from bot.review.gaps import record_gap
 from bot.staffdb import make_staff_engine, session_factory, staff_db_url
+
+logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -47,6 +52,16 @@ def online_agents() -> int:
     handoff_queue()
     with session_factory(staff_engine())() as session:
         return agents_online(session)
+
+
+def count_gap(kind: str, subject: str, topic: str) -> None:
+    """Count one "unknown" answer for the console's knowledge-gap page (never fails the answer)."""
+    try:
+        handoff_queue()
+        with session_factory(staff_engine())() as session, session.begin():
+            record_gap(session, kind, subject, topic)
+    except (SQLAlchemyError, ValueError):
+        logger.exception("knowledge gap not counted")
 
 
 def reset() -> None:

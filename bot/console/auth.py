@@ -24,6 +24,7 @@ PAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/phone", "Telefon-Hotline", ("agent", "admin")),
     ("/review", "Prüfung", ("reviewer", "admin")),
     ("/stats", "Statistik", ("reviewer", "admin")),
+    ("/knowledge", "Wissenslücken", ("reviewer", "admin")),
     ("/admin/users", "Benutzer", ("admin",)),
     ("/admin/settings", "Einstellungen", ("admin",)),
     ("/admin/audit", "Protokoll", ("admin",)),

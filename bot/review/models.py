@@ -94,3 +94,23 @@ class ReviewState(Base):
 
     key = Column(String(64), primary_key=True)
     value = Column(JSON, nullable=True)
+
+
+class KnowledgeGap(Base):
+    """How often the bot answered "keine geprüften Angaben", per day, subject and topic.
+
+    Counts only: no conversation id, no text. ``kind`` is ``service`` (subject: a
+    service key, topic: documents, forms, fees, processing_time, offices, online,
+    appointment) or ``office`` (subject: an office key, topic: hours or address).
+    The editorial team's work list on the console page "Wissenslücken".
+    """
+
+    __tablename__ = "knowledge_gaps"
+    __table_args__ = (Index("ix_knowledge_gaps_key", "day", "kind", "subject", "topic", unique=True),)
+
+    id = Column(Integer, primary_key=True)
+    day = Column(String(10), nullable=False)
+    kind = Column(String(10), nullable=False)
+    subject = Column(String(80), nullable=False)
+    topic = Column(String(30), nullable=False)
+    count = Column(Integer, nullable=False, default=0)
