@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -12,9 +12,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.knowledge import repository
 from actions.location import ask_for_district
 from actions.offices import Selection, select_offices
-from actions.replies import Reply, send, source_line, unknown_reply
+from actions.replies import Reply, send, source_line, unknown_reply, with_notices
+from actions.staff import current_notices
 from actions.service_topic import ask_for_service
 from bot.german import WEEKDAY_NAMES, clock, clock_spoken, day_label, day_spoken
+from bot.handoff.notices import ActiveNotice, closures_of
 from bot.kb import hours as hours_logic
 from bot.kb.models import Office, OpeningHours
 from bot.kb.repository import KnowledgeRepository
@@ -48,21 +50,25 @@ def _next_opening(status: hours_logic.OpenStatus, spoken: bool) -> str:
     return f"Nächste Öffnung: {when}, {fmt(status.next_range.opens)}."
 
 
-def office_hours_reply(office: Office, reference: Optional[DayReference], now: datetime) -> Reply:
-    """Hours of one office for the asked day (or now), with the weekly overview."""
+def office_hours_reply(office: Office, reference: Optional[DayReference], now: datetime,
+                       closures: Sequence[ActiveNotice] = ()) -> Reply:
+    """Hours of one office for the asked day (or now), with the weekly overview.
+
+    ``closures``: the office's closures posted by staff in the console.
+    """
     if reference is None or reference.now:
         moment = "jetzt" if reference is not None else "gerade"
-        status = hours_logic.status_at(office, now)
+        status = hours_logic.status_at(office, now, closures)
         if status.open_now and status.current is not None:
             head = f"{office.name} hat {moment} geöffnet, heute bis {clock(status.current.closes)}."
             voice = f"{office.name} hat jetzt geöffnet, bis {clock_spoken(status.current.closes)}."
         else:
-            reason = hours_logic.schedule_for(office, now.date()).closed_reason
+            reason = hours_logic.schedule_for(office, now.date(), closures).closed_reason
             because = f" ({reason})" if reason else ""
             head = f"{office.name} ist jetzt geschlossen{because}. {_next_opening(status, False)}"
             voice = f"{office.name} ist jetzt geschlossen. {_next_opening(status, True)}"
     else:
-        schedule = hours_logic.schedule_for(office, reference.day)
+        schedule = hours_logic.schedule_for(office, reference.day, closures)
         label, spoken_label = day_label(reference.day), day_spoken(reference.day)
         if schedule.is_open_day:
             ranges = ", ".join(_range_text(h) for h in schedule.ranges)
@@ -72,7 +78,7 @@ def office_hours_reply(office: Office, reference: Optional[DayReference], now: d
         else:
             reason = f" ({schedule.closed_reason})" if schedule.closed_reason else ""
             start = datetime.combine(reference.day, datetime.min.time(), tzinfo=now.tzinfo)
-            status = hours_logic.status_at(office, max(start, now))
+            status = hours_logic.status_at(office, max(start, now), closures)
             head = f"Am {label} ist {office.name} geschlossen{reason}. {_next_opening(status, False)}"
             voice = f"Am {spoken_label} ist {office.name} geschlossen. {_next_opening(status, True)}"
     facts = [*office.hours, *office.closures]
@@ -89,8 +95,15 @@ def closed_reply(office: Office) -> Reply:
     return Reply(text=f"{office.name}: {note}\n{source_line([office])}", voice=f"{office.name}: {note}")
 
 
-def hours_reply(repo: KnowledgeRepository, selection: Selection, text: str, now: datetime) -> Reply:
-    """The answer for a selection of offices."""
+def hours_reply(repo: KnowledgeRepository, selection: Selection, text: str, now: datetime,
+                notices: Sequence[ActiveNotice] = ()) -> Reply:
+    """The answer for a selection of offices; staff notices (and closures) come first."""
+    reply = _hours_reply(repo, selection, text, now, notices)
+    return with_notices(reply, notices)
+
+
+def _hours_reply(repo: KnowledgeRepository, selection: Selection, text: str, now: datetime,
+                 notices: Sequence[ActiveNotice]) -> Reply:
     if selection.needs_district:
         return ask_for_district("Öffnungszeiten")
     if not selection.offices:
@@ -104,7 +117,7 @@ def hours_reply(repo: KnowledgeRepository, selection: Selection, text: str, now:
     if not known:
         office = selection.offices[0]
         return unknown_reply(repo, office.name, "den Öffnungszeiten", office.web_url, gap=("office", office.key, "hours"))
-    replies = [office_hours_reply(o, reference, now) for o in known[:MAX_OFFICES]]
+    replies = [office_hours_reply(o, reference, now, closures_of(notices, o.key)) for o in known[:MAX_OFFICES]]
     reply = Reply(text="\n\n".join(r.text for r in replies), voice=replies[0].voice)
     if len(known) < len(selection.offices):
         reply.text += "\n\nFür weitere zuständige Stellen habe ich keine geprüften Öffnungszeiten."
@@ -124,6 +137,9 @@ class ActionOpeningHours(Action):
         """Send the hours and remember the topic."""
         repo = repository()
         text = tracker.latest_message.get("text") or ""
-        reply = hours_reply(repo, select_offices(repo, tracker), text, hours_logic.now())
+        selection = select_offices(repo, tracker)
+        now = hours_logic.now()
+        notices = current_notices(now.date(), offices=[o.key for o in selection.offices])
+        reply = hours_reply(repo, selection, text, now, notices)
         send(dispatcher, tracker, reply)
         return [SlotSet("topic", "opening_hours")]

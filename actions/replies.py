@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional, Sequence
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -43,6 +43,15 @@ def send(dispatcher: CollectingDispatcher, tracker: Tracker, reply: Reply) -> No
         dispatcher.utter_message(text=reply.voice)
     else:
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+
+
+def with_notices(reply: Reply, notices: Sequence[Any]) -> Reply:
+    """``reply`` with the staff's current notices first ("Hinweis (24.12.–31.12.): …")."""
+    if not notices:
+        return reply
+    lines = [f"Hinweis ({german_date(n.starts_on)}–{german_date(n.ends_on)}): {n.text}" for n in notices]
+    spoken = " ".join(f"Hinweis: {n.text}" for n in notices)
+    return replace(reply, text="\n".join(lines) + "\n\n" + reply.text, voice=f"{spoken} {reply.voice}")
 
 
 def source_line(facts: Iterable[object]) -> str:

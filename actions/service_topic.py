@@ -11,7 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff_queue import handoff_for_service
 from actions.knowledge import repository
-from actions.replies import Reply, send
+from actions.replies import Reply, send, with_notices
+from actions.staff import current_notices
+from bot.kb import hours as hours_logic
 from bot.kb.models import Service
 from bot.kb.repository import KnowledgeRepository, RecordNotFound
 
@@ -80,6 +82,9 @@ class ServiceTopicAction(Action, metaclass=abc.ABCMeta):
     ) -> List[Dict[Text, Any]]:
         """Answer the topic, or ask for the service; add the handoff for an always-human service."""
         reply = self.respond(repository(), tracker)
+        service = tracker.get_slot("service")
+        if service:  # the staff's notices for this service (and the whole city) come first
+            reply = with_notices(reply, current_notices(hours_logic.now().date(), services=[service]))
         send(dispatcher, tracker, reply)
         return [SlotSet("topic", self.topic)] + handoff_for_service(dispatcher, tracker)
 

@@ -8,7 +8,9 @@ the agents' presence. One short session per unit of work.
 from __future__ import annotations
 
 import logging
+from datetime import date
 from functools import lru_cache
+from typing import Iterable
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.handoff.presence import agents_online
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.settings import HandoffSettings, effective_settings
+from bot.handoff.notices import ActiveNotice, notices_for
 from bot.review.gaps import record_gap
 from bot.staffdb import make_staff_engine, session_factory, staff_db_url
 
@@ -62,6 +65,17 @@ def count_gap(kind: str, subject: str, topic: str) -> None:
             record_gap(session, kind, subject, topic)
     except (SQLAlchemyError, ValueError):
         logger.exception("knowledge gap not counted")
+
+
+def current_notices(today: date, offices: Iterable[str] = (), services: Iterable[str] = ()) -> list[ActiveNotice]:
+    """Staff notices for these offices/services and the city (none when the database fails)."""
+    try:
+        handoff_queue()
+        with session_factory(staff_engine())() as session:
+            return notices_for(session, today, offices, services)
+    except SQLAlchemyError:
+        logger.exception("staff notices unavailable")
+        return []
 
 
 def reset() -> None:

@@ -58,6 +58,7 @@ def create_tables(engine: Engine) -> None:
     """Create all staff tables that do not exist yet (idempotent)."""
     import bot.console.models  # noqa: F401  (registers the tables on Base)
     import bot.handoff.models  # noqa: F401
+    import bot.handoff.notices  # noqa: F401
     import bot.review.models  # noqa: F401
 
     Base.metadata.create_all(engine)

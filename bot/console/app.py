@@ -15,14 +15,14 @@ from bot.console.middlewares import authentication, csrf_protection, error_pages
 from bot.console.rasa_client import RasaClient
 from bot.console.render import make_templates
 from bot.console.settings import ConsoleSettings
-from bot.console.views import admin, auth, callbacks, conversation, knowledge, phone, queue, review, stats
+from bot.console.views import admin, auth, callbacks, conversation, knowledge, notices, phone, queue, review, stats
 from bot.handoff.queue import HandoffQueue
 from bot.kb.database import make_engine
 from bot.staffdb import create_tables, make_staff_engine, session_factory
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Page modules; each exposes ``routes``.
-VIEW_MODULES = (auth, queue, conversation, admin, review, stats, callbacks, phone, knowledge)
+VIEW_MODULES = (auth, queue, conversation, admin, review, stats, callbacks, phone, knowledge, notices)
 #: Largest request body (forms; no uploads).
 MAX_BODY_BYTES = 64 * 1024
 

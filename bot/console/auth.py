@@ -25,6 +25,7 @@ PAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/review", "Prüfung", ("reviewer", "admin")),
     ("/stats", "Statistik", ("reviewer", "admin")),
     ("/knowledge", "Wissenslücken", ("reviewer", "admin")),
+    ("/notices", "Hinweise", ("reviewer", "admin")),
     ("/admin/users", "Benutzer", ("admin",)),
     ("/admin/settings", "Einstellungen", ("admin",)),
     ("/admin/audit", "Protokoll", ("admin",)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Optional
+from typing import Any, Optional, Sequence
 
 import holidays
 
@@ -50,9 +50,13 @@ class OpenStatus:
     next_range: Optional[OpeningHours]
 
 
-def schedule_for(office: Office, day: date) -> DaySchedule:
-    """The opening ranges of ``office`` on ``day`` after holidays and closures."""
-    for closure in office.closures:
+def schedule_for(office: Office, day: date, extra_closures: Sequence[Any] = ()) -> DaySchedule:
+    """The opening ranges of ``office`` on ``day`` after holidays and closures.
+
+    ``extra_closures``: closures staff posted in the console (``starts_on``, ``ends_on``,
+    ``reason``), which count like the knowledge base's.
+    """
+    for closure in (*office.closures, *extra_closures):
         if closure.starts_on <= day <= closure.ends_on:
             return DaySchedule(day, (), closure.reason)
     name = holiday_name(day)
@@ -66,16 +70,16 @@ def _at(day: date, moment: time) -> datetime:
     return datetime.combine(day, moment, tzinfo=TIMEZONE)
 
 
-def status_at(office: Office, when: datetime) -> OpenStatus:
+def status_at(office: Office, when: datetime, extra_closures: Sequence[Any] = ()) -> OpenStatus:
     """Open/closed status of ``office`` at ``when`` (converted to Europe/Berlin)."""
     local = when.astimezone(TIMEZONE)
-    today = schedule_for(office, local.date())
+    today = schedule_for(office, local.date(), extra_closures)
     current = next(
         (h for h in today.ranges if h.opens <= local.time() < h.closes), None
     )
     for offset in range(LOOKAHEAD_DAYS + 1):
         day = local.date() + timedelta(days=offset)
-        for hours in schedule_for(office, day).ranges:
+        for hours in schedule_for(office, day, extra_closures).ranges:
             start = _at(day, hours.opens)
             if start > local:
                 return OpenStatus(current is not None, current, start, hours)

@@ -23,6 +23,7 @@ from bot.console.audit import record_audit
 from bot.console.models import AuditEntry, ConsoleSession
 from bot.console.settings import ConsoleSettings
 from bot.handoff.settings import HandoffConfigError, HandoffSettings, effective_settings
+from bot.handoff.notices import purge_ended
 from bot.review import tracker_events
 from bot.review.models import ReviewAnnotation, ReviewConversation, ReviewTurn
 from bot.review.stores import Stores, open_stores
@@ -99,6 +100,7 @@ def purge_stores(
         ).all()
         counts.update(_delete_review_rows(session, [*stale, *old]))
         counts["review_turns"] += session.execute(delete(ReviewTurn).where(ReviewTurn.at < cutoff)).rowcount
+        counts["notices"] = purge_ended(session, cutoff.date())
         counts["console_sessions"] = session.execute(
             delete(ConsoleSession).where(ConsoleSession.expires_at < moment)).rowcount
         audit_cutoff = moment - timedelta(days=max(days, audit_retention_days(session)))
