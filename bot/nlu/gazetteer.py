@@ -19,10 +19,20 @@ VOCABULARY_PATH = Path(__file__).with_name("gazetteer.yml")
 #: Citizen messages are short; longer texts are only scanned this far.
 MAX_WORDS = 120
 MAX_PHRASE = 5
+#: Speech recognisers split compounds and names ("personal aus weis", "zuffen hausen",
+#: "bad kann statt"): spans of up to this many words are also looked up joined.
+MAX_JOINED = 4
+#: Joined spans shorter than this are not looked up (too many accidental matches).
+MIN_JOINED = 7
 NEGATIONS = frozenset({"nicht", "kein", "keinen", "keine", "keinem", "not", "no"})
 #: Words that may stand between a negation and the negated name ("nicht um die …").
 NEGATION_FILLERS = frozenset(
     "den die das dem der des ein einen eine einem um fur furs zum zur mein meinen meine the a an".split()
+)
+#: Function words that never begin or end a split name read with typos ("… ausweis in").
+SPAN_EDGE_WORDS = frozenset(
+    """in im am an auf aus bei mit nach von vom zu zum zur fur furs und oder der die das den dem
+    des ein eine einen einem ich mein meine meinen sie wir er es ist bin hat""".split()
 )
 IGNORE = "ignore"
 VEHICLE = "vehicle"
@@ -77,11 +87,21 @@ def _max_typos(word: str) -> int:
 class Gazetteer:
     """Finds service and district mentions; tolerant of case, umlauts, typos, compounds."""
 
-    def __init__(self, forms: list[Form]) -> None:
+    def __init__(self, forms: list[Form], elsewhere: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ())) -> None:
+        self.elsewhere_words, self.elsewhere_suffixes = elsewhere
         self._by_words: dict[tuple[str, ...], Form] = {}
         for form in sorted(forms, key=lambda f: f.weak):  # strong forms win duplicates
             self._by_words.setdefault(form.words, form)
         self._fuzzy_forms = [f for f in self._by_words.values() if not f.exact]
+        self._joined: dict[str, Form] = {}
+        for form in sorted(self._by_words.values(), key=lambda f: (f.weak, len(f.words))):
+            joined = "".join(form.words)
+            if len(joined) >= MIN_JOINED and form.cased is None:
+                self._joined.setdefault(joined, form)
+        self._joined_fuzzy: dict[int, list[tuple[str, Form]]] = {}
+        for joined, form in self._joined.items():
+            if not form.exact:
+                self._joined_fuzzy.setdefault(len(joined), []).append((joined, form))
         self._compound_forms = sorted(
             (f for f in self._by_words.values() if len(f.words) == 1 and len(f.words[0]) >= 6 and not f.exact),
             key=lambda f: -len(f.words[0]),
@@ -93,6 +113,8 @@ class Gazetteer:
         with path.open(encoding="utf-8") as handle:
             data = yaml.safe_load(handle)
         forms: list[Form] = []
+        elsewhere_words = frozenset(" ".join(w for w, _, _ in words(t)) for t in data.pop("elsewhere", []))
+        elsewhere_suffixes = tuple(fold(t) for t in data.pop("elsewhere_suffixes", []))
         for marker in (IGNORE, VEHICLE):
             for text in data.pop(marker, []):
                 tokens = tuple(w for w, _, _ in words(text))
@@ -108,7 +130,13 @@ class Gazetteer:
                         forms.append(
                             Form(entity, value, tokens, kind == "weak", key in exact, cased.get(key))
                         )
-        return cls(forms)
+        return cls(forms, (elsewhere_words, elsewhere_suffixes))
+
+    def is_elsewhere(self, word: str, following: str = "") -> bool:
+        """Whether a folded word (or it with the next one) names another organisation."""
+        if word in self.elsewhere_words or f"{word} {following}" in self.elsewhere_words:
+            return True
+        return len(word) > 6 and word.endswith(self.elsewhere_suffixes)
 
     def _lookup(self, tokens: tuple[str, ...], original: str) -> Optional[Form]:
         form = self._by_words.get(tokens)
@@ -139,6 +167,31 @@ class Gazetteer:
                     best, best_cost = form, cost
         return best
 
+    @lru_cache(maxsize=8192)
+    def _joined_lookup(self, tokens: tuple[str, ...]) -> Optional[Form]:
+        """A split name or compound ("wohn geld", "mö ringen") looked up with its parts joined."""
+        if not all(t.isalpha() for t in tokens):
+            return None
+        joined = "".join(tokens)
+        if len(joined) < MIN_JOINED:
+            return None
+        form = self._joined.get(joined)
+        if form is not None:
+            return form
+        if any(t in COMMON_WORDS for t in tokens) or tokens[0] in SPAN_EDGE_WORDS or tokens[-1] in SPAN_EDGE_WORDS:
+            return None
+        best: Optional[Form] = None
+        best_cost = 99
+        for length in range(len(joined) - 2, len(joined) + 3):
+            for theirs, candidate in self._joined_fuzzy.get(length, ()):
+                limit = _max_typos(theirs)
+                if limit == 0 or theirs[0] != joined[0]:
+                    continue
+                cost = edit_distance(joined, theirs, limit)
+                if cost <= limit and cost < best_cost:
+                    best, best_cost = candidate, cost
+        return best
+
     def _compound(self, token: str) -> Optional[Form]:
         for form in self._compound_forms:
             word = form.words[0]
@@ -156,7 +209,10 @@ class Gazetteer:
             for n in range(min(MAX_PHRASE, len(tokens) - i), 0, -1):
                 span = tokens[i : i + n]
                 original = text[span[0][1] : span[-1][2]]
-                form = self._lookup(tuple(w for w, _, _ in span), original)
+                key = tuple(w for w, _, _ in span)
+                form = self._lookup(key, original)
+                if form is None and 2 <= n <= MAX_JOINED:
+                    form = self._joined_lookup(key)
                 if form is None and n == 1:
                     form = self._compound(span[0][0])
                 if form is not None:
