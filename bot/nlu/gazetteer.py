@@ -113,6 +113,7 @@ class Gazetteer:
         with path.open(encoding="utf-8") as handle:
             data = yaml.safe_load(handle)
         forms: list[Form] = []
+        data.pop("say", None)  # speech hints, see bot/nlu/speech_hints.py
         elsewhere_words = frozenset(" ".join(w for w, _, _ in words(t)) for t in data.pop("elsewhere", []))
         elsewhere_suffixes = tuple(fold(t) for t in data.pop("elsewhere_suffixes", []))
         for marker in (IGNORE, VEHICLE):
