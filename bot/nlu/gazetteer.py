@@ -22,6 +22,8 @@ MAX_PHRASE = 5
 #: Speech recognisers split compounds and names ("personal aus weis", "zuffen hausen",
 #: "bad kann statt"): spans of up to this many words are also looked up joined.
 MAX_JOINED = 4
+#: Joined spans of more words are only looked up exactly, not with typos.
+MAX_JOINED_FUZZY = 3
 #: Joined spans shorter than this are not looked up (too many accidental matches).
 MIN_JOINED = 7
 NEGATIONS = frozenset({"nicht", "kein", "keinen", "keine", "keinem", "not", "no"})
@@ -93,6 +95,11 @@ class Gazetteer:
         for form in sorted(forms, key=lambda f: f.weak):  # strong forms win duplicates
             self._by_words.setdefault(form.words, form)
         self._fuzzy_forms = [f for f in self._by_words.values() if not f.exact]
+        # Candidates by (number of words, length of the first word): a typo changes the
+        # length by at most two, so only five buckets need comparing.
+        self._fuzzy_buckets: dict[tuple[int, int], list[tuple[int, Form]]] = {}
+        for index, form in enumerate(self._fuzzy_forms):
+            self._fuzzy_buckets.setdefault((len(form.words), len(form.words[0])), []).append((index, form))
         self._joined: dict[str, Form] = {}
         for form in sorted(self._by_words.values(), key=lambda f: (f.weak, len(f.words))):
             joined = "".join(form.words)
@@ -147,14 +154,21 @@ class Gazetteer:
             return None
         return self._fuzzy(tokens)
 
-    @lru_cache(maxsize=4096)
+    @lru_cache(maxsize=65536)
     def _fuzzy(self, tokens: tuple[str, ...]) -> Optional[Form]:
         if any(t in COMMON_WORDS for t in tokens) or all(len(t) < 7 for t in tokens):
             return None
         best: Optional[Form] = None
         best_cost = 99
-        for form in self._fuzzy_forms:
-            if len(form.words) != len(tokens):
+        first = len(tokens[0])
+        candidates = sorted(
+            pair for size in range(first - 2, first + 3) for pair in self._fuzzy_buckets.get((len(tokens), size), ())
+        )
+        head = tokens[0][:2]
+        for _, form in candidates:
+            # A typo seldom hits both of the first two letters: skip those candidates cheaply.
+            theirs_head = form.words[0][:2]
+            if head[:1] != theirs_head[:1] and head[1:2] != theirs_head[1:2]:
                 continue
             cost = 0
             for mine, theirs in zip(tokens, form.words):
@@ -168,7 +182,7 @@ class Gazetteer:
                     best, best_cost = form, cost
         return best
 
-    @lru_cache(maxsize=8192)
+    @lru_cache(maxsize=65536)
     def _joined_lookup(self, tokens: tuple[str, ...]) -> Optional[Form]:
         """A split name or compound ("wohn geld", "mö ringen") looked up with its parts joined."""
         if not all(t.isalpha() for t in tokens):
@@ -179,7 +193,9 @@ class Gazetteer:
         form = self._joined.get(joined)
         if form is not None:
             return form
-        if any(t in COMMON_WORDS for t in tokens) or tokens[0] in SPAN_EDGE_WORDS or tokens[-1] in SPAN_EDGE_WORDS:
+        if len(tokens) > MAX_JOINED_FUZZY or any(t in COMMON_WORDS for t in tokens):
+            return None
+        if tokens[0] in SPAN_EDGE_WORDS or tokens[-1] in SPAN_EDGE_WORDS:
             return None
         best: Optional[Form] = None
         best_cost = 99
@@ -193,6 +209,7 @@ class Gazetteer:
                     best, best_cost = candidate, cost
         return best
 
+    @lru_cache(maxsize=65536)
     def _compound(self, token: str) -> Optional[Form]:
         for form in self._compound_forms:
             word = form.words[0]
@@ -202,6 +219,14 @@ class Gazetteer:
 
     def find(self, text: str) -> list[Match]:
         """All mentions in ``text``, weak and negated ones resolved."""
+        return list(self._find(text))
+
+    @lru_cache(maxsize=1024)
+    def _find(self, text: str) -> tuple[Match, ...]:
+        """``find`` cached: the extractor and the classifier read the same message."""
+        return tuple(self._scan(text))
+
+    def _scan(self, text: str) -> list[Match]:
         tokens = words(text)[:MAX_WORDS]
         matches: list[tuple[Match, int]] = []
         i = 0
