@@ -40,6 +40,8 @@ IGNORE = "ignore"
 VEHICLE = "vehicle"
 #: Weak address forms that a vehicle word in the same message turns into kfz_zulassung.
 VEHICLE_VERBS = frozenset({"wohnsitz_anmeldung", "wohnsitz_abmeldung"})
+#: Move verbs that, with "nach <Bezirk>", name a change of address.
+MOVE_VERBS = frozenset("ziehe ziehen zieh ziehst zieht ziehn umziehen moving move".split())
 #: Folded word beginnings of registration verbs ("anzumelden", "umgemeldet", "zulassen" …).
 REGISTRATION_STEMS = (
     "anmeld", "anzumeld", "angemeld", "ummeld", "umzumeld", "umgemeld", "abmeld", "abzumeld",
@@ -251,7 +253,26 @@ class Gazetteer:
             start, end = span[0][1], span[-1][2]
             matches.append((Match(form.entity, form.value, start, end, text[start:end], form.weak), i))
             i += n
+        matches += _moving(matches, tokens, text)
         return _resolve(matches, [w for w, _, _ in tokens])
+
+
+def _moving(matches: list[tuple[Match, int]], tokens: list[tuple[str, int, int]], text: str) -> list[tuple[Match, int]]:
+    """"Ich ziehe (nächsten Monat) nach Vaihingen" names the change of address (a weak form).
+
+    A move verb followed within four words by "nach"/"to" and a district: the service for
+    the next question ("Welche Unterlagen brauche ich dafür?") is then known.
+    """
+    districts = {i for m, i in matches if m.entity == "district"}
+    if not districts or any(m.entity == "service" for m, _ in matches):
+        return []
+    for index, (word, start, end) in enumerate(tokens):
+        if word not in MOVE_VERBS:
+            continue
+        for ahead in range(index + 1, min(index + 6, len(tokens))):
+            if tokens[ahead][0] in ("nach", "to") and ahead + 1 in districts:
+                return [(Match("service", "wohnsitz_anmeldung", start, end, text[start:end], True), index)]
+    return []
 
 
 def _is_negated(tokens: list[str], index: int) -> bool:

@@ -142,3 +142,19 @@ def test_speller_corrects_to_the_nearest_known_word() -> None:
     assert speller.correct("untelragen") == "unterlagen"
     assert speller.correct("wetter") == "wetter"  # nothing near: unchanged
     assert speller.correct("kost") == "kost"  # too short to correct
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ich ziehe nächsten Monat nach Vaihingen", "wir ziehen im Mai nach Bad Cannstatt", "I am moving to Zuffenhausen"],
+)
+def test_moving_to_a_district_names_the_change_of_address(gazetteer: Gazetteer, text: str) -> None:
+    assert _values(gazetteer, text, "service") == ["wohnsitz_anmeldung"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Muss ich im Bürgerbüro Mitte eine Nummer ziehen?", "Ich ziehe nach Vaihingen und brauche einen Parkausweis"],
+)
+def test_moving_needs_a_destination_and_yields_to_named_services(gazetteer: Gazetteer, text: str) -> None:
+    assert "wohnsitz_anmeldung" not in _values(gazetteer, text, "service")
