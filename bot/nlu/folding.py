@@ -42,3 +42,35 @@ def edit_distance(a: str, b: str, limit: int) -> int:
             return limit + 1
         previous2, previous = previous, current
     return previous[-1]
+
+
+#: Hesitation sounds of spoken German and English, folded ("äh", "ähm", "öhm" …).
+FILLERS = frozenset("ah ahm aeh aehm oh ohm ehm hm hmm mhm uh uhm um em".split())
+_UNITS = {
+    "null": 0, "ein": 1, "eins": 1, "eine": 1, "zwei": 2, "zwo": 2, "drei": 3, "vier": 4, "funf": 5,
+    "sechs": 6, "sieben": 7, "acht": 8, "neun": 9,
+}
+_TEENS = {"zehn": 10, "elf": 11, "zwolf": 12, "sechzehn": 16, "siebzehn": 17}
+_TENS = {"zwanzig": 20, "dreissig": 30, "dreisig": 30, "vierzig": 40, "funfzig": 50, "sechzig": 60,
+         "siebzig": 70, "achtzig": 80, "neunzig": 90}
+_NUMBER = re.compile(
+    r"^(?:(?P<unit>ein|zwei|drei|vier|funf|sechs|sieben|acht|neun)und)?"
+    r"(?P<tens>zwanzig|dreissig|dreisig|vierzig|funfzig|sechzig|siebzig|achtzig|neunzig)$"
+)
+
+
+def spoken_number(word: str) -> str | None:
+    """A folded number word as digits ("vierundzwanzig" -> "24", "zwolf" -> "12"), else None.
+
+    Only 0–99 and only unambiguous words: "ein"/"eine" stay words (articles).
+    """
+    if word in _UNITS and word not in ("ein", "eine"):
+        return str(_UNITS[word])
+    if word in _TEENS:
+        return str(_TEENS[word])
+    if word.endswith("zehn") and word[:-4] in _UNITS and word[:-4] not in ("ein", "eine", "null", "zwo"):
+        return str(10 + _UNITS[word[:-4]])
+    match = _NUMBER.match(word)
+    if match:
+        return str(_TENS[match.group("tens")] + (_UNITS[match.group("unit")] if match.group("unit") else 0))
+    return None

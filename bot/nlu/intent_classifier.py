@@ -21,7 +21,9 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.folding import fold, words
+from bot.nlu.folding import FILLERS, fold, spoken_number, words
+from bot.nlu.sentences import CLAUSE, question_focus
+from bot.nlu.speller import Speller
 from bot.nlu.gazetteer import default_gazetteer
 
 logger = logging.getLogger(__name__)
@@ -54,21 +56,48 @@ def load_pipeline(path: Any) -> Any:
         raise UnsafeModelError(f"refusing to load {path}: it contains untrusted types {unexpected}")
     return sio.load(path, trusted=sorted(set(untrusted)))
 
+#: Placeholder of other organisations ("Rewe", "Konsulat"), see gazetteer.yml `elsewhere`.
+ELSEWHERE = "fremdent"
+#: Token added for a question mark (punctuation is otherwise dropped).
+QUESTION_MARK = "qmark"
 
-def feature_text(message: Message) -> str:
-    """Folded lemmas of the message, with service/district mentions replaced by placeholders."""
+
+def feature_text(message: Message, span: Optional[tuple[int, int]] = None, speller: Optional[Speller] = None) -> str:
+    """Folded lemmas of the message, with service/district mentions replaced by placeholders.
+
+    Fillers ("äh", "ähm") are dropped and spoken numbers become digits, so a phone
+    transcript looks like typed text; with a ``speller``, unknown words are corrected
+    to known ones. With ``span`` only the words inside it count.
+    """
     text = message.get(TEXT) or ""
     spans = [(m.start, m.end, f"{m.entity}ent") for m in default_gazetteer().find(text)]
     tokens = message.get(TOKENS_NAMES[TEXT])
     pieces = [(t.start, t.end, t.lemma) for t in tokens] if tokens else [(s, e, w) for w, s, e in words(text)]
+    if span is not None:
+        pieces = [p for p in pieces if span[0] <= p[0] < span[1]]
+    gazetteer = default_gazetteer()
     out: list[str] = []
-    for start, end, lemma in pieces:
+    for index, (start, end, lemma) in enumerate(pieces):
         placeholder = next((p for s, e, p in spans if start < e and s < end), None)
+        if placeholder is None:
+            following = fold(pieces[index + 1][2]) if index + 1 < len(pieces) else ""
+            if gazetteer.is_elsewhere(fold(lemma), following) or gazetteer.is_elsewhere(fold(text[start:end])):
+                placeholder = ELSEWHERE
         if placeholder is not None:
             if not out or out[-1] != placeholder:
                 out.append(placeholder)
         elif any(ch.isalnum() for ch in lemma):
-            out.append(fold(lemma))
+            folded = fold(lemma)
+            if folded in FILLERS:
+                continue
+            number = spoken_number(folded)
+            if number is not None:
+                out.append(number)
+            else:
+                out.append(speller.correct(folded) if speller is not None else folded)
+    # A question mark is evidence too: statements (inform, affirm …) never carry one.
+    if "?" in (text[span[0] : span[1]] if span is not None else text):
+        out.append(QUESTION_MARK)
     return " ".join(out)
 
 
@@ -85,6 +114,12 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "char_ngrams": [2, 5],
             "max_iter": 3000,
             "ranking_length": 10,
+            # Share of the question sentence in the probabilities of a longer message.
+            "question_weight": 0.5,
+            # The same for a last clause with a question word ("…, wo muss ich hin?").
+            "clause_weight": 0.3,
+            # Correct unknown words to the nearest word of the training vocabulary.
+            "spelling": True,
             # Intents that only arrive as "/intent" messages (e.g. phone events) and
             # must never be predicted from text; their examples are not trained on.
             "exclude_intents": [],
@@ -95,6 +130,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self._pipeline = pipeline
+        self._speller: Optional[Speller] = None
 
     @classmethod
     def create(
@@ -152,12 +188,34 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             logger.warning(f"LinearIntentClassifier could not be loaded: {error}")
         return cls(config, model_storage, resource, pipeline)
 
+    def _spelling(self) -> Optional[Speller]:
+        """A speller over the word vocabulary of the fitted pipeline (built once)."""
+        if self._speller is None and self._pipeline is not None and self._config["spelling"]:
+            words_vectorizer = self._pipeline.steps[0][1].transformer_list[0][1]
+            vocabulary = words_vectorizer.vocabulary_
+            idf = words_vectorizer.idf_
+            unigrams = [w for w in vocabulary if " " not in w]
+            # Lower idf = more frequent in training: preferred among equally near words.
+            self._speller = Speller(sorted(unigrams, key=lambda w: idf[vocabulary[w]]))
+        return self._speller
+
     def process(self, messages: List[Message]) -> List[Message]:
         """Set intent and intent ranking on each message."""
         if self._pipeline is None:
             return messages
-        probabilities = self._pipeline.predict_proba([feature_text(m) for m in messages])
+        speller = self._spelling()
+        probabilities = self._pipeline.predict_proba([feature_text(m, speller=speller) for m in messages])
         classes = self._pipeline.classes_
+        for index, message in enumerate(messages):
+            # In a longer message the question, not the story around it, decides.
+            focus = question_focus(message.get(TEXT) or "")
+            if focus is None:
+                continue
+            span, kind = focus
+            weight = float(self._config["clause_weight" if kind == CLAUSE else "question_weight"])
+            if weight > 0:
+                focused = self._pipeline.predict_proba([feature_text(message, span, speller)])[0]
+                probabilities[index] = (1 - weight) * probabilities[index] + weight * focused
         for message, row in zip(messages, probabilities):
             ranking = sorted(
                 ({"name": str(name), "confidence": float(p)} for name, p in zip(classes, row)),

@@ -41,9 +41,16 @@ class VoiceSettings:
     bot_no_input_timeout_ms: int = 2500
     bot_no_input_speech: str = "Einen Moment bitte."
     bot_no_input_give_up_ms: int = 20000
+    #: Speech hints from the gazetteer (bot/nlu/speech_hints.py); 0 sends none.
+    stt_context_boost: float = 10.0
 
     def session_params(self) -> dict[str, Any]:
         """The ``sessionParams`` of the ``config`` event (AudioCodes Bot API names)."""
+        hints: dict[str, Any] = {}
+        if self.stt_context_boost > 0:
+            from bot.nlu.speech_hints import speech_phrases
+
+            hints = {"sttContextPhrases": list(speech_phrases()), "sttContextBoost": self.stt_context_boost}
         return {
             "language": self.language,
             "bargeIn": self.barge_in,
@@ -53,6 +60,7 @@ class VoiceSettings:
             "botNoInputTimeoutMS": self.bot_no_input_timeout_ms,
             "botNoInputSpeech": self.bot_no_input_speech,
             "botNoInputGiveUpTimeoutMS": self.bot_no_input_give_up_ms,
+            **hints,
         }
 
 
@@ -120,6 +128,7 @@ class TelephonySettings:
                 bot_no_input_timeout_ms=_int(voice.get("bot_no_input_timeout_ms", 2500), "voice.bot_no_input_timeout_ms", minimum=0),
                 bot_no_input_speech=str(voice.get("bot_no_input_speech", "Einen Moment bitte.")),
                 bot_no_input_give_up_ms=_int(voice.get("bot_no_input_give_up_ms", 20000), "voice.bot_no_input_give_up_ms", minimum=0),
+                stt_context_boost=_number(voice.get("stt_context_boost", 10), "voice.stt_context_boost"),
             ),
             db_url=env.get("TELEPHONY_DB_URL") or DEFAULT_DB_URL,
             redis_url=env.get("TELEPHONY_REDIS_URL") or None,
@@ -147,6 +156,17 @@ def _int(value: Any, name: str, minimum: int) -> int:
         raise TelephonyConfigError(f"{name} must be an integer, not {value!r}") from error
     if number < minimum:
         raise TelephonyConfigError(f"{name} must be at least {minimum}, not {number}")
+    return number
+
+
+def _number(value: Any, name: str, maximum: float = 20.0) -> float:
+    """A number between 0 and ``maximum`` (the recogniser's boost range)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as error:
+        raise TelephonyConfigError(f"{name} must be a number, not {value!r}") from error
+    if not 0 <= number <= maximum:
+        raise TelephonyConfigError(f"{name} must be between 0 and {maximum:g}, not {number:g}")
     return number
 
 

@@ -158,3 +158,29 @@ async def test_output_drops_what_the_gateway_does_not_know() -> None:
     assert [(m["type"], m.get("name") or m.get("text")) for m in output.messages] == [
         ("event", "transfer"), ("message", "Ja oder nein?")]
     assert output.ends_call
+
+
+async def test_call_start_sends_speech_hints_from_the_gazetteer(channel: AudiocodesInput) -> None:
+    from bot.nlu.speech_hints import speech_phrases
+
+    await channel.create_conversation(request({"conversation": "c1"}))
+    start = {"id": "a1", "type": "event", "name": "start", "parameters": {"caller": "+49711123456"}}
+    body = parsed(await channel.activities(request({"conversation": "c1", "activities": [start]}), "c1", FakeRasa()))
+    params = body["activities"][0]["sessionParams"]
+    assert params["sttContextPhrases"] == list(speech_phrases()) and params["sttContextBoost"] > 0
+    assert "Zuffenhausen" in params["sttContextPhrases"] and "Bürgerbüro Bad Cannstatt" in params["sttContextPhrases"]
+
+
+async def test_emergency_prompt_keeps_barge_in_off() -> None:
+    """utter_emergency's phone variant is a message with activityParams (domain.yml)."""
+    import yaml
+
+    from bot.config import PROJECT_ROOT
+
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    output = AudiocodesOutput()
+    for variant in domain["responses"]["utter_emergency"]:
+        if variant.get("channel") == "audiocodes":
+            await output.send_response("c1", {"custom": variant["custom"]})
+    assert output.activities and all(a["activityParams"] == {"bargeIn": False} for a in output.activities)
+    assert all("eins eins zwei" in a["text"] for a in output.activities)
