@@ -58,6 +58,8 @@ def load_pipeline(path: Any) -> Any:
 
 #: Placeholder of other organisations ("Rewe", "Konsulat"), see gazetteer.yml `elsewhere`.
 ELSEWHERE = "fremdent"
+#: Confidences of a message without a single known word are scaled by this (gibberish).
+UNKNOWN_WORDS_FACTOR = 0.5
 #: Token added for a question mark (punctuation is otherwise dropped).
 QUESTION_MARK = "qmark"
 
@@ -204,9 +206,17 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         if self._pipeline is None:
             return messages
         speller = self._spelling()
-        probabilities = self._pipeline.predict_proba([feature_text(m, speller=speller) for m in messages])
+        features = [feature_text(m, speller=speller) for m in messages]
+        probabilities = self._pipeline.predict_proba(features)
         classes = self._pipeline.classes_
+        vocabulary = self._pipeline.steps[0][1].transformer_list[0][1].vocabulary_
         for index, message in enumerate(messages):
+            tokens = features[index].split()
+            if tokens and not any(token in vocabulary for token in tokens):
+                # Not one word the model has seen (even after spelling correction): its
+                # character n-grams are no evidence, so the FallbackClassifier asks back.
+                probabilities[index] = probabilities[index] * UNKNOWN_WORDS_FACTOR
+                continue
             # In a longer message the question, not the story around it, decides.
             focus = question_focus(message.get(TEXT) or "")
             if focus is None:
