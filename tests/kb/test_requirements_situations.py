@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -11,18 +9,7 @@ from bot.kb.fields import SERVICES
 from bot.kb.repository import KnowledgeRepository, RecordNotFound
 from bot.kb.seed import KnowledgeFileError, parse_directory
 from bot.kb.seed_extra import SITUATIONS
-
-
-def _copy_seed(seed_dir: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "knowledge"
-    shutil.copytree(seed_dir, target)
-    return target
-
-
-def _break(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture text {old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+from tests.kb.test_seed import _break, _copy_seed
 
 
 def test_every_service_has_requirements_or_is_unknown(seed) -> None:
@@ -41,27 +28,6 @@ def test_every_situation_is_there_with_known_services(seed) -> None:
         for step in situation.steps:
             assert step.service_key in SERVICES
             assert step.text and step.source_url and step.verified_on
-
-
-@pytest.mark.parametrize(
-    ("file", "old", "new", "message"),
-    [
-        ("requirements.yml", "kind: deadline", "kind: frist", "must be one of"),
-        ("requirements.yml", "service: wohngeld", "service: wohngelt", "must be one of"),
-        ("requirements.yml", "verified_on: 20", "verified_on: bald-20", "must be a date"),
-        ("situations.yml", "service: fundsache", "service: fundbuero", "must be one of"),
-        ("situations.yml", "source_url: https://", "source_url: ftp://", "not an http(s) URL"),
-        ("offices.yml", "value: closed", "value: zu", "must be one of"),
-    ],
-)
-def test_bad_new_files_name_file_and_line(seed_dir, tmp_path, file, old, new, message) -> None:
-    folder = _copy_seed(seed_dir, tmp_path)
-    _break(folder / file, old, new)
-    with pytest.raises(KnowledgeFileError) as caught:
-        parse_directory(folder)
-    assert caught.value.path.name == file
-    assert caught.value.line > 0
-    assert message in str(caught.value)
 
 
 def test_missing_requirements_or_situation_is_reported(seed_dir, tmp_path) -> None:

@@ -70,6 +70,12 @@ def test_float_money_is_rejected_with_file_and_line(seed_dir: Path, tmp_path: Pa
         ("services.yml", "verified_on: 20", "verified_on: gestern-20", "must be a date"),
         ("offices.yml", "key: ", "kee: ", "unknown field"),
         ("general.yml", "contacts:", "contacts: [", "YAML syntax error"),
+        ("requirements.yml", "kind: deadline", "kind: frist", "must be one of"),
+        ("requirements.yml", "service: wohngeld", "service: wohngelt", "must be one of"),
+        ("requirements.yml", "verified_on: 20", "verified_on: bald-20", "must be a date"),
+        ("situations.yml", "service: fundsache", "service: fundbuero", "must be one of"),
+        ("situations.yml", "source_url: https://", "source_url: ftp://", "not an http(s) URL"),
+        ("offices.yml", "value: closed", "value: zu", "must be one of"),
     ],
 )
 def test_bad_files_name_file_and_line(seed_dir, tmp_path, file, old, new, message) -> None:
