@@ -102,8 +102,12 @@ def context_of(tracker: Tracker, reason: str) -> CallContext:
     return CallContext(tracker.sender_id, reason, tracker.get_slot("service"), tracker.get_slot("district"))
 
 
-def apply_turn(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, in_loop: bool) -> List[EventType]:
-    """Send a turn's messages; store the request when consented; enter, stay in or leave the loop."""
+def apply_turn(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, in_loop: bool,
+               held: tuple[Optional[str], Optional[str]] = (None, None)) -> List[EventType]:
+    """Send a turn's messages; store the request when consented; enter, stay in or leave the loop.
+
+    ``held``: the phone number and e-mail address already held for the conversation.
+    """
     messages = list(turn.messages)
     if turn.outcome == "stored" and turn.draft is not None:
         draft = turn.draft
@@ -122,7 +126,7 @@ def apply_turn(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, i
     for message in messages:
         send(dispatcher, tracker, Reply(message.text, message.text, list(message.buttons)))
     if turn.state is not None:
-        hold_contact(tracker.sender_id, turn.state)
+        hold_contact(tracker.sender_id, turn.state, held)
         events: List[EventType] = [SlotSet(SLOT, protected_state(turn.state))]
         return events + ([] if in_loop else [ActiveLoop(LOOP), FollowupAction("action_listen")])
     forget_contact(tracker.sender_id)
@@ -141,11 +145,13 @@ def restored_state(state: Dict[str, Any], phone: Optional[str], email: Optional[
             for key, value in state.items()}
 
 
-def hold_contact(sender_id: str, state: Dict[str, Any]) -> None:
-    """Hold the state's number and address server-side (the slot gets placeholders)."""
-    phone, email = (state.get(key) for key in ("phone", "email"))
-    values = {key: value for key, value in (("phone", phone), ("email", email))
-              if value and value != CONTACT_PLACEHOLDERS[key]}
+def hold_contact(sender_id: str, state: Dict[str, Any], held: tuple[Optional[str], Optional[str]]) -> None:
+    """Hold the state's number and address server-side (the slot gets placeholders).
+
+    The channel usually holds them already (``held``); only what differs is written.
+    """
+    values = {key: state[key] for key, known in zip(("phone", "email"), held)
+              if state.get(key) and state[key] not in (CONTACT_PLACEHOLDERS[key], known)}
     if values:
         try:
             runtime.callbacks().hold_contact(sender_id, **values)
@@ -204,4 +210,4 @@ class ActionContactRequest(Action):
         if new_question and confidence >= NEW_QUESTION_CONFIDENCE and not contact_dialog.fits(state, answer):
             return hand_back(tracker)
         turn = contact_dialog.advance(state, answer, hours_logic.now().date())
-        return apply_turn(dispatcher, tracker, turn, in_loop=True)
+        return apply_turn(dispatcher, tracker, turn, in_loop=True, held=(phone, email))

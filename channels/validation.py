@@ -56,23 +56,25 @@ def safe_payload(text: str) -> str:
     through NLU as ordinary text: free text never reaches slots, queue summaries or
     callback rows through ``/intent{…}``.
     """
+    return text if _allowed_payload(text) else text.lstrip("/")
+
+
+def _allowed_payload(text: str) -> bool:
+    """True for ordinary text and for payloads with only known ``service``/``district`` values."""
+    if not text.startswith("/"):
+        return True
     match = _PAYLOAD.match(text)
-    if not text.startswith("/") or match is None:
-        return text.lstrip("/") if text.startswith("/") else text
-    if match["intent"].startswith("phone_"):
-        return text[1:]
+    if match is None or match["intent"].startswith("phone_"):
+        return False
     if match["entities"] is None:
-        return text
+        return True
     try:
         entities = json.loads(match["entities"])
     except ValueError:
-        return text[1:]
+        return False
     values = entity_values()
-    if not isinstance(entities, dict) or not all(
-        isinstance(value, str) and value in values.get(name, ()) for name, value in entities.items()
-    ):
-        return text[1:]
-    return text
+    return isinstance(entities, dict) and all(
+        isinstance(value, str) and value in values.get(name, ()) for name, value in entities.items())
 
 
 RATE_LIMITED_ANSWER = (

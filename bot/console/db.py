@@ -6,11 +6,28 @@ import asyncio
 from typing import Callable, TypeVar
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.console.keys import STAFF_SESSIONS
+from bot.kb.database import make_engine
 
 T = TypeVar("T")
+
+
+def read_knowledge(url: str, work: Callable[[Session], T], fallback: T) -> T:
+    """``work(session)`` on the knowledge base (read only); ``fallback`` when it cannot be read.
+
+    The engine is opened and disposed here: the pages that read it are rare.
+    """
+    engine = make_engine(url)
+    try:
+        with Session(engine, future=True) as session:
+            return work(session)
+    except SQLAlchemyError:  # the page says the knowledge base is unavailable
+        return fallback
+    finally:
+        engine.dispose()
 
 
 async def in_transaction(app: web.Application, work: Callable[[Session], T]) -> T:

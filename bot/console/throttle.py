@@ -28,14 +28,12 @@ class LoginGuard:
     def __init__(self, attempts: int = ATTEMPTS_PER_WINDOW, window: float = WINDOW_SECONDS) -> None:
         self.attempts = SlidingWindow(attempts, window)
         self._pool: Optional[ThreadPoolExecutor] = None
-        self._slots = asyncio.Semaphore(HASH_WORKERS)
 
     async def run(self, work: Callable[[], T]) -> T:
         """``work()`` in the hashing pool (queued while all its workers are busy)."""
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=HASH_WORKERS, thread_name_prefix="login")
-        async with self._slots:
-            return await asyncio.get_running_loop().run_in_executor(self._pool, work)
+        return await asyncio.get_running_loop().run_in_executor(self._pool, work)
 
     def close(self) -> None:
         """Stop the pool (on shutdown)."""

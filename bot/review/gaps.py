@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Optional, Sequence
 
 from sqlalchemy import func, select, update
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -73,15 +72,14 @@ def gap_counts(session: Session, since: Optional[date] = None) -> list[GapCount]
     return sorted(rows, key=lambda row: (-row.count, row.kind, row.subject, row.topic))
 
 
-def stale_facts(knowledge: Engine, today: Optional[date] = None) -> list[StaleFact]:
-    """Facts of the knowledge base verified more than a year before ``today``, oldest first."""
+def stale_facts(session: Session, today: Optional[date] = None) -> list[StaleFact]:
+    """Facts of the knowledge base (``session``) verified more than a year before ``today``, oldest first."""
     cutoff = (today or date.today()) - STALE_AFTER
     found: list[StaleFact] = []
-    with Session(knowledge, future=True) as session:
-        for model in _SOURCED:
-            for row in session.scalars(select(model).where(model.verified_on < cutoff)):
-                key = getattr(row, "key", None) or f"{getattr(row, 'service_key', '')}#{row.id}"
-                found.append(StaleFact(model.__tablename__, str(key), row.source_url or "", row.verified_on))
+    for model in _SOURCED:
+        for row in session.scalars(select(model).where(model.verified_on < cutoff)):
+            key = getattr(row, "key", None) or f"{getattr(row, 'service_key', '')}#{row.id}"
+            found.append(StaleFact(model.__tablename__, str(key), row.source_url or "", row.verified_on))
     return sorted(found, key=lambda fact: (fact.verified_on, fact.table, fact.key))
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.config import TIMEZONE
+from bot.staffdb import as_utc
 from bot.telephony.callback_dialog import CallbackDraft
 from bot.telephony.hotline import Window
 from bot.telephony.models import CallbackRequest, HeldContact
@@ -24,11 +25,6 @@ from bot.telephony.store import create_tables
 def _utc(moment: Optional[datetime]) -> datetime:
     """Times are stored in UTC (SQLite keeps no offset; comparisons stay correct across DST)."""
     return (moment or datetime.now(TIMEZONE)).astimezone(timezone.utc)
-
-
-def _stored_utc(moment: datetime) -> datetime:
-    """A stored time as UTC (SQLite gives it back without offset)."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 #: At most this many web-chat requests an hour (all conversations): a script cannot flood
@@ -174,7 +170,7 @@ class CallbackRepository:
         """``(phone, email)`` held for the conversation (``None`` for none or expired)."""
         with self._session() as session:
             row = session.get(HeldContact, conversation_id)
-            if row is None or _stored_utc(row.updated_at) < _utc(now) - timedelta(hours=HELD_CONTACT_HOURS):
+            if row is None or as_utc(row.updated_at) < _utc(now) - timedelta(hours=HELD_CONTACT_HOURS):
                 return None, None
             return row.phone, row.email
 

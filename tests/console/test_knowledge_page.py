@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy.orm import Session
 
 from bot.kb.database import make_engine
 from bot.kb.seed import load_seed, parse_directory
@@ -37,9 +38,10 @@ def test_gaps_are_counted_per_day_subject_and_topic(staff_db_url: str) -> None:
 def test_old_facts_are_listed(tmp_path, seed_dir) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'kb.db'}")
     load_seed(engine, parse_directory(seed_dir))
-    facts = stale_facts(engine, today=date(2030, 1, 1))
-    assert facts and all(fact.verified_on < date(2029, 1, 1) and fact.source_url for fact in facts)
-    assert stale_facts(engine, today=date(2000, 1, 1)) == []
+    with Session(engine, future=True) as session:
+        facts = stale_facts(session, today=date(2030, 1, 1))
+        assert facts and all(fact.verified_on < date(2029, 1, 1) and fact.source_url for fact in facts)
+        assert stale_facts(session, today=date(2000, 1, 1)) == []
     engine.dispose()
 
 

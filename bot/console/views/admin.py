@@ -9,12 +9,11 @@ from typing import Any, Optional
 
 from aiohttp import web
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.console.audit import ACTIONS, audit_entries, record_audit
 from bot.console.auth import current_user, require_role
-from bot.console.db import in_transaction
+from bot.console.db import in_transaction, read_knowledge
 from bot.console.keys import SETTINGS, StaffUser
 from bot.console.models import ROLES, ConsoleSetting
 from bot.console.middlewares import SESSION_HASH
@@ -25,7 +24,6 @@ from bot.console.users import (
     UserError, create_user, get_user, list_users, role_set, set_display_name, set_password, set_roles, unlock,
 )
 from bot.handoff.settings import HandoffConfigError, HandoffSettings, stored_overrides
-from bot.kb.database import make_engine
 from bot.kb.models import Service
 from bot.staffdb import as_utc
 
@@ -146,14 +144,8 @@ async def change_user(request: web.Request) -> web.StreamResponse:
 
 def service_catalogue(knowledge_db_url: str) -> dict[str, str]:
     """Service keys and names of the knowledge base (empty if it cannot be read)."""
-    engine = make_engine(knowledge_db_url)
-    try:
-        with Session(engine, future=True) as session:
-            return {key: name for key, name in session.execute(select(Service.key, Service.name).order_by(Service.key))}
-    except SQLAlchemyError:  # the page says the knowledge base is unavailable
-        return {}
-    finally:
-        engine.dispose()
+    return read_knowledge(knowledge_db_url, lambda session: dict(
+        session.execute(select(Service.key, Service.name).order_by(Service.key)).all()), {})
 
 
 def parse_settings_form(queue_limit: str, services: str, catalogue: dict[str, str]) -> dict[str, Any]:

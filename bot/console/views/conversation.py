@@ -121,13 +121,14 @@ async def conversation_events_stream(request: web.Request) -> web.StreamResponse
     user = current_user(request)
     assert user is not None
     conversation_id = request.match_info["conversation_id"]
-    if not _may_view(await _entry(request), user):
+    entry = await _entry(request)
+    if entry is None or not _may_view(entry, user):
         raise web.HTTPForbidden()
     try:
         after = max(0, int(request.query.get("after", "0")))
     except ValueError:
         after = 0
-    entry_id = (await _entry(request)).id  # type: ignore[union-attr]
+    entry_id = entry.id
 
     def audit(session: Session) -> None:  # every read of a transcript is audited, the stream too
         record_audit(session, user.username, "stream_conversation", f"conversation:{conversation_id}",

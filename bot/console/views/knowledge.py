@@ -11,13 +11,11 @@ import asyncio
 from datetime import date, timedelta
 
 from aiohttp import web
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.console.auth import require_role
-from bot.console.db import in_transaction
+from bot.console.db import in_transaction, read_knowledge
 from bot.console.keys import SETTINGS
 from bot.console.render import render
-from bot.kb.database import make_engine
 from bot.review.gaps import GapCount, StaleFact, gap_counts, stale_facts, to_csv
 
 routes = web.RouteTableDef()
@@ -45,13 +43,7 @@ async def _gaps(request: web.Request, days: int) -> list[GapCount]:
 
 
 def _stale(knowledge_db_url: str) -> list[StaleFact]:
-    engine = make_engine(knowledge_db_url)
-    try:
-        return stale_facts(engine)
-    except SQLAlchemyError:  # the page says the knowledge base is unavailable
-        return []
-    finally:
-        engine.dispose()
+    return read_knowledge(knowledge_db_url, stale_facts, [])
 
 
 @routes.get("/knowledge")

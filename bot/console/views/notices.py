@@ -13,16 +13,14 @@ from typing import Any, Optional
 
 from aiohttp import web
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.console.audit import record_audit
 from bot.console.auth import current_user, require_role
-from bot.console.db import in_transaction
+from bot.console.db import in_transaction, read_knowledge
 from bot.console.keys import SETTINGS
 from bot.console.render import render
 from bot.handoff.notices import SCOPES, NoticeError, add_notice, current_notices, delete_notice
-from bot.kb.database import make_engine
 from bot.kb.models import Office, Service
 
 routes = web.RouteTableDef()
@@ -34,17 +32,10 @@ MESSAGES = {"added": "Der Hinweis gilt ab sofort.", "deleted": "Der Hinweis wurd
 
 def subjects(knowledge_db_url: str) -> dict[str, dict[str, str]]:
     """Offices and services of the knowledge base by key (empty when it cannot be read)."""
-    engine = make_engine(knowledge_db_url)
-    try:
-        with Session(engine, future=True) as session:
-            return {
-                "office": dict(session.execute(select(Office.key, Office.name).order_by(Office.name)).all()),
-                "service": dict(session.execute(select(Service.key, Service.name).order_by(Service.name)).all()),
-            }
-    except SQLAlchemyError:
-        return {"office": {}, "service": {}}
-    finally:
-        engine.dispose()
+    return read_knowledge(knowledge_db_url, lambda session: {
+        "office": dict(session.execute(select(Office.key, Office.name).order_by(Office.name)).all()),
+        "service": dict(session.execute(select(Service.key, Service.name).order_by(Service.name)).all()),
+    }, {"office": {}, "service": {}})
 
 
 async def _page(request: web.Request, error: Optional[str] = None, form: Optional[dict] = None,
