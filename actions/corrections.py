@@ -23,12 +23,16 @@ from actions.offices import district_name, latest_entity, select_offices
 from actions.opening_hours import hours_reply
 from actions.processing_time import ActionProcessingTime
 from actions.replies import Reply, send
+from actions.requirements import ActionRequirements
+from actions.service_info import info_reply
+from actions.wait_time import feed, unavailable_reply, wait_reply
 from bot.kb import hours as hours_logic
 from bot.kb.repository import KnowledgeRepository, RecordNotFound
 
 SERVICE_TOPICS = {
     action.topic: action
-    for action in (ActionFees(), ActionDocuments(), ActionForms(), ActionAppointment(), ActionProcessingTime())
+    for action in (ActionFees(), ActionDocuments(), ActionForms(), ActionAppointment(), ActionProcessingTime(),
+                   ActionRequirements())
 }
 
 
@@ -72,8 +76,21 @@ def what_about(repo: KnowledgeRepository, tracker: Tracker) -> Reply:
     )
 
 
+async def wait_again(repo: KnowledgeRepository, tracker: Tracker) -> Reply:
+    """The waiting time again, for the district named now ("und in Vaihingen?")."""
+    times = await feed().current()
+    if times is None:
+        return unavailable_reply()
+    district = latest_entity(tracker, "district") or tracker.get_slot("district")
+    return wait_reply(repo, times, district, tracker.get_slot("service") == "bewohnerparkausweis")
+
+
 class ActionHandleInform(Action):
-    """A service or district without a question: answer the open topic or ask."""
+    """A service or district without a question: answer the open topic or ask.
+
+    A life situation ("Meine Rente reicht nicht") with no open topic is answered with
+    the services that apply, as ``ask_service_info`` would.
+    """
 
     def name(self) -> Text:
         """Action name."""
@@ -84,7 +101,15 @@ class ActionHandleInform(Action):
     ) -> List[Dict[Text, Any]]:
         """Answer the remembered topic with the new service/district."""
         repo = repository()
-        reply = topic_reply(repo, tracker.get_slot("topic"), tracker)
+        topic = tracker.get_slot("topic")
+        if topic == "wait_time":
+            send(dispatcher, tracker, await wait_again(repo, tracker))
+            return []
+        reply = topic_reply(repo, topic, tracker)
+        if reply is None and latest_entity(tracker, "situation"):
+            reply, service = info_reply(repo, tracker)
+            send(dispatcher, tracker, reply)
+            return [SlotSet("service", service)] if service else []
         send(dispatcher, tracker, reply or what_about(repo, tracker))
         return []
 

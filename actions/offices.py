@@ -46,6 +46,12 @@ def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
     return next(tracker.get_latest_entity_values(entity), None)
 
 
+def previous_user_text(tracker: Tracker) -> str:
+    """The text of the citizen's message before the latest one ("" if there is none)."""
+    texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    return texts[-2] if len(texts) >= 2 else ""
+
+
 @dataclass(frozen=True)
 class Selection:
     """The offices a question is about."""
@@ -59,13 +65,17 @@ class Selection:
 def select_offices(repo: KnowledgeRepository, tracker: Tracker) -> Selection:
     """Offices the latest question is about.
 
-    Precedence: an office named in the message ("Ausländerbehörde"); a Bürgerbüro
+    Precedence: an office named in the message ("Ausländerbehörde"), or in the
+    previous one when this message names nothing ("Und am Samstag?"); a Bürgerbüro
     or a district named in the message; a service (named now or earlier); the
     remembered district. Nothing found gives an empty selection.
     """
     kind = office_kind_in(tracker.latest_message.get("text") or "")
     said_service = latest_entity(tracker, "service")
     said_district = latest_entity(tracker, "district")
+    if kind is None and not said_service and not said_district:
+        # A follow-up ("Und am Samstag?") keeps the office the previous question named.
+        kind = office_kind_in(previous_user_text(tracker))
     district = said_district or tracker.get_slot("district")
     if kind is not None and kind != "buergerbuero":
         offices = repo.offices(kind=kind)

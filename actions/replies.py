@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Iterable, Optional, Sequence
+from urllib.parse import urlsplit
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -33,16 +34,37 @@ def is_voice(tracker: Tracker) -> bool:
     return tracker.get_latest_input_channel() in VOICE_CHANNELS
 
 
+#: Said once per conversation when a citizen writes in English (understood, answered in German).
+ENGLISH_NOTICE = "Antworten auf Englisch gibt es leider noch nicht. Ich antworte Ihnen auf Deutsch."
+ENGLISH_NOTICE_SPOKEN = "Englische Antworten gibt es leider noch nicht. Ich antworte auf Deutsch."
+
+
+def english_notice(dispatcher: CollectingDispatcher, tracker: Tracker, spoken: bool) -> str:
+    """The notice for an English message, unless this conversation has heard it already."""
+    if "en" not in tracker.get_latest_entity_values("language"):
+        return ""
+    notice = ENGLISH_NOTICE_SPOKEN if spoken else ENGLISH_NOTICE
+    said = [e.get("text") or "" for e in tracker.events if e.get("event") == "bot"]
+    said += [m.get("text") or "" for m in dispatcher.messages]
+    return "" if any(notice in text for text in said) else notice
+
+
 def send(dispatcher: CollectingDispatcher, tracker: Tracker, reply: Reply) -> None:
-    """Send the variant that fits the channel; an unknown answer is counted as a knowledge gap."""
+    """Send the variant that fits the channel; an unknown answer is counted as a knowledge gap.
+
+    The first answer to an English message starts with :data:`ENGLISH_NOTICE`.
+    """
     if reply.gap is not None:
         from actions.staff import count_gap
 
         count_gap(*reply.gap)
-    if is_voice(tracker):
-        dispatcher.utter_message(text=reply.voice)
+    spoken = is_voice(tracker)
+    notice = english_notice(dispatcher, tracker, spoken)
+    if spoken:
+        dispatcher.utter_message(text=f"{notice} {reply.voice}".strip())
     else:
-        dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+        text = f"{notice}\n\n{reply.text}" if notice else reply.text
+        dispatcher.utter_message(text=text, buttons=reply.buttons or None)
 
 
 def with_notices(reply: Reply, notices: Sequence[Any]) -> Reply:
@@ -54,16 +76,26 @@ def with_notices(reply: Reply, notices: Sequence[Any]) -> Reply:
     return replace(reply, text="\n".join(lines) + "\n\n" + reply.text, voice=f"{spoken} {reply.voice}")
 
 
-def source_line(facts: Iterable[object]) -> str:
-    """``"Stand: 07.02.2026 · Quelle: https://…"`` for a group of fact rows.
+def site_name(url: str) -> str:
+    """The site a URL belongs to, as citizens know it ("https://www.stuttgart.de/…" → "stuttgart.de")."""
+    host = (urlsplit(url).hostname or "").lower()
+    labels = host.split(".")
+    return ".".join(labels[-2:]) if len(labels) >= 2 else host or url
 
-    Shows the oldest verification date (the conservative one) and up to two sources.
+
+def source_line(facts: Iterable[object]) -> str:
+    """``"Quelle: [stuttgart.de](https://…), Stand 08/2024"`` for a group of fact rows.
+
+    A source is a short link named after its site (the web chat shows the name, not a
+    URL of 150 characters). Shows the oldest verification date (the conservative one)
+    as month and year, and up to two sources.
     """
     rows = list(facts)
     oldest: date = min(row.verified_on for row in rows)  # type: ignore[attr-defined]
     sources = list(dict.fromkeys(row.source_url for row in rows))[:2]  # type: ignore[attr-defined]
     label = "Quelle" if len(sources) == 1 else "Quellen"
-    return f"Stand: {german_date(oldest)} · {label}: {', '.join(sources)}"
+    links = ", ".join(f"[{site_name(url)}]({url})" for url in sources)
+    return f"{label}: {links}, Stand {oldest:%m/%Y}"
 
 
 def hotline_hint(repo: KnowledgeRepository, lead: str = "Oder") -> tuple[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import inspect
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -16,6 +17,7 @@ from actions.staff import current_notices
 from bot.kb import hours as hours_logic
 from bot.kb.models import Service
 from bot.kb.repository import KnowledgeRepository, RecordNotFound
+from bot.nlu.topics import second_topic
 
 #: Quick replies offered when the citizen has not named a service yet.
 SUGGESTED_SERVICES = (
@@ -80,12 +82,19 @@ class ServiceTopicAction(Action, metaclass=abc.ABCMeta):
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
-        """Answer the topic, or ask for the service; add the handoff for an always-human service."""
-        reply = self.respond(repository(), tracker)
+        """Answer the topic (and a second one asked in the same message), or ask for the service.
+
+        Adds the handoff for a service staff always advise on.
+        """
+        repo = repository()
+        reply = self.respond(repo, tracker)
         service = tracker.get_slot("service")
         if service:  # the staff's notices for this service (and the whole city) come first
             reply = with_notices(reply, current_notices(hours_logic.now().date(), services=[service]))
         send(dispatcher, tracker, reply)
+        other = topic_actions().get(second_topic(tracker.latest_message.get("text") or "", self.topic) or "")
+        if service and other is not None:
+            send(dispatcher, tracker, other.respond(repo, tracker))
         return [SlotSet("topic", self.topic)] + handoff_for_service(dispatcher, tracker)
 
     def respond(self, repo: KnowledgeRepository, tracker: Tracker) -> Reply:
@@ -98,3 +107,15 @@ class ServiceTopicAction(Action, metaclass=abc.ABCMeta):
                 pass
         reply = self.answer_without_service(repo, tracker)
         return reply if reply is not None else ask_for_service(self.topic_phrase)
+
+
+def topic_actions() -> dict[str, ServiceTopicAction]:
+    """Every concrete topic action (of the imported modules) by its topic."""
+    found: dict[str, ServiceTopicAction] = {}
+    pending = list(ServiceTopicAction.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.topic and not inspect.isabstract(cls):
+            found[cls.topic] = cls()
+    return found

@@ -21,7 +21,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.folding import fold
 from bot.nlu.gazetteer import default_gazetteer
+from bot.nlu.language import is_english
 from bot.nlu.safety import assess
+from bot.nlu.situations import situation_in
 
 EMERGENCY = "emergency"
 
@@ -44,7 +46,11 @@ class FoldingSpacyTokenizer(SpacyTokenizer):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
-    """Extracts `service` and `district` with normalised values from the gazetteer."""
+    """Extracts `service` and `district` with normalised values from the gazetteer.
+
+    Also `situation` (a life situation, :mod:`bot.nlu.situations`) and `language`
+    ("en" for an English message, :mod:`bot.nlu.language`), without offsets.
+    """
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -82,6 +88,11 @@ class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
                 }
                 for match in gazetteer.find(text)
             ]
+            situation = situation_in(text, names_district=any(e["entity"] == "district" for e in found))
+            if situation:
+                found.append({"entity": "situation", "value": situation, "confidence_entity": 1.0})
+            if is_english(text):
+                found.append({"entity": "language", "value": "en", "confidence_entity": 1.0})
             entities = message.get(ENTITIES, []) + self.add_extractor_name(found)
             message.set(ENTITIES, entities, add_to_output=True)
         return messages

@@ -34,7 +34,8 @@ NEGATION_FILLERS = frozenset(
 #: Function words that never begin or end a split name read with typos ("… ausweis in").
 SPAN_EDGE_WORDS = frozenset(
     """in im am an auf aus bei mit nach von vom zu zum zur fur furs und oder der die das den dem
-    des ein eine einen einem ich mein meine meinen sie wir er es ist bin hat""".split()
+    des ein eine einen einem ich mein meine meinen sie wir er es ist bin hat was wie wo wann wer
+    welche welcher welches warum muss kann""".split()
 )
 IGNORE = "ignore"
 VEHICLE = "vehicle"

@@ -12,7 +12,7 @@ async def test_fees_of_personalausweis(dispatcher) -> None:
     answer = texts(dispatcher)
     assert "46,00 Euro: ab 24 Jahren" in answer
     assert "27,60 Euro: unter 24 Jahren" in answer
-    assert "Stand:" in answer and "Quelle" in answer
+    assert "Stand " in answer and "Quelle" in answer
     assert {"event": "slot", "name": "topic", "value": "fees", "timestamp": None} in events
 
 

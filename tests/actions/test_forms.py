@@ -29,4 +29,4 @@ async def test_online_service_listed_once_when_it_is_also_a_form(dispatcher) -> 
     await ActionForms().run(dispatcher, tracker, {})
     answer = texts(dispatcher)
     assert answer.count("wohngeld-plus.php") == 2  # the form line and its source, no second "Online-Antrag" line
-    assert "Online-Antrag Wohngeld Plus" in answer and "Stand: 01.01.2025" in answer
+    assert "Online-Antrag Wohngeld Plus" in answer and "Stand 01/2025" in answer

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 def test_fee_question_is_answered_with_the_2026_fee(say) -> None:
     answer = joined(say("Was kostet ein Personalausweis?"))
     assert "46,00 Euro" in answer and "27,60 Euro" in answer
-    assert "Stand:" in answer and "Quelle" in answer
+    assert "Stand " in answer and "Quelle" in answer
 
 
 def test_question_without_service_then_service(say) -> None:

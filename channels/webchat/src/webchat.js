@@ -31,7 +31,8 @@ const ICON_CHAT = "M20 2H4c-1.1 0-2 .9-2 2v18l4-4h14c1.1 0 2-.9 2-2V4c0-1.1-.9-2
 const ICON_THUMB =
   "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 " +
   "7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z";
-const URL_IN_TEXT = /https?:\/\/[^\s<>"']+/g;
+// A markdown link "[stuttgart.de](https://…)" (a source named after its site) or a bare URL.
+const URL_IN_TEXT = /\[([^\[\]\n]{1,80})\]\((https?:\/\/[^\s()<>"']+)\)|https?:\/\/[^\s<>"']+/g;
 
 const STRINGS = {
   de: {
@@ -171,18 +172,23 @@ function link(href, text, t) {
   return anchor;
 }
 
-/** Text with its http(s) URLs as links; everything else stays text. */
+/** Text with its http(s) URLs and "[name](url)" links as links; everything else stays text. */
 function appendTextWithLinks(parent, text, t) {
   let last = 0;
   for (const match of text.matchAll(URL_IN_TEXT)) {
-    let raw = match[0];
-    const trailing = raw.match(/[.,;:!?)\]]+$/);
-    if (trailing) raw = raw.slice(0, -trailing[0].length);
+    let raw = match[2] || match[0];
+    let label = match[1] || null;
+    let length = match[0].length;
+    if (!label) {
+      const trailing = raw.match(/[.,;:!?)\]]+$/);
+      if (trailing) raw = raw.slice(0, -trailing[0].length);
+      length = raw.length;
+    }
     const href = safeUrl(raw);
     if (!href) continue;
     parent.appendChild(document.createTextNode(text.slice(last, match.index)));
-    parent.appendChild(link(href, raw, t));
-    last = match.index + raw.length;
+    parent.appendChild(link(href, label || raw, t));
+    last = match.index + length;
   }
   parent.appendChild(document.createTextNode(text.slice(last)));
 }
