@@ -10,7 +10,8 @@ forms                     at least one form or online application row
 fees                      at least one fee row (0 cents = "gebührenfrei" is a fact)
 processing_time           a processing-time text
 offices                   at least one responsible office (closed offices never count)
-online                    an online service URL
+online                    an online service URL, or a sourced ``online_note`` (e.g. "no online
+                          application: apply in person")
 appointment               whether an appointment is needed, or a note on how to get one
 ========================  ==========================================================
 """
@@ -33,7 +34,7 @@ def service_cells(service: Service) -> dict[str, bool]:
         "fees": bool(service.fees),
         "processing_time": bool(service.processing_times),
         "offices": any(not office.is_closed for office in service.offices),
-        "online": service.online_url is not None,
+        "online": service.online_url is not None or service.online_note is not None,
         "appointment": service.appointment_required is not None or bool(service.appointment_note),
     }
 

@@ -126,6 +126,11 @@ class Service(SourcedMixin, Base):
     online_url = Column(String(500), nullable=True)
     appointment_required = Column(Boolean, nullable=True)
     appointment_note = Column(Text, nullable=True)
+    #: A sourced statement about online access when there is no ``online_url`` to give,
+    #: e.g. "there is no online application, apply in person" (None = not known).
+    online_note = Column(Text, nullable=True)
+    online_note_source_url = Column(String(500), nullable=True)
+    online_note_verified_on = Column(Date, nullable=True)
 
     offices = relationship("Office", secondary=service_offices, order_by="Office.name")
     documents = relationship("RequiredDocument", cascade="all, delete-orphan", order_by="RequiredDocument.position")

@@ -165,12 +165,31 @@ def _parse_office(fields: Fields, unknown: list[UnknownFact]) -> Office:
     return office
 
 
+def _parse_online_note(service: Service, fields: Fields) -> None:
+    """``online_note: {text, source_url, verified_on}``; missing, null or ``unknown`` = not known.
+
+    A sourced statement about online access for a service without an ``online_url``
+    (typically: there is no online application). It counts as a known ``online`` topic.
+    """
+    value = fields.mapping.get("online_note")
+    if value is None or value == "unknown":
+        return
+    note = fields.sub(value, f"online_note of service '{service.key}'")
+    note.only({"text", *SOURCED})
+    if service.online_url is not None:
+        note.fail(f"service '{service.key}' has an online_url; an online_note is only for services without one")
+    source = _source(note)
+    service.online_note = note.text("text")
+    service.online_note_source_url = source["source_url"]
+    service.online_note_verified_on = source["verified_on"]
+
+
 def _parse_service(
     fields: Fields, offices: dict[str, Office], unknown: list[UnknownFact]
 ) -> Service:
     fields.only(
         {
-            "key", "name", "department", "leika_key", "info_url", "online_url",
+            "key", "name", "department", "leika_key", "info_url", "online_url", "online_note",
             "appointment_required", "appointment_note", "offices", "documents", "forms",
             "fees", "processing_time", "notes", *SOURCED,
         }
@@ -190,6 +209,7 @@ def _parse_service(
         service.leika_key.isdigit() and len(service.leika_key) == 14
     ):
         fields.fail(f"leika_key must be 14 digits, got {service.leika_key!r}")
+    _parse_online_note(service, fields)
     for office_key in fields.items("offices"):
         if office_key not in offices:
             fields.fail(f"service '{service.key}' names unknown office '{office_key}'")

@@ -76,6 +76,9 @@ def test_float_money_is_rejected_with_file_and_line(seed_dir: Path, tmp_path: Pa
         ("situations.yml", "service: fundsache", "service: fundbuero", "must be one of"),
         ("situations.yml", "source_url: https://", "source_url: ftp://", "not an http(s) URL"),
         ("offices.yml", "value: closed", "value: zu", "must be one of"),
+        ("services.yml", "      source_url: https://www.gesetze-im-internet.de/pauswg/__9.html\n", "", "'source_url' is required"),
+        ("services.yml", "online_url: null\n    online_note:", "online_url: https://www.service-bw.de/\n    online_note:",
+         "only for services without one"),
     ],
 )
 def test_bad_files_name_file_and_line(seed_dir, tmp_path, file, old, new, message) -> None:

@@ -51,7 +51,7 @@ def texts(seed: Seed) -> Iterator[tuple[str, str]]:
             if text:
                 yield office.key, text
     for service in seed.services:
-        rows = [service.name, service.appointment_note]
+        rows = [service.name, service.appointment_note, service.online_note]
         rows += [d.text for d in service.documents] + [d.note for d in service.documents]
         rows += [f.title for f in service.forms] + [f.condition for f in service.fees]
         rows += [p.text for p in service.processing_times] + [n.text for n in service.notes]
@@ -79,6 +79,10 @@ def test_every_fact_row_has_a_source_url_and_a_plausible_date(seed) -> None:
     for office in seed.offices:  # a known status carries its own source
         if office.status != "unknown":
             assert office.status_source_url and office.status_verified_on, office.key
+    for service in seed.services:  # so does an online note
+        if service.online_note:
+            assert urlparse(service.online_note_source_url).scheme in {"http", "https"}, service.key
+            assert date(1990, 1, 1) <= service.online_note_verified_on <= date(2026, 12, 1), service.key
 
 
 def test_no_source_is_a_tier_d_host(seed) -> None:
