@@ -33,6 +33,8 @@ class ActionDocuments(ServiceTopicAction):
         notes = [f"Hinweis: {n.text}" for n in service.notes[:2]]
         facts = [*service.documents, *service.notes[:2]]
         online = f"\nOnline: {service.online_url}" if service.online_url else ""
+        if not online and service.online_note:
+            online = f"\nOnline: {service.online_note}"
         text = (
             f"Unterlagen – {service.name}:\n" + "\n".join(lines + notes)
             + online + f"\nMehr dazu: {service.info_url}\n" + source_line(facts)

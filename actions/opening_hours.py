@@ -95,6 +95,17 @@ def closed_reply(office: Office) -> Reply:
     return Reply(text=f"{office.name}: {note}\n{source_line([office])}", voice=f"{office.name}: {note}")
 
 
+def with_usual_hours(repo: KnowledgeRepository, office: Office, reply: Reply) -> Reply:
+    """An unknown answer for a Bürgerbüro with the usual hours of the Bürgerbüros added, as such."""
+    usual = repo.contact("buergerbueros_uebliche_zeiten")
+    if office.kind != "buergerbuero" or usual is None or not usual.hours_text:
+        return reply
+    text = (f"{reply.text}\nÜblich sind bei den Bürgerbüros: {usual.hours_text}. "
+            f"Einzelne Bürgerbüros weichen davon ab.\n{source_line([usual])}")
+    voice = f"{reply.voice} Üblich sind bei den Bürgerbüros: {usual.hours_text}. Einzelne Bürgerbüros weichen ab."
+    return Reply(text=text, voice=voice, buttons=reply.buttons, gap=reply.gap)
+
+
 def hours_reply(repo: KnowledgeRepository, selection: Selection, text: str, now: datetime,
                 notices: Sequence[ActiveNotice] = ()) -> Reply:
     """The answer for a selection of offices; staff notices (and closures) come first."""
@@ -116,7 +127,8 @@ def _hours_reply(repo: KnowledgeRepository, selection: Selection, text: str, now
     known = [o for o in selection.offices if o.hours_known]
     if not known:
         office = selection.offices[0]
-        return unknown_reply(repo, office.name, "den Öffnungszeiten", office.web_url, gap=("office", office.key, "hours"))
+        reply = unknown_reply(repo, office.name, "den Öffnungszeiten", office.web_url, gap=("office", office.key, "hours"))
+        return with_usual_hours(repo, office, reply)
     replies = [office_hours_reply(o, reference, now, closures_of(notices, o.key)) for o in known[:MAX_OFFICES]]
     reply = Reply(text="\n\n".join(r.text for r in replies), voice=replies[0].voice)
     if len(known) < len(selection.offices):

@@ -26,7 +26,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for key, pattern in (
         ("umzug_ins_ausland",
          rf"\b(?:{_MOVE} (?:\w+ ){{0,4}}ins ausland|auswander\w*|ins ausland (?:\w+ ){{0,3}}{_MOVE}|"
-         r"wegzug ins ausland|moving abroad|move abroad|leave germany|leaving germany)\b"),
+         r"wander\w* (?:\w+ ){0,4}aus|wegzug ins ausland|moving abroad|move abroad|leave germany|leaving germany)\b"),
         ("aufenthaltstitel_laeuft_ab",
          r"\b(?:aufenthaltserlaubnis|aufenthaltstitel|visum|visa|aufenthalt|niederlassungserlaubnis|"
          r"blaue karte|blue card|residence permit|permit) (?:\w+ ){0,5}(?:lauft|laufen|ablauf\w*|abgelaufen|"
