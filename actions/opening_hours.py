@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Sequence, Text
 
@@ -102,7 +103,8 @@ def with_usual_hours(repo: KnowledgeRepository, office: Office, reply: Reply) ->
         return reply
     text = (f"{reply.text}\nÜblich sind bei den Bürgerbüros: {usual.hours_text}. "
             f"Einzelne Bürgerbüros weichen davon ab.\n{source_line([usual])}")
-    voice = f"{reply.voice} Üblich sind bei den Bürgerbüros: {usual.hours_text}. Einzelne Bürgerbüros weichen ab."
+    spoken = re.sub(r"(\d{1,2}):(\d{2})", r"\1 Uhr \2", usual.hours_text)
+    voice = f"{reply.voice} Üblich sind bei den Bürgerbüros: {spoken}. Einzelne Bürgerbüros weichen ab."
     return Reply(text=text, voice=voice, buttons=reply.buttons, gap=reply.gap)
 
 

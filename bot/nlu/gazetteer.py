@@ -35,7 +35,7 @@ NEGATION_FILLERS = frozenset(
 SPAN_EDGE_WORDS = frozenset(
     """in im am an auf aus bei mit nach von vom zu zum zur fur furs und oder der die das den dem
     des ein eine einen einem ich mein meine meinen sie wir er es ist bin hat was wie wo wann wer
-    welche welcher welches warum muss kann""".split()
+    welche welcher welches warum muss kann auch noch schon nur and or the to for my is""".split()
 )
 IGNORE = "ignore"
 VEHICLE = "vehicle"

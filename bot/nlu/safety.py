@@ -108,7 +108,10 @@ VETOES = _p(
     r"\bgrill", r"\bfeuerwehr ?(?:zufahrt|museum|fest|haus)", r"\bdatenschutz", r"\b(?:recht|rechte|pflicht|regeln|gefuhle) verletzt",
     r"\bverletzt (?:meine|die|das|den) (?:recht|rechte|pflicht|datenschutz|privatsph)", r"\bblutspende", r"\bblutabnahme",
     r"\bunfall ?(?:versicherung|bericht|wagen|schaden|flucht|kasse|rente)", r"\bbrandschutz", r"\bnichtraucher", r"\brauchen\b",
-    r"\b(?:rauchmelder|feuermelder) (?:kaufen|pflicht|installieren|batterie)", r"\brauchmelderpflicht", r"\breagiert (?:\w+ ){0,2}nicht (?:auf|mehr auf) (?:meine|meinen|e ?mails?|anrufe|briefe|schreiben|nachrichten|widerspruch)",
+    r"\b(?:rauchmelder|feuermelder) (?:kaufen|pflicht|installieren|batterie)",
+    r"\b(?:\w*zug|s ?bahn|u ?bahn|stadtbahn|bus|flug|termin|kurs|unterricht)\b" + G3 + r"(?:fallt|fallen) (?:\w+ ){0,3}aus\b",
+    r"\b(?:fallt|fallen) (?:\w+ ){0,2}(?:\w*zug|s ?bahn|u ?bahn|stadtbahn|bus|flug|termin|kurs|unterricht)\b",
+    r"\b(?:verspatung|verspaetung|zugausfall|ausfall|streik|fahrplan)\b", r"\brauchmelderpflicht", r"\breagiert (?:\w+ ){0,2}nicht (?:auf|mehr auf) (?:meine|meinen|e ?mails?|anrufe|briefe|schreiben|nachrichten|widerspruch)",
 )
 #: Money words: with them, "nicht mehr leben" is about making a living.
 MONEY = _p(r"\b(?:rente|geld|miete|einkommen|gehalt|lohn|schulden|euro|bezahlen|zahlen|leisten|finanziell|kosten)\b")

@@ -7,15 +7,24 @@ from typing import Callable, Iterator
 
 import pytest
 
+from tests.e2e.feed import FakeFeed
 from tests.e2e.servers import Servers, http_json, knowledge_db, start_servers
 
 
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory, seed_dir) -> Iterator[Servers]:
+def feed() -> Iterator[FakeFeed]:
+    """The Bürgerbüros' waiting-time feed (the recorded response) on loopback."""
+    running = FakeFeed()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory, seed_dir, feed: FakeFeed) -> Iterator[Servers]:
     """The action server and Rasa server, with a knowledge base built from the seed files."""
     workdir = tmp_path_factory.mktemp("servers")
     url = knowledge_db(workdir, seed_dir)
-    running = start_servers(workdir, url)
+    running = start_servers(workdir, url, env_extra={"WAITING_TIMES_URL": feed.url})
     yield running
     running.stop()
 

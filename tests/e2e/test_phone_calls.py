@@ -27,9 +27,10 @@ CALLER = "+4971112345678"
 
 
 @pytest.fixture(scope="module")
-def phone(tmp_path_factory, seed_dir) -> Iterator[PhoneServers]:
-    """Servers with the phone channel; at most three bot calls at a time."""
-    running = start_phone_servers(tmp_path_factory.mktemp("phone"), seed_dir, max_calls=MAX_CALLS)
+def phone(tmp_path_factory, seed_dir, feed) -> Iterator[PhoneServers]:
+    """Servers with the phone channel; at most three bot calls at a time; the recorded waiting times."""
+    running = start_phone_servers(tmp_path_factory.mktemp("phone"), seed_dir, max_calls=MAX_CALLS,
+                                  env={"WAITING_TIMES_URL": feed.url})
     yield running
     running.stop()
 
@@ -298,3 +299,34 @@ async def test_overflow_call_gets_a_callback_offer_without_nlu(phone: PhoneServe
     assert phone.store.active_calls(phone.instance) == 0
     async with await gateway.call() as again:  # capacity is back
         assert "Wie kann ich Ihnen helfen" in (await again.start()).said
+
+
+async def test_spoken_follow_ups_keep_the_thread(phone: PhoneServers, gateway: VoiceGateway) -> None:
+    """Speech-recogniser text: a move, then its documents; hours, then Saturday; a fee, then a daughter's."""
+    async with await gateway.call() as call:
+        await call.start()
+        move = await call.say("ja hallo ich ziehe nächsten monat nach vai hingen")
+        assert "Wohnsitz anmelden" in move.said
+        documents = await call.say("und welche unterlagen brauch ich dafür")
+        assert "Wohnungsgeber" in documents.said and "Für welche Leistung" not in documents.said
+        await call.say("wann hat das bürger büro botnang offen")
+        saturday = await call.say("und am samstag")
+        assert "Botnang" in saturday.said and "Samstag" in saturday.said
+        await call.say("was kostet ein personal aus weis")
+        daughter = await call.say("und für meine tochter die ist siebzehn")
+        assert "27 Euro 60" in daughter.said and "46 Euro" not in daughter.said
+        for turn in (move, documents, saturday, daughter):
+            assert_speakable(turn.said)
+
+
+async def test_spoken_new_topics(phone: PhoneServers, gateway: VoiceGateway) -> None:
+    async with await gateway.call() as call:
+        await call.start()
+        wait = await call.say("äh wie lange muss ich gerade im bürger büro west warten")
+        assert "Bürgerbüro West" in wait.said and "Minuten" in wait.said
+        deadline = await call.say("bis wann muss ich mich nach dem umzug anmelden")
+        assert "zwei Wochen" in deadline.said
+        situation = await call.say("meine rente reicht nicht mehr was kann ich tun")
+        assert "Wohngeld" in situation.said and "112" not in situation.said
+        for turn in (wait, deadline, situation):
+            assert_speakable(turn.said)
