@@ -69,6 +69,7 @@ var/credentials.yml: credentials.yml credentials.audiocodes.yml
 
 run: install knowledge train $(if $(AUDIOCODES_TOKEN),var/credentials.yml) ## Start the action server (:5055), Rasa with REST + socket.io (:5005), the web-chat demo page (:8080) and the staff console (:8090)
 	@umask 077 && mkdir -p var && $(PY) -m bot secrets init
+	@umask 077; $(PY) -m bot db upgrade
 	@umask 077; $(PY) -m bot console dev-user --host $(HOST) 2>/dev/null || echo "Staff console in production mode: create users with $(PY) -m bot console create-user"
 	@echo "Rasa REST: http://$(HOST):$(RASA_PORT)/webhooks/rest/webhook  (Ctrl-C stops all)"
 	@echo "Rasa HTTP API: token in var/secrets/rasa-auth-token (send it as 'Authorization: Bearer …')"

@@ -33,7 +33,7 @@ def staff_engine() -> Engine:
 
 @lru_cache(maxsize=1)
 def handoff_queue() -> HandoffQueue:
-    """The handoff queue (creates the staff tables on first use)."""
+    """The handoff queue (the tables come from ``python -m bot db upgrade``)."""
     return HandoffQueue(staff_engine())
 
 
@@ -45,14 +45,12 @@ def base_settings() -> HandoffSettings:
 
 def handoff_settings() -> HandoffSettings:
     """The effective settings now: the file plus the console's overrides (read per call)."""
-    handoff_queue()  # make sure the tables exist
     with session_factory(staff_engine())() as session:
         return effective_settings(session, base_settings())
 
 
 def online_agents() -> int:
     """Agents whose console was active in the last minutes."""
-    handoff_queue()
     with session_factory(staff_engine())() as session:
         return agents_online(session)
 
@@ -60,7 +58,6 @@ def online_agents() -> int:
 def count_gap(kind: str, subject: str, topic: str) -> None:
     """Count one "unknown" answer for the console's knowledge-gap page (never fails the answer)."""
     try:
-        handoff_queue()
         with session_factory(staff_engine())() as session, session.begin():
             record_gap(session, kind, subject, topic)
     except (SQLAlchemyError, ValueError):
@@ -70,7 +67,6 @@ def count_gap(kind: str, subject: str, topic: str) -> None:
 def current_notices(today: date, offices: Iterable[str] = (), services: Iterable[str] = ()) -> list[ActiveNotice]:
     """Staff notices for these offices/services and the city (none when the database fails)."""
     try:
-        handoff_queue()
         with session_factory(staff_engine())() as session:
             return notices_for(session, today, offices, services)
     except SQLAlchemyError:

@@ -27,7 +27,7 @@ from sqlalchemy.exc import OperationalError
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.handoff.queue import HandoffQueue  # noqa: E402
-from bot.staffdb import make_staff_engine  # noqa: E402
+from bot.staffdb import create_tables, make_staff_engine  # noqa: E402
 
 
 def _percentiles(samples: list[float]) -> str:
@@ -49,6 +49,7 @@ def run(label: str, url: str, sizes: list[int], repeat: int) -> None:
     """Measure one database."""
     for size in sizes:
         engine = make_staff_engine(url)
+        create_tables(engine)  # a fresh benchmark database (processes use `python -m bot db upgrade`)
         queue = HandoffQueue(engine)
         run_id = uuid.uuid4().hex[:8]
         for index in range(size):

@@ -9,6 +9,7 @@ Commands:
     callbacks        callback requests (phone and web chat): list, mark done, purge (retention), delete
     console          staff console: users, retention, deletion by id, review export
     secrets          create the local secrets (API and action-server tokens, web-chat key)
+    db               schema migrations of the knowledge, staff and telephony databases (bot.db.cli)
 """
 
 from __future__ import annotations
@@ -24,8 +25,20 @@ from bot.config import PROJECT_ROOT, Settings
 SPACY_DIR = PROJECT_ROOT / "build" / "spacy-de-lookups"
 
 
+def database_urls() -> dict[str, str]:
+    """The URL of each of our databases, from the settings the processes read."""
+    from bot.staffdb import staff_db_url
+    from bot.telephony.settings import TelephonySettings
+
+    return {
+        "knowledge": Settings.from_env().knowledge_db_url,
+        "staff": staff_db_url(),
+        "telephony": TelephonySettings.load().db_url,
+    }
+
+
 def _load_knowledge(args: argparse.Namespace) -> int:
-    from bot.kb.database import make_engine
+    from bot.db.engine import make_engine
     from bot.kb.seed import KnowledgeFileError, load_seed, parse_directory
 
     settings = Settings.from_env()
@@ -198,8 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="init: create var/secrets/* with random values unless set in the environment")
     secrets_command.set_defaults(handler=_secrets)
     from bot.console.cli import register as register_console
+    from bot.db.cli import register as register_db
 
     register_console(commands)
+    register_db(commands, database_urls)
     return parser
 
 

@@ -3,7 +3,8 @@
 One SQLAlchemy metadata (:data:`Base`) for the tables of ``bot.handoff``, ``bot.console``
 and ``bot.review``. SQLite ``var/staff.db`` by default (env ``STAFF_DB_URL``), PostgreSQL
 in production. The action server (queue entries), the console and the CLI share it, so
-engines are created by whoever needs one (never at import time).
+engines are created by whoever needs one (never at import time). The tables are created
+and migrated by ``python -m bot db upgrade`` (:mod:`bot.db`), never by the processes.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import declarative_base, sessionmaker
 
 from bot.config import PROJECT_ROOT
-from bot.kb.database import make_engine
+from bot.db.databases import database
+from bot.db.engine import make_engine
 
 DEFAULT_STAFF_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'staff.db'}"
 
@@ -55,13 +57,11 @@ def make_staff_engine(url: str) -> Engine:
 
 
 def create_tables(engine: Engine) -> None:
-    """Create all staff tables that do not exist yet (idempotent)."""
-    import bot.console.models  # noqa: F401  (registers the tables on Base)
-    import bot.handoff.models  # noqa: F401
-    import bot.handoff.notices  # noqa: F401
-    import bot.review.models  # noqa: F401
+    """Create the staff tables from the models (tests; processes rely on ``python -m bot db upgrade``).
 
-    Base.metadata.create_all(engine)
+    The model modules are listed once, in :data:`bot.db.databases.DATABASES`.
+    """
+    database("staff").metadata().create_all(engine)
 
 
 def session_factory(engine: Engine) -> sessionmaker:

@@ -18,7 +18,7 @@ from bot.console.settings import ConsoleSettings
 from bot.console.views import admin, auth, callbacks, conversation, knowledge, notices, phone, queue, review, stats
 from bot.handoff.queue import HandoffQueue
 from bot.kb.database import make_engine
-from bot.staffdb import create_tables, make_staff_engine, session_factory
+from bot.staffdb import make_staff_engine, session_factory
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Page modules; each exposes ``routes``.
@@ -28,9 +28,11 @@ MAX_BODY_BYTES = 64 * 1024
 
 
 async def staff_database(app: web.Application) -> AsyncIterator[None]:
-    """``cleanup_ctx``: the staff engine (tables created), its sessions and the queue; disposed at shutdown."""
+    """``cleanup_ctx``: the staff engine, its sessions and the queue; disposed at shutdown.
+
+    The tables come from ``python -m bot db upgrade`` (run before the console starts).
+    """
     engine = make_staff_engine(app[SETTINGS].staff_db_url)
-    create_tables(engine)
     app[STAFF_SESSIONS] = session_factory(engine)
     app[QUEUE] = HandoffQueue(engine)
     yield

@@ -37,11 +37,10 @@ def cli_actor() -> str:
 
 def audit_cli(action: str, target: str = "", detail: str = "") -> None:
     """Record a command-line operation in the console's audit log (actor ``cli:<user>``)."""
-    from bot.staffdb import create_tables, make_staff_engine, session_factory, staff_db_url
+    from bot.staffdb import make_staff_engine, session_factory, staff_db_url
 
     engine = make_staff_engine(staff_db_url())
     try:
-        create_tables(engine)
         with session_factory(engine)() as session, session.begin():
             record_audit(session, cli_actor(), action, target, detail)
     finally:

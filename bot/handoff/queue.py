@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.handoff.models import OUTCOMES, REASONS, Handoff
-from bot.staffdb import as_utc, create_tables, session_factory
+from bot.staffdb import as_utc, session_factory
 
 #: Statuses of a conversation that is with the queue or a person (at most one per conversation).
 OPEN_STATUSES = ("waiting", "assigned")
@@ -73,7 +73,6 @@ class HandoffQueue:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._sessions = session_factory(engine)
-        create_tables(engine)
 
     def _session(self) -> Session:
         return self._sessions()

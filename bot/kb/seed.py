@@ -325,7 +325,8 @@ def _upgrade_schema(engine: Engine) -> None:
 
     The knowledge base is replaced as a whole on every load, so a database written by an
     older version (e.g. ``offices`` without ``status``) is simply dropped and recreated;
-    only the knowledge tables are touched.
+    only the knowledge tables are touched. ``python -m bot db upgrade`` stamps a knowledge base
+    made here (``alembic_version_knowledge``); ``tests/db`` keeps the models and migrations equal.
     """
     existing = inspect(engine)
     outdated = any(

@@ -2,7 +2,8 @@
 
 Staff database (review tables, handoffs, audit, console sessions), Rasa's tracker store
 and the telephony database (callback requests of phone and web chat). Engines are
-created per job run (never at import time) and disposed afterwards.
+created per job run (never at import time) and disposed afterwards; the tables come from
+``python -m bot db upgrade`` (no DDL per round).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.console.settings import ConsoleSettings
 from bot.handoff.queue import HandoffQueue
 from bot.kb.database import make_engine
-from bot.staffdb import create_tables, make_staff_engine, session_factory
+from bot.staffdb import make_staff_engine, session_factory
 from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.settings import DEFAULT_DB_URL as DEFAULT_TELEPHONY_DB_URL
 
@@ -48,7 +49,6 @@ def open_stores(settings: ConsoleSettings) -> Iterator[Stores]:
     tracker_engine = make_engine(settings.tracker_db_url)
     telephony_engine = make_engine(telephony_url(settings))
     try:
-        create_tables(staff_engine)
         yield Stores(
             staff_engine=staff_engine,
             sessions=session_factory(staff_engine),

@@ -19,7 +19,6 @@ from bot.staffdb import as_utc
 from bot.telephony.callback_dialog import CallbackDraft
 from bot.telephony.hotline import Window
 from bot.telephony.models import CallbackRequest, HeldContact
-from bot.telephony.store import create_tables
 
 
 def _utc(moment: Optional[datetime]) -> datetime:
@@ -56,7 +55,6 @@ class CallbackRepository:
     def __init__(self, engine: Engine, web_per_hour: int = WEB_REQUESTS_PER_HOUR) -> None:
         self._engine = engine
         self.web_per_hour = web_per_hour
-        create_tables(engine)
 
     def _session(self) -> Session:
         return Session(self._engine, future=True, expire_on_commit=False)

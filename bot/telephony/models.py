@@ -1,4 +1,4 @@
-"""SQLAlchemy tables of the phone channel (own metadata; created on first use).
+"""SQLAlchemy tables of the phone channel (own metadata; created and migrated by ``python -m bot db upgrade``).
 
 ``phone_calls`` and ``phone_call_activities`` hold live call state when no Redis is
 configured; rows are deleted when the call ends or its state expires, so the caller's

@@ -186,7 +186,7 @@ def make_store_engine(url: str) -> Engine:
 
 
 def create_tables(engine: Engine) -> None:
-    """Create the telephony tables if they do not exist (idempotent)."""
+    """Create the telephony tables from the models (tests; processes rely on ``python -m bot db upgrade``)."""
     Base.metadata.create_all(engine)
 
 
@@ -201,7 +201,6 @@ class SqlCallStore(CallStore):
     def __init__(self, engine: Engine, defaults: AgentBoard) -> None:
         super().__init__(defaults)
         self._engine = engine
-        create_tables(engine)
         self._postgres = engine.url.get_backend_name() == "postgresql"
         try:
             with Session(engine, future=True) as session, session.begin():

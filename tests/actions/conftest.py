@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import repository
+from tests.schema import with_tables
 
 
 @pytest.fixture(autouse=True)
@@ -28,9 +29,10 @@ def staff_db(tmp_path, monkeypatch) -> Iterator[str]:
 
     from bot.telephony import runtime
 
-    url = f"sqlite:///{tmp_path / 'staff.db'}"
+    url = with_tables(f"sqlite:///{tmp_path / 'staff.db'}", "staff")
     monkeypatch.setenv("STAFF_DB_URL", url)
-    monkeypatch.setenv("TELEPHONY_DB_URL", f"sqlite:///{tmp_path / 'telephony.db'}")  # web callback requests
+    # web callback requests
+    monkeypatch.setenv("TELEPHONY_DB_URL", with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony"))
     staff.reset()
     runtime.reset()
     yield url

@@ -14,13 +14,14 @@ from bot.telephony.models import CallbackRequest
 from bot.telephony.store import make_store_engine
 from tests.actions.conftest import make_tracker, texts
 from tests.handoff.helpers import ALWAYS_STAFFED, write_config
+from tests.schema import with_tables
 
 LOOP = "action_contact_request"
 
 
 @pytest.fixture(autouse=True)
 def databases(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'telephony.db'}"
+    url = with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony")
     monkeypatch.setenv("TELEPHONY_DB_URL", url)
     monkeypatch.delenv("TELEPHONY_REDIS_URL", raising=False)
     monkeypatch.setenv("HANDOFF_CONFIG", str(write_config(tmp_path / "handoff.yml", [ALWAYS_STAFFED], retention_days=21)))

@@ -17,12 +17,13 @@ from bot.staffdb import make_staff_engine
 from bot.telephony import runtime
 from tests.actions.conftest import make_tracker, texts
 from tests.handoff.helpers import ALWAYS_STAFFED, CLOSED_TEAM, add_closed_office, set_override, write_config
+from tests.schema import with_tables
 
 
 @pytest.fixture(autouse=True)
 def telephony_db(tmp_path, monkeypatch):
     """Callback windows and requests in a fresh telephony database."""
-    monkeypatch.setenv("TELEPHONY_DB_URL", f"sqlite:///{tmp_path / 'telephony.db'}")
+    monkeypatch.setenv("TELEPHONY_DB_URL", with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony"))
     monkeypatch.delenv("TELEPHONY_REDIS_URL", raising=False)
     runtime.reset()
     yield

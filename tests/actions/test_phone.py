@@ -21,6 +21,7 @@ from actions.phone import (
 from bot.telephony import runtime
 from bot.telephony.settings import DEFAULT_CONFIG
 from tests.actions.conftest import make_tracker, texts
+from tests.schema import with_tables
 
 PHONE = "audiocodes"
 
@@ -28,7 +29,7 @@ PHONE = "audiocodes"
 @pytest.fixture(autouse=True)
 def telephony(tmp_path, monkeypatch) -> Iterator[None]:
     """A fresh telephony store; the call "test-sender" is live with a caller ID; hotline open."""
-    monkeypatch.setenv("TELEPHONY_DB_URL", f"sqlite:///{tmp_path / 'telephony.db'}")
+    monkeypatch.setenv("TELEPHONY_DB_URL", with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony"))
     monkeypatch.setenv("TELEPHONY_TRANSFER_TARGET", "sip:agents@pbx.test")
     runtime.reset()
     runtime.store().create_call("test-sender", "node", 10, 600)

@@ -13,6 +13,7 @@ from rasa.shared.exceptions import RasaException
 from bot.telephony import runtime
 from bot.telephony.settings import TelephonySettings
 from bot.telephony.store import AgentBoard, SqlCallStore, make_store_engine
+from tests.schema import with_tables
 from channels.audiocodes import AudiocodesInput, AudiocodesOutput
 
 TOKEN = "0123456789abcdef0123"
@@ -50,7 +51,7 @@ class FakeRasa:
 
 @pytest.fixture()
 def channel(tmp_path, sqlite_engine, sqlite_url, monkeypatch) -> Iterator[AudiocodesInput]:
-    telephony_url = f"sqlite:///{tmp_path / 'telephony.db'}"
+    telephony_url = with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony")
     monkeypatch.setenv("KNOWLEDGE_DB_URL", sqlite_url)
     monkeypatch.setenv("TELEPHONY_DB_URL", telephony_url)
     monkeypatch.setenv("TELEPHONY_MAX_CALLS", "1")

@@ -23,6 +23,7 @@ from bot.console.settings import ConsoleSettings
 from bot.console.users import create_user
 from bot.staffdb import create_tables, make_staff_engine, session_factory
 from tests.e2e.servers import free_port
+from tests.schema import with_tables
 
 PASSWORD = "richtig-langes-passwort"
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -37,8 +38,8 @@ def csrf_of(html: str) -> str:
 
 @pytest.fixture()
 def staff_db_url(tmp_path: Path) -> str:
-    """A fresh SQLite staff database file."""
-    return f"sqlite:///{tmp_path / 'staff.db'}"
+    """A fresh SQLite staff database file with the tables."""
+    return with_tables(f"sqlite:///{tmp_path / 'staff.db'}", "staff")
 
 
 @pytest.fixture()
@@ -47,7 +48,7 @@ def console_settings(tmp_path: Path, staff_db_url: str) -> ConsoleSettings:
     return ConsoleSettings(
         staff_db_url=staff_db_url,
         tracker_db_url=f"sqlite:///{tmp_path / 'tracker.db'}",
-        telephony_db_url=f"sqlite:///{tmp_path / 'telephony.db'}",
+        telephony_db_url=with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony"),
         knowledge_db_url=f"sqlite:///{tmp_path / 'knowledge.db'}",
         rasa_url=f"http://127.0.0.1:{free_port()}",
         max_failed_logins=3,

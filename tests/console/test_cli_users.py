@@ -12,11 +12,12 @@ from bot.cli import main
 from bot.console.models import AuditEntry, ConsoleUser
 from bot.console.passwords import verify_password
 from bot.staffdb import create_tables, make_staff_engine, session_factory
+from tests.schema import with_tables
 
 
 @pytest.fixture()
 def staff_env(tmp_path: Path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'staff.db'}"
+    url = with_tables(f"sqlite:///{tmp_path / 'staff.db'}", "staff")
     monkeypatch.setenv("STAFF_DB_URL", url)
     monkeypatch.delenv("CONSOLE_ENV", raising=False)
     return url

@@ -12,6 +12,7 @@ from bot.console.models import AuditEntry, ConsoleSession, ConsoleUser
 from bot.handoff.queue import HandoffQueue
 from bot.staffdb import make_staff_engine, session_factory
 from tests.console.conftest import PASSWORD, csrf_of, login
+from tests.schema import with_tables
 
 pytestmark = pytest.mark.postgres
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture()
 def staff_db_url(postgres_url: str) -> str:
     """The console fixtures use a fresh PostgreSQL database instead of SQLite."""
-    return postgres_url
+    return with_tables(postgres_url, "staff")
 
 
 def _session(url: str):  # type: ignore[no-untyped-def]

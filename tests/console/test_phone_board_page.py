@@ -11,12 +11,13 @@ from bot.console.models import AuditEntry
 from bot.staffdb import make_staff_engine, session_factory
 from bot.telephony import runtime
 from tests.console.conftest import csrf_of, login
+from tests.schema import with_tables
 
 
 @pytest.fixture(autouse=True)
 def telephony(tmp_path, monkeypatch) -> Iterator[None]:
     """The console's call store on a tmp SQLite file (no Redis)."""
-    monkeypatch.setenv("TELEPHONY_DB_URL", f"sqlite:///{tmp_path / 'telephony.db'}")
+    monkeypatch.setenv("TELEPHONY_DB_URL", with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony"))
     monkeypatch.delenv("TELEPHONY_REDIS_URL", raising=False)
     runtime.reset()
     yield

@@ -12,6 +12,7 @@ from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.settings import TelephonySettings
 from bot.telephony.store import AgentBoard, CallStore, RedisCallStore, SqlCallStore, make_store_engine
 from tests.e2e.servers import Servers, knowledge_db, start_servers
+from tests.schema import with_tables
 
 AUDIOCODES_CHANNEL = "channels.audiocodes.AudiocodesInput"
 TRANSFER_TARGET = "sip:agents@pbx.test.invalid"
@@ -60,7 +61,7 @@ def start_phone_servers(workdir: Path, seed_dir: Path, max_calls: int = 3, repli
     workdir.mkdir(parents=True, exist_ok=True)
     kb_url = knowledge_db(workdir, seed_dir)
     token = secrets.token_hex(16)
-    telephony_url = f"sqlite:///{workdir / 'telephony.db'}"
+    telephony_url = with_tables(f"sqlite:///{workdir / 'telephony.db'}", "telephony")  # the store opens first
     instance = f"test-{secrets.token_hex(3)}"
     env_extra = {
         "AUDIOCODES_TOKEN": token,

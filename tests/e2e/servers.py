@@ -160,6 +160,15 @@ def _wait(url: str, servers: Servers, deadline: float) -> None:
     raise RuntimeError(f"{url} did not answer within {START_TIMEOUT:.0f}s\n{servers.log()}")
 
 
+def migrate_databases(env: dict, workdir: Path) -> None:
+    """``python -m bot db upgrade`` on the databases ``env`` names, as ``make run`` does before starting."""
+    done = subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    (workdir / "db-upgrade.log").write_text(done.stdout + done.stderr, encoding="utf-8")
+    if done.returncode != 0:
+        raise RuntimeError(f"python -m bot db upgrade failed:\n{done.stdout}{done.stderr}")
+
+
 def start_servers(workdir: Path, knowledge_db_url: str, endpoints_extra: str = "",
                   tracker_store: Optional[str] = None, env_extra: Optional[dict] = None,
                   replicas: int = 1, credentials: Optional[Path] = None) -> Servers:
@@ -187,6 +196,7 @@ def start_servers(workdir: Path, knowledge_db_url: str, endpoints_extra: str = "
         **SECRETS_ENV,
         **(env_extra or {}),
     }
+    migrate_databases(env, workdir)
     servers = Servers([f"http://127.0.0.1:{port}" for port in rasa_ports], f"http://127.0.0.1:{action_port}", workdir)
     actions_log = (workdir / "actions.log").open("w")
     servers.processes.append(subprocess.Popen(

@@ -8,6 +8,7 @@ import pytest
 
 from bot.console.settings import ConsoleSettings
 from tests.review.trackers import tracker_store
+from tests.schema import with_tables
 
 
 @pytest.fixture()
@@ -16,7 +17,7 @@ def settings(tmp_path: Path) -> ConsoleSettings:
     tracker_url = f"sqlite:///{tmp_path / 'tracker.db'}"
     tracker_store(tracker_url).engine.dispose()  # Rasa creates its table when it starts
     return ConsoleSettings(
-        staff_db_url=f"sqlite:///{tmp_path / 'staff.db'}",
+        staff_db_url=with_tables(f"sqlite:///{tmp_path / 'staff.db'}", "staff"),
         tracker_db_url=tracker_url,
-        telephony_db_url=f"sqlite:///{tmp_path / 'telephony.db'}",
+        telephony_db_url=with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony"),
     )

@@ -13,6 +13,7 @@ from bot.review.ingest import ingest
 from bot.review.models import ReviewAnnotation, ReviewConversation, ReviewTurn
 from bot.review.stores import open_stores
 from tests.review.trackers import bot, conversation, save, slot, tracker_store, ts, user
+from tests.schema import with_tables
 
 NOW = datetime(2025, 3, 12, 10, 0, tzinfo=timezone.utc)
 PII = "Ich wohne Königstraße 12, Tel 0176 12345678, mail erika@example.de"
@@ -84,6 +85,7 @@ async def test_ingest_keeps_counts_for_all_and_redacted_turns_for_flagged(settin
 
 @pytest.mark.postgres
 async def test_ingest_on_postgresql(postgres_url: str) -> None:
+    with_tables(postgres_url, "staff", "telephony")  # the three share one database here
     settings = ConsoleSettings(staff_db_url=postgres_url, tracker_db_url=postgres_url, telephony_db_url=postgres_url)
     await _check_ingest(settings)
 

@@ -24,6 +24,7 @@ from bot.telephony.callback_dialog import CallbackDraft
 from bot.telephony.callbacks import CallContext
 from bot.telephony.hotline import Window
 from tests.review.trackers import bot, conversation, save, tracker_store, ts, user
+from tests.schema import with_tables
 
 NOW = datetime(2025, 3, 12, 10, 0, tzinfo=timezone.utc)
 INSIDE = NOW - timedelta(days=29)   # one day inside the 30-day window: stays
@@ -119,6 +120,7 @@ async def test_purge_deletes_exactly_what_is_due_sqlite(settings: ConsoleSetting
 
 @pytest.mark.postgres
 async def test_purge_deletes_exactly_what_is_due_postgresql(postgres_url: str) -> None:
+    with_tables(postgres_url, "staff", "telephony")  # the three share one database here
     settings = ConsoleSettings(staff_db_url=postgres_url, tracker_db_url=postgres_url, telephony_db_url=postgres_url)
     await _check_purge(settings)
 

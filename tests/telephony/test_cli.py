@@ -13,12 +13,13 @@ from bot.telephony import runtime
 from bot.telephony.callback_dialog import CallbackDraft
 from bot.telephony.callbacks import CallContext
 from bot.telephony.hotline import Window
+from tests.schema import with_tables
 
 
 @pytest.fixture(autouse=True)
 def telephony(tmp_path, monkeypatch) -> Iterator[None]:
-    monkeypatch.setenv("TELEPHONY_DB_URL", f"sqlite:///{tmp_path / 'telephony.db'}")
-    monkeypatch.setenv("STAFF_DB_URL", f"sqlite:///{tmp_path / 'staff.db'}")
+    monkeypatch.setenv("TELEPHONY_DB_URL", with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony"))
+    monkeypatch.setenv("STAFF_DB_URL", with_tables(f"sqlite:///{tmp_path / 'staff.db'}", "staff"))
     runtime.reset()
     yield
     runtime.reset()

@@ -14,13 +14,14 @@ from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.overflow import OverflowDialog
 from bot.telephony.settings import TelephonySettings
 from bot.telephony.store import AgentBoard, SqlCallStore, make_store_engine
+from tests.schema import with_tables
 
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=TIMEZONE)
 
 
 @pytest.fixture()
 def parts(tmp_path, repo: KnowledgeRepository) -> Iterator[tuple[OverflowDialog, SqlCallStore, CallbackRepository]]:
-    url = f"sqlite:///{tmp_path / 'telephony.db'}"
+    url = with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony")
     settings = TelephonySettings.load(env={})
     store = SqlCallStore(make_store_engine(url), AgentBoard.from_settings(settings))
     callbacks = CallbackRepository(make_store_engine(url))
@@ -82,7 +83,7 @@ def test_missing_hotline_office_means_call_later(tmp_path) -> None:
     def missing():
         raise RecordNotFound("no office")
 
-    url = f"sqlite:///{tmp_path / 'other.db'}"
+    url = with_tables(f"sqlite:///{tmp_path / 'other.db'}", "telephony")
     settings = TelephonySettings.load(env={})
     store = SqlCallStore(make_store_engine(url), AgentBoard.from_settings(settings))
     callbacks = CallbackRepository(make_store_engine(url))

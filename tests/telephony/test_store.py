@@ -9,6 +9,7 @@ from typing import Iterator
 import pytest
 
 from bot.telephony.store import AgentBoard, CallStore, RedisCallStore, SqlCallStore, make_store_engine
+from tests.schema import with_tables
 
 DEFAULTS = AgentBoard(staffed=4, free=1, waiting=0, avg_handle_seconds=240)
 NOW = 1_800_000_000.0
@@ -29,10 +30,10 @@ def _redis_url() -> str:
 def store(request, tmp_path) -> Iterator[CallStore]:
     """An empty store on each backend."""
     if request.param == "sqlite":
-        created: CallStore = SqlCallStore(make_store_engine(f"sqlite:///{tmp_path / 'telephony.db'}"), DEFAULTS)
+        created: CallStore = SqlCallStore(make_store_engine(with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony")), DEFAULTS)
     elif request.param == "postgres":
         url = request.getfixturevalue("postgres_url")
-        created = SqlCallStore(make_store_engine(url), DEFAULTS)
+        created = SqlCallStore(make_store_engine(with_tables(url, "telephony")), DEFAULTS)
     else:
         created = RedisCallStore(_redis_url(), DEFAULTS, prefix=f"test:{uuid.uuid4().hex[:8]}")
     yield created
@@ -76,7 +77,7 @@ def test_begin_turn_deduplicates_activity_ids(store: CallStore) -> None:
 
 
 def test_calls_expire_without_refresh(tmp_path) -> None:
-    store = SqlCallStore(make_store_engine(f"sqlite:///{tmp_path / 't.db'}"), DEFAULTS)
+    store = SqlCallStore(make_store_engine(with_tables(f"sqlite:///{tmp_path / 't.db'}", "telephony")), DEFAULTS)
     store.create_call("c1", "node-a", 1, 60, now=NOW)
     assert store.begin_turn("c1", [], 60, now=NOW + 50) is not None  # refreshed until NOW + 110
     assert store.get_call("c1", now=NOW + 100) is not None
