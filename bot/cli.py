@@ -80,7 +80,7 @@ def _nlu_report(args: argparse.Namespace) -> int:
     from bot.nlu_report import run_report
 
     return run_report(Path(args.model), Path(args.data), Path(args.out) if args.out else None,
-                      Path(args.styles) if args.styles else None)
+                      [Path(styles) for styles in args.styles])
 
 
 def _agents(args: argparse.Namespace) -> int:
@@ -182,8 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("nlu-report", help="held-out NLU accuracy of a trained model")
     report.add_argument("--model", default=str(PROJECT_ROOT / "models" / "buergertelefon.tar.gz"))
     report.add_argument("--data", default=str(PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"))
-    report.add_argument("--styles", default=str(PROJECT_ROOT / "tests" / "nlu" / "holdout_styles.yml"),
-                        help="held-out set per style (empty: skip)")
+    report.add_argument("--styles", nargs="*",
+                        default=[str(PROJECT_ROOT / "tests" / "nlu" / name)
+                                 for name in ("holdout_styles.yml", "holdout_topics.yml")],
+                        help="held-out sets per style (none: skip)")
     report.add_argument("--out", default=str(PROJECT_ROOT / "results" / "nlu_holdout.json"))
     report.set_defaults(handler=_nlu_report)
     agents = commands.add_parser("agents", help="phone hotline: agent presence, queue, hours override")
