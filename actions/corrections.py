@@ -7,6 +7,7 @@ with the corrected service. The ``topic`` slot holds the last topic.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -28,6 +29,7 @@ from actions.service_info import info_reply
 from actions.wait_time import feed, unavailable_reply, wait_reply
 from bot.kb import hours as hours_logic
 from bot.kb.repository import KnowledgeRepository, RecordNotFound
+from bot.nlu.folding import words
 
 SERVICE_TOPICS = {
     action.topic: action
@@ -85,6 +87,21 @@ async def wait_again(repo: KnowledgeRepository, tracker: Tracker) -> Reply:
     return wait_reply(repo, times, district, tracker.get_slot("service") == "bewohnerparkausweis")
 
 
+#: Documents that expire: "Mein Ausweis läuft ab" means "what do I need for a new one".
+EXPIRING = frozenset({"personalausweis", "reisepass", "aufenthaltstitel", "fuehrerschein"})
+_EXPIRES = re.compile(r"\b(?:lauft (?:\w+ ){0,4}ab|laufen (?:\w+ ){0,4}ab|abgelaufen|ablauf\w*|expir\w*|ungultig)\b")
+
+
+def renewal_reply(repo: KnowledgeRepository, tracker: Tracker) -> Optional[Reply]:
+    """For an expiring document named without a question: what the new one needs."""
+    service = latest_entity(tracker, "service")
+    folded = " ".join(word for word, _, _ in words(tracker.latest_message.get("text") or ""))
+    if service not in EXPIRING or not _EXPIRES.search(folded):
+        return None
+    reply = SERVICE_TOPICS["documents"].respond(repo, tracker)
+    return Reply(text=reply.text, voice=reply.voice, buttons=what_about(repo, tracker).buttons, gap=reply.gap)
+
+
 class ActionHandleInform(Action):
     """A service or district without a question: answer the open topic or ask.
 
@@ -110,6 +127,11 @@ class ActionHandleInform(Action):
             reply, service = info_reply(repo, tracker)
             send(dispatcher, tracker, reply)
             return [SlotSet("service", service)] if service else []
+        if reply is None:
+            reply = renewal_reply(repo, tracker)
+            if reply is not None:
+                send(dispatcher, tracker, reply)
+                return [SlotSet("topic", "documents")]
         send(dispatcher, tracker, reply or what_about(repo, tracker))
         return []
 

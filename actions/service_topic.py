@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff_queue import handoff_for_service
 from actions.knowledge import repository
+from actions.offices import latest_entity
 from actions.replies import Reply, send, with_notices
 from actions.staff import current_notices
 from bot.kb import hours as hours_logic
@@ -36,6 +37,15 @@ def service_buttons() -> list[dict]:
         {"title": title, "payload": f'/inform{{"service":"{key}"}}'}
         for title, key in SUGGESTED_SERVICES
     ]
+
+
+def subject_service(tracker: Tracker) -> Optional[str]:
+    """The service a question is about: the first one the message names, else the slot's.
+
+    "Kann ich Wohngeld bekommen, wenn ich Bürgergeld beziehe?" is about Wohngeld (Rasa's
+    slot would hold the last service named).
+    """
+    return latest_entity(tracker, "service") or tracker.get_slot("service")
 
 
 def ask_for_service(topic_phrase: str) -> Reply:
@@ -88,18 +98,21 @@ class ServiceTopicAction(Action, metaclass=abc.ABCMeta):
         """
         repo = repository()
         reply = self.respond(repo, tracker)
-        service = tracker.get_slot("service")
+        service = subject_service(tracker)
         if service:  # the staff's notices for this service (and the whole city) come first
             reply = with_notices(reply, current_notices(hours_logic.now().date(), services=[service]))
         send(dispatcher, tracker, reply)
         other = topic_actions().get(second_topic(tracker.latest_message.get("text") or "", self.topic) or "")
         if service and other is not None:
             send(dispatcher, tracker, other.respond(repo, tracker))
-        return [SlotSet("topic", self.topic)] + handoff_for_service(dispatcher, tracker)
+        events = [SlotSet("topic", self.topic)]
+        if service and service != tracker.get_slot("service"):
+            events.append(SlotSet("service", service))
+        return events + handoff_for_service(dispatcher, tracker)
 
     def respond(self, repo: KnowledgeRepository, tracker: Tracker) -> Reply:
         """The reply for the current tracker (used by ``run`` and by corrections)."""
-        key = tracker.get_slot("service")
+        key = subject_service(tracker)
         if key:
             try:
                 return self.answer(repo, repo.service(key), tracker)

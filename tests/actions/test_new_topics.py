@@ -188,3 +188,19 @@ async def test_unknown_buergerbuero_hours_name_the_usual_hours_as_such(dispatche
     answer = texts(dispatcher)
     assert "keine geprüften Angaben" in answer
     assert "Üblich sind bei den Bürgerbüros" in answer and "weichen davon ab" in answer
+
+
+async def test_an_expiring_id_card_gets_what_the_new_one_needs(dispatcher) -> None:
+    tracker = make_tracker("Mein Personalausweis läuft nächste Woche ab.", "inform", {"service": "personalausweis"})
+    events = await ActionHandleInform().run(dispatcher, tracker, {})
+    assert "Unterlagen – Personalausweis" in texts(dispatcher) and dispatcher.messages[0]["buttons"]
+    assert slot(events, "topic") == "documents"
+
+
+async def test_the_first_service_named_is_the_subject(dispatcher) -> None:
+    tracker = make_tracker("Kann ich Wohngeld bekommen, wenn ich Bürgergeld beziehe?", "ask_requirements",
+                           {"service": "wohngeld"})
+    tracker.latest_message["entities"].append({"entity": "service", "value": "buergergeld", "start": 30, "end": 40})
+    tracker.slots["service"] = "buergergeld"  # Rasa's slot holds the last service named
+    events = await ActionRequirements().run(dispatcher, tracker, {})
+    assert "– Wohngeld" in texts(dispatcher) and slot(events, "service") == "wohngeld"
