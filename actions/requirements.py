@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Text
 
 from rasa_sdk import Tracker
@@ -10,13 +11,29 @@ from actions.replies import Reply, source_line, unknown_reply
 from actions.service_topic import ServiceTopicAction
 from bot.kb.models import Service
 from bot.kb.repository import KnowledgeRepository
+from bot.nlu.folding import words
 
-#: Headings of the requirement kinds, in the order they are shown.
-KIND_ORDER = ("eligibility", "prerequisite", "deadline", "obligation")
+#: Which kinds of rule a question asks for first, by its wording (folded words).
+FOCUS = (
+    ("deadline", re.compile(r"\b(?:bis wann|frist\w*|wie lange (?:\w+ ){0,3}zeit|wie viele? (?:\w+ ){0,2}zeit|"
+                            r"innerhalb|spatestens|deadline|how long do i have)\b")),
+    ("eligibility", re.compile(r"\b(?:anspruch|wer (?:kann|bekommt|darf)|bekomm\w* ich|kann ich (?:\w+ ){0,4}bekommen|"
+                               r"darf ich|voraussetzung\w*|berechtigt|eligible|can i get)\b")),
+    ("obligation", re.compile(r"\b(?:muss ich|mussen wir|pflicht\w*|verpflichtet|must i|do i have to|mandatory)\b")),
+)
 #: Written answers stay short: at most this many rules before "Mehr dazu".
-MAX_ITEMS = 4
+MAX_ITEMS = 3
 #: Spoken answers name fewer.
 MAX_SPOKEN = 2
+
+
+def asked_kinds(text: str) -> frozenset[str]:
+    """The kinds of rule the question asks for ("Bis wann …?" → deadlines); empty: data order."""
+    folded = " ".join(word for word, _, _ in words(text))
+    kinds = {kind for kind, pattern in FOCUS if pattern.search(folded)}
+    if "eligibility" in kinds:
+        kinds.add("prerequisite")
+    return frozenset(kinds)
 
 
 class ActionRequirements(ServiceTopicAction):
@@ -31,7 +48,8 @@ class ActionRequirements(ServiceTopicAction):
 
     def answer(self, repo: KnowledgeRepository, service: Service, tracker: Tracker) -> Reply:
         """The rules in order of kind, with sources; unknown → official page and 115."""
-        items = sorted(service.requirements, key=lambda r: (KIND_ORDER.index(r.kind), r.position))
+        wanted = asked_kinds(tracker.latest_message.get("text") or "")
+        items = sorted(service.requirements, key=lambda r: (r.kind not in wanted, r.position))
         if not items:
             return unknown_reply(repo, service.name, "den Voraussetzungen und Fristen", service.info_url,
                                  gap=("service", service.key, "requirements"))

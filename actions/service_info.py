@@ -73,8 +73,9 @@ def _spoken_list(names: list[str]) -> str:
 
 
 def service_overview(repo: KnowledgeRepository, service: Service) -> Reply:
-    """What a service is: its first rules and notes, where to go, and what to ask next."""
-    facts = [*sorted(service.requirements, key=lambda r: r.kind != "eligibility")[:2], *service.notes[:1]]
+    """What a service is: its first rules or notes, where to go, and what to ask next."""
+    facts = [*sorted(service.requirements, key=lambda r: (r.kind != "eligibility", r.position)),
+             *service.notes][:2]
     if not facts:
         return unknown_reply(repo, service.name, "einer Beschreibung der Leistung", service.info_url,
                              gap=("service", service.key, "service_info"))
@@ -82,12 +83,14 @@ def service_overview(repo: KnowledgeRepository, service: Service) -> Reply:
     where = f"\nZuständig: {offices[0]}" + (f" und {len(offices) - 1} weitere Stellen" if len(offices) > 1 else "")
     text = (
         f"{service.name} – kurz erklärt:\n" + "\n".join(f"- {f.text}" for f in facts)
-        + (where if offices else "")
-        + "\nFragen Sie mich gern nach Unterlagen, Gebühren oder Voraussetzungen."
-        + f"\nMehr dazu: {service.info_url}\n" + source_line(facts)
+        + (where if offices else "") + f"\nMehr dazu: {service.info_url}\n" + source_line(facts)
     )
     voice = f"{service.name}. {facts[0].text} Möchten Sie die Unterlagen, die Gebühren oder die Voraussetzungen wissen?"
-    return Reply(text=text, voice=voice)
+    return Reply(text=text, voice=voice, buttons=[
+        {"title": title, "payload": f'/{intent}{{"service":"{service.key}"}}'}
+        for title, intent in (("Unterlagen", "ask_documents"), ("Gebühren", "ask_fees"),
+                              ("Voraussetzungen", "ask_requirements"))
+    ])
 
 
 def ask_for_situation() -> Reply:

@@ -84,6 +84,7 @@ async def test_what_a_service_is(dispatcher) -> None:
                                                            {"service": "bonuscard"}), {})
     answer = texts(dispatcher)
     assert answer.startswith("Bonuscard") and "kurz erklärt" in answer and "Quelle" in answer
+    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["Unterlagen", "Gebühren", "Voraussetzungen"]
 
 
 async def test_service_info_without_anything_asks_back(dispatcher) -> None:
@@ -204,3 +205,14 @@ async def test_the_first_service_named_is_the_subject(dispatcher) -> None:
     tracker.slots["service"] = "buergergeld"  # Rasa's slot holds the last service named
     events = await ActionRequirements().run(dispatcher, tracker, {})
     assert "– Wohngeld" in texts(dispatcher) and slot(events, "service") == "wohngeld"
+
+
+@pytest.mark.parametrize(("question", "first"), [
+    ("Bis wann muss ich mich ummelden?", "innerhalb von zwei Wochen"),
+    ("Wer kann vom Meldegesetz befreit werden, habe ich Anspruch darauf?", "befreit"),
+])
+async def test_requirements_answer_the_kind_asked_first(dispatcher, question: str, first: str) -> None:
+    tracker = make_tracker(question, "ask_requirements", {"service": "wohnsitz_anmeldung"})
+    await ActionRequirements().run(dispatcher, tracker, {})
+    rules = [line for line in texts(dispatcher).split("\n") if line.startswith("- ")]
+    assert first in rules[0]

@@ -25,6 +25,7 @@ PERIODS = (7, 30, 365)
 TOPIC_NAMES = {
     "documents": "Unterlagen", "forms": "Formulare", "fees": "Gebühren", "processing_time": "Bearbeitungszeit",
     "offices": "Zuständige Stelle", "online": "Online-Dienst", "appointment": "Termin", "hours": "Öffnungszeiten",
+    "requirements": "Voraussetzungen und Fristen", "service_info": "Beschreibung der Leistung",
 }
 KIND_NAMES = {"service": "Leistung", "office": "Dienststelle"}
 
