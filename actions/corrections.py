@@ -26,7 +26,7 @@ from actions.processing_time import ActionProcessingTime
 from actions.replies import Reply, send
 from actions.requirements import ActionRequirements
 from actions.service_info import info_reply
-from actions.wait_time import feed, unavailable_reply, wait_reply
+from actions.wait_time import current_wait_reply
 from bot.kb import hours as hours_logic
 from bot.kb.repository import KnowledgeRepository, RecordNotFound
 from bot.nlu.folding import words
@@ -78,15 +78,6 @@ def what_about(repo: KnowledgeRepository, tracker: Tracker) -> Reply:
     )
 
 
-async def wait_again(repo: KnowledgeRepository, tracker: Tracker) -> Reply:
-    """The waiting time again, for the district named now ("und in Vaihingen?")."""
-    times = await feed().current()
-    if times is None:
-        return unavailable_reply()
-    district = latest_entity(tracker, "district") or tracker.get_slot("district")
-    return wait_reply(repo, times, district, tracker.get_slot("service") == "bewohnerparkausweis")
-
-
 #: Documents that expire: "Mein Ausweis läuft ab" means "what do I need for a new one".
 EXPIRING = frozenset({"personalausweis", "reisepass", "aufenthaltstitel", "fuehrerschein"})
 _EXPIRES = re.compile(r"\b(?:lauft (?:\w+ ){0,4}ab|laufen (?:\w+ ){0,4}ab|abgelaufen|ablauf\w*|expir\w*|ungultig)\b")
@@ -120,7 +111,7 @@ class ActionHandleInform(Action):
         repo = repository()
         topic = tracker.get_slot("topic")
         if topic == "wait_time":
-            send(dispatcher, tracker, await wait_again(repo, tracker))
+            send(dispatcher, tracker, await current_wait_reply(repo, tracker))
             return []
         reply = topic_reply(repo, topic, tracker)
         if reply is None and latest_entity(tracker, "situation"):

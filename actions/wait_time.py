@@ -88,6 +88,15 @@ def wait_reply(repo: KnowledgeRepository, times: WaitingTimes, district: Optiona
     return Reply(text=text, voice=" ".join(spoken))
 
 
+async def current_wait_reply(repo: KnowledgeRepository, tracker: Tracker) -> Reply:
+    """The waiting time for the district named now or earlier, or an honest "cannot see it now"."""
+    times = await feed().current()
+    if times is None:
+        return unavailable_reply()
+    district = latest_entity(tracker, "district") or tracker.get_slot("district")
+    return wait_reply(repo, times, district, tracker.get_slot("service") == "bewohnerparkausweis")
+
+
 class ActionWaitTime(Action):
     """Answers ``ask_wait_time`` from the live feed."""
 
@@ -99,12 +108,5 @@ class ActionWaitTime(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """The current wait, or an honest "cannot see it now"."""
-        times = await feed().current()
-        district = latest_entity(tracker, "district") or tracker.get_slot("district")
-        if times is None:
-            reply = unavailable_reply()
-        else:
-            parking = tracker.get_slot("service") == "bewohnerparkausweis"
-            reply = wait_reply(repository(), times, district, parking)
-        send(dispatcher, tracker, reply)
+        send(dispatcher, tracker, await current_wait_reply(repository(), tracker))
         return [SlotSet("topic", "wait_time")]
