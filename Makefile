@@ -12,6 +12,10 @@ RASA_PORT ?= 5005
 ACTION_PORT ?= 5055
 WEB_PORT  ?= 8080
 CONSOLE_PORT ?= 8090
+# Prometheus metrics of each process on 127.0.0.1 (bot/metrics.py; 0 = off).
+RASA_METRICS_PORT ?= 9105
+ACTION_METRICS_PORT ?= 9106
+CONSOLE_METRICS_PORT ?= 9107
 # Rasa as the browser reaches it (socket.io); its origin must be allowed in credentials.yml.
 WEBCHAT_SERVER_URL ?= http://127.0.0.1:$(RASA_PORT)
 WEBCHAT   := channels/webchat
@@ -76,12 +80,13 @@ run: install knowledge train $(if $(AUDIOCODES_TOKEN),var/credentials.yml) ## St
 	@umask 077; $(if $(AUDIOCODES_TOKEN),echo "Phone (AudioCodes Bot API): http://$(HOST):$(RASA_PORT)/webhooks/audiocodes/webhook" && $(PY) -m bot callbacks purge,echo "Phone channel off (set AUDIOCODES_TOKEN to enable it)")
 	@echo "Web chat demo page: http://$(HOST):$(WEB_PORT)/"
 	@echo "Staff console: http://$(HOST):$(CONSOLE_PORT)/"
+	@echo "Metrics: rasa http://127.0.0.1:$(RASA_METRICS_PORT)/metrics  actions http://127.0.0.1:$(ACTION_METRICS_PORT)/metrics  console http://127.0.0.1:$(CONSOLE_METRICS_PORT)/metrics"
 	@umask 077; trap 'kill 0' EXIT INT TERM; \
-	  $(PY) -m bot.server.action_server --port $(ACTION_PORT) & \
-	  $(PY) -m bot.server.rasa_server --model $(MODEL) --endpoints endpoints.yml --credentials $(CREDENTIALS) \
+	  METRICS_PORT=$(ACTION_METRICS_PORT) $(PY) -m bot.server.action_server --port $(ACTION_PORT) & \
+	  METRICS_PORT=$(RASA_METRICS_PORT) $(PY) -m bot.server.rasa_server --model $(MODEL) --endpoints endpoints.yml --credentials $(CREDENTIALS) \
 	    -i $(HOST) --port $(RASA_PORT) & \
 	  $(PY) -m bot.web --host $(HOST) --port $(WEB_PORT) --chat-server $(WEBCHAT_SERVER_URL) & \
-	  $(PY) -m bot.console --host $(HOST) --port $(CONSOLE_PORT) --rasa-url http://127.0.0.1:$(RASA_PORT) & \
+	  METRICS_PORT=$(CONSOLE_METRICS_PORT) $(PY) -m bot.console --host $(HOST) --port $(CONSOLE_PORT) --rasa-url http://127.0.0.1:$(RASA_PORT) & \
 	  wait
 
 shell: install knowledge train ## Chat with the assistant in the terminal

@@ -19,6 +19,7 @@ from bot.handoff.presence import agents_online
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.settings import HandoffSettings, effective_settings
 from bot.handoff.notices import ActiveNotice, notices_for
+from bot.metrics import count_unknown_fact
 from bot.review.gaps import record_gap
 from bot.staffdb import make_staff_engine, session_factory, staff_db_url
 
@@ -57,6 +58,7 @@ def online_agents() -> int:
 
 def count_gap(kind: str, subject: str, topic: str) -> None:
     """Count one "unknown" answer for the console's knowledge-gap page (never fails the answer)."""
+    count_unknown_fact(kind, topic)
     try:
         with session_factory(staff_engine())() as session, session.begin():
             record_gap(session, kind, subject, topic)

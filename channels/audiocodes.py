@@ -40,6 +40,7 @@ from bot.config import Settings
 from bot.kb.database import make_engine
 from bot.kb.models import Office
 from bot.kb.repository import KnowledgeRepository
+from bot.metrics import ADMISSION_REJECTIONS, timed_turns
 from bot.telephony import runtime
 from bot.telephony.activities import config_event, is_bot_activity, message
 from bot.telephony.callback_dialog import Answer, Numbers, fill_numbers, has_numbers
@@ -217,6 +218,8 @@ class AudiocodesInput(InputChannel):
             self.store.create_call, cid, self._settings.instance_id, self._settings.max_concurrent_calls,
             self._settings.state_ttl_seconds,
         )
+        if created and not record.admitted:
+            ADMISSION_REJECTIONS.inc()
         if created:
             logger.info("call %s %s on %s", cid, "admitted" if record.admitted else "overflow", record.instance)
         return response.json(self._urls(cid))
@@ -316,6 +319,7 @@ class AudiocodesInput(InputChannel):
         """Routes of the Bot API; every route but ``GET /`` needs the token."""
         module = inspect.getmodule(self)
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", module.__name__ if module else None)
+        on_new_message = timed_turns(on_new_message, self.name())
 
         def guarded(handler: Callable[..., Awaitable[HTTPResponse]]) -> Callable[..., Awaitable[HTTPResponse]]:
             @functools.wraps(handler)

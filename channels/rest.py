@@ -19,6 +19,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.metrics import timed_turns
 from channels.contact_guard import keep_contact_out
 from channels.validation import RATE_LIMITED_ANSWER, InvalidRequest, MessageLimits, parse_body, validate_message
 
@@ -42,6 +43,7 @@ class CitizenRestInput(RestInput):
         """Health route and validated webhook route."""
         module = inspect.getmodule(self)
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", module.__name__ if module else None)
+        on_new_message = timed_turns(on_new_message, self.name())
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

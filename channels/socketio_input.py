@@ -45,6 +45,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
+from bot.metrics import timed_turns
 from bot.ratelimit import SlidingWindow, limit_from_env
 from channels.chat_history import (
     MAX_DISPLAY_TEXT,
@@ -213,6 +214,7 @@ class CitizenSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Socket.io server on ``socketio_path`` plus a ``GET /webhooks/socketio/`` health route."""
+        on_new_message = timed_turns(on_new_message, self.name())
         sio = AsyncServer(
             client_manager=(
                 AsyncRedisManager(self.redis_url, channel=self.redis_channel) if self.redis_url else None

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from bot.console.app import create_app
 from bot.console.settings import ConsoleSettings, ConsoleSettingsError
+from bot.metrics import serve_metrics
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -27,6 +28,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"Staff console: http://{settings.host}:{settings.port}/  (Rasa {settings.rasa_url})", flush=True)
+    serve_metrics("console")
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
     return 0
 

@@ -24,6 +24,8 @@ from typing import Any, Callable, Optional
 
 import aiohttp
 
+from bot.metrics import count_feed_error
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_URL = "https://wartezeiten.stuttgart.de/bb/status"
@@ -169,3 +171,4 @@ class WaitingTimeFeed:
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             self._failed_at = self._clock()
             logger.warning("waiting-time feed unavailable: %s", type(error).__name__)
+            count_feed_error(error)

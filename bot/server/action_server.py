@@ -20,7 +20,9 @@ import os
 import sys
 from typing import Optional, Sequence
 
+from bot.metrics import serve_metrics
 from bot.secrets import ACTION_SERVER_TOKEN, MissingSecret, require_secret
+from bot.server.action_metrics import install_action_metrics
 from bot.server.guard import install_guard
 
 logger = logging.getLogger(__name__)
@@ -50,6 +52,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
     app = create_app(args.actions, cors_origins=None)
     install_guard(app, token, (), public_paths=("/health",), max_body_bytes=MAX_BODY_BYTES)
+    install_action_metrics(app)
+    serve_metrics("actions")
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
     logger.info("action server on http://%s:%s", args.host, args.port)
     app.run(args.host, args.port, workers=utils.number_of_sanic_workers(), access_log=False)

@@ -96,6 +96,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     if not any(arg.split("=")[0] == "--endpoints" for arg in args):
         args += ["--endpoints", str(endpoints_file())]  # the file the console reads too (ENDPOINTS_FILE)
+    from bot.metrics import serve_metrics
+    from bot.server import rasa_metrics
+
+    rasa_metrics.install()
+    serve_metrics("rasa")
     rasa.core.run.configure_app = _guarded_configure_app(rasa.core.run.configure_app, api_token, action_token)
     sys.argv = ["rasa", command, *args, *(["--enable-api"] if command == "run" else [])]
     rasa_main()

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.config import TIMEZONE
+from bot.metrics import count_callback_request
 from bot.staffdb import as_utc
 from bot.telephony.callback_dialog import CallbackDraft
 from bot.telephony.hotline import Window
@@ -107,6 +108,7 @@ class CallbackRepository:
         )
         with self._session() as session, session.begin():
             session.add(row)
+        count_callback_request(channel)
         return int(row.id)
 
     def open_requests(self, limit: int = 200) -> list[CallbackRequest]:
