@@ -2,8 +2,8 @@
 
 One SQLAlchemy metadata (:data:`Base`) for the tables of ``bot.handoff``, ``bot.console``
 and ``bot.review``. SQLite ``var/staff.db`` by default (env ``STAFF_DB_URL``), PostgreSQL
-in production. The action server (queue entries), the console and the CLI share it, so
-engines are created by whoever needs one (never at import time). The tables are created
+in production. The action server (queue entries), the console and the CLI share it;
+its engine comes from :func:`bot.db.engine.get_engine` (one per process, never at import time). The tables are created
 and migrated by ``python -m bot db upgrade`` (:mod:`bot.db`), never by the processes.
 """
 
@@ -13,13 +13,11 @@ import os
 from datetime import datetime, timezone
 from typing import Optional
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import declarative_base, sessionmaker
 
 from bot.config import PROJECT_ROOT
 from bot.db.databases import database
-from bot.db.engine import make_engine
 
 DEFAULT_STAFF_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'staff.db'}"
 
@@ -38,22 +36,6 @@ def as_utc(moment: Optional[datetime] = None) -> datetime:
 def staff_db_url() -> str:
     """``STAFF_DB_URL`` or the SQLite default."""
     return os.environ.get("STAFF_DB_URL") or DEFAULT_STAFF_DB_URL
-
-
-def make_staff_engine(url: str) -> Engine:
-    """An engine for the staff database; SQLite gets WAL and a busy timeout (several processes write)."""
-    engine = make_engine(url)
-    if make_url(url).get_backend_name() == "sqlite":
-
-        @event.listens_for(engine, "connect")
-        def _concurrency(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA busy_timeout=5000")
-            if make_url(url).database not in (None, "", ":memory:"):
-                cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.close()
-
-    return engine
 
 
 def create_tables(engine: Engine) -> None:

@@ -37,9 +37,10 @@ def cli_actor() -> str:
 
 def audit_cli(action: str, target: str = "", detail: str = "") -> None:
     """Record a command-line operation in the console's audit log (actor ``cli:<user>``)."""
-    from bot.staffdb import make_staff_engine, session_factory, staff_db_url
+    from bot.db.engine import get_engine
+    from bot.staffdb import session_factory, staff_db_url
 
-    engine = make_staff_engine(staff_db_url())
+    engine = get_engine(staff_db_url())
     try:
         with session_factory(engine)() as session, session.begin():
             record_audit(session, cli_actor(), action, target, detail)

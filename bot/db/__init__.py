@@ -1,6 +1,7 @@
 """Our databases below every app: the engine factory, the table registry and the migrations.
 
-* :mod:`bot.db.engine`: ``make_engine`` (the engine factory everyone uses).
+* :mod:`bot.db.engine`: ``get_engine`` (the only engine factory: one engine per process
+  and URL, disposed at exit) and ``dispose_all``.
 * :mod:`bot.db.databases`: our three databases (``knowledge``, ``staff``, ``telephony``),
   the modules that declare their tables and the Alembic version table of each.
 * :mod:`bot.db.migrate`: ``upgrade`` (stamps databases the old ``create_all`` code

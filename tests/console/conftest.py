@@ -21,7 +21,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.console.app import create_app
 from bot.console.settings import ConsoleSettings
 from bot.console.users import create_user
-from bot.staffdb import create_tables, make_staff_engine, session_factory
+from bot.db.engine import get_engine
+from bot.staffdb import create_tables, session_factory
 from tests.e2e.servers import free_port
 from tests.schema import with_tables
 
@@ -62,7 +63,7 @@ AddUser = Callable[..., int]
 @pytest.fixture()
 def add_user(staff_db_url: str) -> Iterable[AddUser]:
     """``add_user(name, *roles, display_name=None, password=PASSWORD) -> user id``."""
-    engine = make_staff_engine(staff_db_url)
+    engine = get_engine(staff_db_url)
     create_tables(engine)
     factory = session_factory(engine)
 

@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 from bot.console.audit import audit_entries, record_audit
-from bot.staffdb import create_tables, make_staff_engine, session_factory
+from bot.db.engine import get_engine
+from bot.staffdb import create_tables, session_factory
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc)
 
 
 def test_entries_newest_first_and_filtered(tmp_path: Path) -> None:
-    engine = make_staff_engine(f"sqlite:///{tmp_path / 'staff.db'}")
+    engine = get_engine(f"sqlite:///{tmp_path / 'staff.db'}")
     create_tables(engine)
     sessions = session_factory(engine)
     with sessions() as session, session.begin():
@@ -30,7 +31,7 @@ def test_entries_newest_first_and_filtered(tmp_path: Path) -> None:
 
 
 def test_unknown_action_is_refused(tmp_path: Path) -> None:
-    engine = make_staff_engine(f"sqlite:///{tmp_path / 'staff.db'}")
+    engine = get_engine(f"sqlite:///{tmp_path / 'staff.db'}")
     create_tables(engine)
     with session_factory(engine)() as session:
         with pytest.raises(ValueError):

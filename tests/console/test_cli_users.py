@@ -11,7 +11,8 @@ from sqlalchemy import select
 from bot.cli import main
 from bot.console.models import AuditEntry, ConsoleUser
 from bot.console.passwords import verify_password
-from bot.staffdb import create_tables, make_staff_engine, session_factory
+from bot.db.engine import get_engine
+from bot.staffdb import create_tables, session_factory
 from tests.schema import with_tables
 
 
@@ -24,7 +25,7 @@ def staff_env(tmp_path: Path, monkeypatch) -> str:
 
 
 def _users(url: str) -> dict[str, ConsoleUser]:
-    engine = make_staff_engine(url)
+    engine = get_engine(url)
     create_tables(engine)
     try:
         with session_factory(engine)() as session:
@@ -34,7 +35,7 @@ def _users(url: str) -> dict[str, ConsoleUser]:
 
 
 def _audit(url: str) -> list[tuple[str, str, str]]:
-    engine = make_staff_engine(url)
+    engine = get_engine(url)
     try:
         with session_factory(engine)() as session:
             return [(a.actor, a.action, a.target) for a in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Optional
 
 from bot.config import PROJECT_ROOT
+from bot.db.engine import get_engine
 from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.settings import TelephonySettings
-from bot.telephony.store import AgentBoard, CallStore, RedisCallStore, SqlCallStore, make_store_engine
+from bot.telephony.store import AgentBoard, CallStore, RedisCallStore, SqlCallStore
 from tests.e2e.servers import Servers, knowledge_db, start_servers
 from tests.schema import with_tables
 
@@ -75,8 +76,8 @@ def start_phone_servers(workdir: Path, seed_dir: Path, max_calls: int = 3, repli
     settings = TelephonySettings.load(env=env_extra)
     defaults = AgentBoard.from_settings(settings)
     store: CallStore = (RedisCallStore(redis_url, defaults, settings.redis_prefix) if redis_url
-                        else SqlCallStore(make_store_engine(telephony_url), defaults))
-    callbacks = CallbackRepository(make_store_engine(telephony_url))
+                        else SqlCallStore(get_engine(telephony_url), defaults))
+    callbacks = CallbackRepository(get_engine(telephony_url))
     servers = start_servers(workdir, kb_url, endpoints_extra=endpoints_extra, tracker_store=tracker_store,
                             env_extra=env_extra, replicas=replicas, credentials=phone_credentials(workdir / "credentials.yml"))
     return PhoneServers(servers, token, store, callbacks, instance)

@@ -6,14 +6,15 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from bot.console.models import ConsoleSession, ConsoleUser
+from bot.db.engine import get_engine
 from bot.handoff.presence import agents_online
-from bot.staffdb import create_tables, make_staff_engine, session_factory
+from bot.staffdb import create_tables, session_factory
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc)
 
 
 def test_counts_recent_active_agents_once(tmp_path: Path) -> None:
-    engine = make_staff_engine(f"sqlite:///{tmp_path / 'staff.db'}")
+    engine = get_engine(f"sqlite:///{tmp_path / 'staff.db'}")
     create_tables(engine)
     sessions = session_factory(engine)
     with sessions() as session, session.begin():
