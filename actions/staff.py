@@ -16,12 +16,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.db.engine import get_engine
+from bot.handoff.notices import ActiveNotice, notices_for
 from bot.handoff.presence import agents_online
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.settings import HandoffSettings, effective_settings
-from bot.handoff.notices import ActiveNotice, notices_for
 from bot.review.gaps import record_gap
-from bot.staffdb import session_factory, staff_db_url
+from bot.staff import session_factory, staff_db_url
 
 logger = logging.getLogger(__name__)
 

@@ -27,8 +27,8 @@ from sqlalchemy.exc import OperationalError
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.db.engine import get_engine  # noqa: E402
+from bot.db.migrate import create_all  # noqa: E402
 from bot.handoff.queue import HandoffQueue  # noqa: E402
-from bot.staffdb import create_tables  # noqa: E402
 
 
 def _percentiles(samples: list[float]) -> str:
@@ -50,7 +50,7 @@ def run(label: str, url: str, sizes: list[int], repeat: int) -> None:
     """Measure one database."""
     for size in sizes:
         engine = get_engine(url)
-        create_tables(engine)  # a fresh benchmark database (processes use `python -m bot db upgrade`)
+        create_all(engine, "staff")  # a fresh benchmark database (processes use `python -m bot db upgrade`)
         queue = HandoffQueue(engine)
         run_id = uuid.uuid4().hex[:8]
         for index in range(size):

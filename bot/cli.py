@@ -27,7 +27,7 @@ SPACY_DIR = PROJECT_ROOT / "build" / "spacy-de-lookups"
 
 def database_urls() -> dict[str, str]:
     """The URL of each of our databases, from the settings the processes read."""
-    from bot.staffdb import staff_db_url
+    from bot.staff import staff_db_url
     from bot.telephony.settings import TelephonySettings
 
     return {

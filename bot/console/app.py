@@ -9,16 +9,16 @@ import aiohttp
 from aiohttp import web
 
 from bot.console.jobs_runner import background_jobs
-from bot.console.throttle import LoginGuard
 from bot.console.keys import LOGIN_GUARD, QUEUE, RASA, SETTINGS, STAFF_SESSIONS, TEMPLATES, TRACKER_ENGINE
 from bot.console.middlewares import authentication, csrf_protection, error_pages, security_headers
 from bot.console.rasa_client import RasaClient
 from bot.console.render import make_templates
 from bot.console.settings import ConsoleSettings
+from bot.console.throttle import LoginGuard
 from bot.console.views import admin, auth, callbacks, conversation, knowledge, notices, phone, queue, review, stats
 from bot.db.engine import dispose_all, get_engine
 from bot.handoff.queue import HandoffQueue
-from bot.staffdb import session_factory
+from bot.staff import session_factory
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Page modules; each exposes ``routes``.

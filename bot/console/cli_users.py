@@ -20,15 +20,15 @@ from typing import Callable, Optional
 
 from sqlalchemy.orm import Session
 
-from bot.console.audit import record_audit
-from bot.console.models import ROLES, ConsoleUser
 from bot.console.passwords import WeakPassword
 from bot.console.sessions import end_user_sessions
 from bot.console.settings import ConsoleSettingsError, is_production
 from bot.console.users import UserError, count_users, create_user, get_user, list_users, set_password, set_roles, unlock
 from bot.db.engine import get_engine
 from bot.secrets import secret_file
-from bot.staffdb import session_factory, staff_db_url
+from bot.staff import session_factory, staff_db_url
+from bot.staff.audit import record_audit
+from bot.staff.models import ROLES, ConsoleUser
 
 ACTOR = "cli"
 #: Where ``dev-user`` writes the development password (``CONSOLE_DEV_PASSWORD_FILE`` overrides).

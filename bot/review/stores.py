@@ -1,4 +1,4 @@
-"""The databases the review jobs touch, named by the console settings.
+"""The databases the review jobs touch, named by the caller's settings (:class:`StoreUrls`).
 
 Staff database (review tables, handoffs, audit, console sessions), Rasa's tracker store
 and the telephony database (callback requests of phone and web chat). The engines are
@@ -11,18 +11,31 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Optional, Protocol
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-from bot.console.settings import ConsoleSettings
 from bot.db.engine import get_engine
 from bot.handoff.queue import HandoffQueue
-from bot.staffdb import session_factory
+from bot.staff import session_factory
 from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.settings import DEFAULT_DB_URL as DEFAULT_TELEPHONY_DB_URL
 
+
+
+class StoreUrls(Protocol):
+    """The database URLs the review reads from its caller's settings (the console passes its
+    ``ConsoleSettings``; the review never imports the console)."""
+
+    @property
+    def staff_db_url(self) -> str: ...
+
+    @property
+    def tracker_db_url(self) -> str: ...
+
+    @property
+    def telephony_db_url(self) -> Optional[str]: ...
 
 
 @dataclass(frozen=True)
@@ -38,13 +51,13 @@ class Stores:
     telephony_engine: Engine
 
 
-def telephony_url(settings: ConsoleSettings) -> str:
+def telephony_url(settings: StoreUrls) -> str:
     """The telephony database of ``settings`` (the phone channel's default if unset)."""
     return settings.telephony_db_url or DEFAULT_TELEPHONY_DB_URL
 
 
 @contextmanager
-def open_stores(settings: ConsoleSettings) -> Iterator[Stores]:
+def open_stores(settings: StoreUrls) -> Iterator[Stores]:
     """The three databases over the process's engines (created once, disposed at shutdown)."""
     staff_engine = get_engine(settings.staff_db_url)
     telephony_engine = get_engine(telephony_url(settings))

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.config import TIMEZONE
-from bot.staffdb import as_utc
+from bot.staff import as_utc
 from bot.telephony.callback_dialog import CallbackDraft
 from bot.telephony.hotline import Window
 from bot.telephony.models import CallbackRequest, HeldContact

@@ -158,11 +158,6 @@ def _check_board(changes: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- SQL
 
 
-def create_tables(engine: Engine) -> None:
-    """Create the telephony tables from the models (tests; processes rely on ``python -m bot db upgrade``)."""
-    Base.metadata.create_all(engine)
-
-
 def _record(row: PhoneCall) -> CallRecord:
     return CallRecord(row.conversation_id, row.instance, bool(row.admitted), row.created_at, row.expires_at,
                       row.caller, row.entered_number, row.overflow)

@@ -13,7 +13,7 @@ from bot.db.engine import get_engine
 from bot.telephony import runtime
 from bot.telephony.models import CallbackRequest
 from tests.actions.conftest import make_tracker, texts
-from tests.handoff.helpers import ALWAYS_STAFFED, write_config
+from bench.helpers.handoff_config import ALWAYS_STAFFED, write_config
 from tests.schema import with_tables
 
 LOOP = "action_contact_request"

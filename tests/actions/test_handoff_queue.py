@@ -16,7 +16,7 @@ from bot.db.engine import get_engine
 from bot.handoff.queue import HandoffQueue
 from bot.telephony import runtime
 from tests.actions.conftest import make_tracker, texts
-from tests.handoff.helpers import ALWAYS_STAFFED, CLOSED_TEAM, add_closed_office, set_override, write_config
+from bench.helpers.handoff_config import ALWAYS_STAFFED, CLOSED_TEAM, add_closed_office, set_override, write_config
 from tests.schema import with_tables
 
 

@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import main
-from bot.console.models import AuditEntry, ConsoleUser
 from bot.console.passwords import verify_password
 from bot.db.engine import get_engine
-from bot.staffdb import create_tables, session_factory
+from bot.db.migrate import create_all
+from bot.staff import session_factory
+from bot.staff.models import AuditEntry, ConsoleUser
 from tests.schema import with_tables
 
 
@@ -26,7 +27,7 @@ def staff_env(tmp_path: Path, monkeypatch) -> str:
 
 def _users(url: str) -> dict[str, ConsoleUser]:
     engine = get_engine(url)
-    create_tables(engine)
+    create_all(engine, "staff")
     try:
         with session_factory(engine)() as session:
             return {user.username: user for user in session.scalars(select(ConsoleUser))}

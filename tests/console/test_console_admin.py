@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.console.models import AuditEntry, ConsoleSetting, ConsoleUser
 from bot.console.settings import ConsoleSettings
 from bot.db.engine import get_engine
 from bot.handoff.settings import HandoffSettings, effective_settings
 from bot.kb.seed import load_seed
-from bot.staffdb import session_factory
+from bot.staff import session_factory
+from bot.staff.models import AuditEntry, ConsoleSetting, ConsoleUser
 from tests.console.conftest import PASSWORD, login, start_console
 
 

@@ -9,11 +9,11 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select, update
 
-from bot.console.models import AuditEntry, ConsoleSession, ConsoleUser
-from bot.console.settings import ConsoleSettings
 from bot.console.sessions import SESSION_COOKIE, session_cookie_name, token_hash
+from bot.console.settings import ConsoleSettings
 from bot.db.engine import get_engine
-from bot.staffdb import session_factory
+from bot.staff import session_factory
+from bot.staff.models import AuditEntry, ConsoleSession, ConsoleUser
 from tests.console.conftest import PASSWORD, csrf_of, login, start_console
 
 LOGIN_FAILED = "Die Anmeldung ist fehlgeschlagen"
@@ -302,7 +302,7 @@ def test_a_heartbeat_keeps_the_agent_present_but_not_the_session_alive(staff_db_
 
     from bot.console.sessions import load_session, start_session, touch_session, token_hash
     from bot.handoff.presence import agents_online
-    from bot.staffdb import session_factory
+    from bot.staff import session_factory
     from bot.db.engine import get_engine
 
     user_id = add_user("anna", "agent")

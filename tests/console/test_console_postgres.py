@@ -8,10 +8,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, update
 
-from bot.console.models import AuditEntry, ConsoleSession, ConsoleUser
 from bot.db.engine import get_engine
 from bot.handoff.queue import HandoffQueue
-from bot.staffdb import session_factory
+from bot.staff import session_factory
+from bot.staff.models import AuditEntry, ConsoleSession, ConsoleUser
 from tests.console.conftest import PASSWORD, csrf_of, login
 from tests.schema import with_tables
 

@@ -9,10 +9,10 @@ from typing import Any
 import aiohttp
 from sqlalchemy import select
 
-from bot.console.models import AuditEntry
 from bot.db.engine import get_engine
 from bot.handoff.queue import HandoffQueue
-from bot.staffdb import session_factory
+from bot.staff import session_factory
+from bot.staff.models import AuditEntry
 from tests.console.conftest import login
 
 XSS = '<img src=x onerror="window.__xss=1"><script>alert(1)</script>'
@@ -193,8 +193,8 @@ async def test_transcript_comes_from_the_tracker_store_redacted_and_live(console
     assert [(turn["actor"], turn["text"]) for turn in turns] == [("citizen", "<b>Noch da?</b>")]
     assert turns[0]["index"] > after
     store.engine.dispose()
-    from bot.console.audit import audit_entries
-    from bot.staffdb import session_factory
+    from bot.staff.audit import audit_entries
+    from bot.staff import session_factory
     from bot.db.engine import get_engine
 
     engine = get_engine(staff_db_url)

@@ -8,15 +8,16 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot.db.engine import get_engine
+from bot.db.migrate import create_all
 from bot.kb.seed import load_seed, parse_directory
 from bot.review.gaps import gap_counts, record_gap, stale_facts, to_csv
-from bot.staffdb import create_tables, session_factory
+from bot.staff import session_factory
 from tests.console.conftest import login
 
 
 def _count(staff_db_url: str, *gap: str, times: int = 1) -> None:
     engine = get_engine(staff_db_url)
-    create_tables(engine)
+    create_all(engine, "staff")
     with session_factory(engine)() as session, session.begin():
         for _ in range(times):
             record_gap(session, *gap)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.console.audit import audit_entries
 from bot.db.engine import get_engine
 from bot.handoff.notices import current_notices
 from bot.kb.seed import load_seed, parse_directory
-from bot.staffdb import session_factory
+from bot.staff import session_factory
+from bot.staff.audit import audit_entries
 from tests.console.conftest import login
 
 

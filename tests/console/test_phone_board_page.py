@@ -7,9 +7,9 @@ from typing import Iterator
 import pytest
 from sqlalchemy import select
 
-from bot.console.models import AuditEntry
 from bot.db.engine import get_engine
-from bot.staffdb import session_factory
+from bot.staff import session_factory
+from bot.staff.models import AuditEntry
 from bot.telephony import runtime
 from tests.console.conftest import csrf_of, login
 from tests.schema import with_tables

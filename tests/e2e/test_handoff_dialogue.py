@@ -19,15 +19,15 @@ import pytest
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from bot.console.models import ConsoleSetting
 from bot.db.engine import get_engine
 from bot.handoff.models import Handoff
 from bot.handoff.queue import HandoffQueue
 from bot.kb.seed import load_seed, parse_directory
+from bot.staff.models import ConsoleSetting
 from bot.telephony.models import CallbackRequest, HeldContact
 from tests.e2e.conftest import joined
-from tests.e2e.servers import Servers, http_json, start_servers
-from tests.handoff.helpers import ALWAYS_STAFFED, CLOSED_TEAM, add_closed_office, set_override, write_config
+from bench.helpers.servers import Servers, http_json, start_servers
+from bench.helpers.handoff_config import ALWAYS_STAFFED, CLOSED_TEAM, add_closed_office, set_override, write_config
 
 pytestmark = pytest.mark.e2e
 

@@ -6,9 +6,9 @@ import pytest
 
 from bot.db.engine import get_engine
 from bot.review.gaps import gap_counts
-from bot.staffdb import session_factory
+from bot.staff import session_factory
 from tests.e2e.conftest import Say, joined
-from tests.e2e.servers import Servers
+from bench.helpers.servers import Servers
 
 pytestmark = pytest.mark.e2e
 

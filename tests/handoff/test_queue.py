@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.db.engine import get_engine
 from bot.handoff.models import Handoff
 from bot.handoff.queue import HandoffQueue, estimated_wait_minutes
-from bot.staffdb import session_factory
+from bot.staff import session_factory
 from tests.schema import with_tables
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)

@@ -63,9 +63,9 @@ def test_callbacks_list_done_delete_purge(capsys) -> None:
 
 
 def _audit() -> list:
-    from bot.console.audit import audit_entries
     from bot.db.engine import get_engine
-    from bot.staffdb import session_factory, staff_db_url
+    from bot.staff.audit import audit_entries
+    from bot.staff import session_factory, staff_db_url
 
     engine = get_engine(staff_db_url())
     try:

@@ -14,7 +14,6 @@ from typing import Callable, Optional, TypeVar
 
 from aiohttp import web
 
-from bot.console.audit import record_audit
 from bot.console.auth import current_user, require_role
 from bot.console.db import in_transaction
 from bot.console.keys import SETTINGS
@@ -22,8 +21,9 @@ from bot.console.render import render
 from bot.console.settings import ConsoleSettings
 from bot.db.engine import get_engine
 from bot.review.stores import telephony_url
+from bot.staff import as_utc
+from bot.staff.audit import record_audit
 from bot.telephony.callbacks import CallbackRepository
-from bot.staffdb import as_utc
 
 routes = web.RouteTableDef()
 

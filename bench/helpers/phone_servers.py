@@ -9,11 +9,11 @@ from typing import Optional
 
 from bot.config import PROJECT_ROOT
 from bot.db.engine import get_engine
+from bot.db.migrate import create_all
 from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.settings import TelephonySettings
 from bot.telephony.store import AgentBoard, CallStore, RedisCallStore, SqlCallStore
-from tests.e2e.servers import Servers, knowledge_db, start_servers
-from tests.schema import with_tables
+from bench.helpers.servers import Servers, knowledge_db, start_servers
 
 AUDIOCODES_CHANNEL = "channels.audiocodes.AudiocodesInput"
 TRANSFER_TARGET = "sip:agents@pbx.test.invalid"
@@ -62,7 +62,8 @@ def start_phone_servers(workdir: Path, seed_dir: Path, max_calls: int = 3, repli
     workdir.mkdir(parents=True, exist_ok=True)
     kb_url = knowledge_db(workdir, seed_dir)
     token = secrets.token_hex(16)
-    telephony_url = with_tables(f"sqlite:///{workdir / 'telephony.db'}", "telephony")  # the store opens first
+    telephony_url = f"sqlite:///{workdir / 'telephony.db'}"
+    create_all(get_engine(telephony_url), "telephony")  # the store opens first
     instance = f"test-{secrets.token_hex(3)}"
     env_extra = {
         "AUDIOCODES_TOKEN": token,

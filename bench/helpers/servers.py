@@ -123,12 +123,13 @@ def knowledge_db(workdir: Path, seed_dir: Path = KNOWLEDGE_DIR) -> str:
 def staff_db(workdir: Path, users: tuple[tuple[str, str, tuple[str, ...], str], ...] = ()) -> str:
     """A staff database in ``workdir`` with ``(username, password, roles, display name)`` users; its URL."""
     from bot.console.users import create_user
-    from bot.staffdb import create_tables, session_factory
+    from bot.db.migrate import create_all
+    from bot.staff import session_factory
 
     url = f"sqlite:///{workdir / 'staff.db'}"
     engine = get_engine(url)
     try:
-        create_tables(engine)
+        create_all(engine, "staff")
         with session_factory(engine)() as session, session.begin():
             for username, password, roles, display_name in users:
                 create_user(session, username, password, list(roles), display_name)

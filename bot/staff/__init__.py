@@ -1,10 +1,12 @@
-"""The staff database: handoff queue, console users and sessions, audit log, review copies.
+"""The staff database, below every app: its declarative base, sessions, staff tables and audit log.
 
-One SQLAlchemy metadata (:data:`Base`) for the tables of ``bot.handoff``, ``bot.console``
-and ``bot.review``. SQLite ``var/staff.db`` by default (env ``STAFF_DB_URL``), PostgreSQL
-in production. The action server (queue entries), the console and the CLI share it;
-its engine comes from :func:`bot.db.engine.get_engine` (one per process, never at import time). The tables are created
-and migrated by ``python -m bot db upgrade`` (:mod:`bot.db`), never by the processes.
+One SQLAlchemy metadata (:data:`Base`) for the tables of :mod:`bot.staff.models` (console
+users, sessions, settings, audit log), ``bot.handoff`` and ``bot.review``. SQLite
+``var/staff.db`` by default (env ``STAFF_DB_URL``), PostgreSQL in production. The action
+server (queue entries), the console, the review job and the CLI share it; its engine comes
+from :func:`bot.db.engine.get_engine` (one per process, never at import time). The tables
+are created and migrated by ``python -m bot db upgrade`` (:mod:`bot.db`), never by the
+processes. Nothing here imports an app package (console, handoff, review).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import declarative_base, sessionmaker
 
 from bot.config import PROJECT_ROOT
-from bot.db.databases import database
 
 DEFAULT_STAFF_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'staff.db'}"
 
@@ -36,14 +37,6 @@ def as_utc(moment: Optional[datetime] = None) -> datetime:
 def staff_db_url() -> str:
     """``STAFF_DB_URL`` or the SQLite default."""
     return os.environ.get("STAFF_DB_URL") or DEFAULT_STAFF_DB_URL
-
-
-def create_tables(engine: Engine) -> None:
-    """Create the staff tables from the models (tests; processes rely on ``python -m bot db upgrade``).
-
-    The model modules are listed once, in :data:`bot.db.databases.DATABASES`.
-    """
-    database("staff").metadata().create_all(engine)
 
 
 def session_factory(engine: Engine) -> sessionmaker:
