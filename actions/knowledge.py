@@ -6,7 +6,7 @@ import os
 from functools import lru_cache
 
 from bot.config import Settings
-from bot.kb.database import make_engine
+from bot.db.engine import get_engine
 from bot.kb.repository import KnowledgeRepository
 
 
@@ -21,4 +21,4 @@ def repository() -> KnowledgeRepository:
     Results are cached for a minute: a reloaded knowledge base is live within that time.
     """
     seconds = float(os.environ.get("KNOWLEDGE_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
-    return KnowledgeRepository(make_engine(Settings.from_env().knowledge_db_url), cache_seconds=seconds)
+    return KnowledgeRepository(get_engine(Settings.from_env().knowledge_db_url), cache_seconds=seconds)

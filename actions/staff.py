@@ -15,13 +15,14 @@ from typing import Iterable
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.db.engine import get_engine
+from bot.handoff.notices import ActiveNotice, notices_for
 from bot.handoff.presence import agents_online
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.settings import HandoffSettings, effective_settings
-from bot.handoff.notices import ActiveNotice, notices_for
 from bot.metrics import count_unknown_fact
 from bot.review.gaps import record_gap
-from bot.staffdb import make_staff_engine, session_factory, staff_db_url
+from bot.staff import session_factory, staff_db_url
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ logger = logging.getLogger(__name__)
 @lru_cache(maxsize=1)
 def staff_engine() -> Engine:
     """The process-wide engine of the staff database (``STAFF_DB_URL``)."""
-    return make_staff_engine(staff_db_url())
+    return get_engine(staff_db_url())
 
 
 @lru_cache(maxsize=1)

@@ -49,11 +49,11 @@ sys.path.insert(0, str(REPO_ROOT))
 from bot.config import PROJECT_ROOT  # noqa: E402
 from bot.console.sse import POLL_SECONDS  # noqa: E402
 from bot.console.views.conversation import HAND_BACK_TEXT  # noqa: E402
-from tests.e2e.servers import (  # noqa: E402
+from bench.helpers.servers import (  # noqa: E402
     MODEL, SECRETS_ENV, free_port, http_json, knowledge_db, staff_db, webchat_sender, write_credentials,
 )
-from tests.handoff.helpers import ALWAYS_STAFFED, write_config  # noqa: E402
-from tests.webchat.sioclient import Client  # noqa: E402
+from bench.helpers.handoff_config import ALWAYS_STAFFED, write_config  # noqa: E402
+from bench.helpers.sioclient import Client  # noqa: E402
 
 REQUEST_HUMAN = "Ich möchte mit einem Menschen sprechen"
 QUESTION = "Was kostet ein Personalausweis?"
@@ -263,7 +263,7 @@ class Inbox:
 
 
 class Citizen(Client):
-    """A web-chat citizen (tests/webchat/sioclient.py) that keeps every bot_uttered with its time."""
+    """A web-chat citizen (bench/helpers/sioclient.py) that keeps every bot_uttered with its time."""
 
     def __init__(self, number: int) -> None:
         # Client.__init__, but without python-socketio's SIGINT hook: on Ctrl-C it would

@@ -21,13 +21,14 @@ import uuid
 from pathlib import Path
 from typing import Callable, Optional
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.db.engine import get_engine  # noqa: E402
+from bot.db.migrate import create_all  # noqa: E402
 from bot.handoff.queue import HandoffQueue  # noqa: E402
-from bot.staffdb import create_tables, make_staff_engine  # noqa: E402
 
 
 def _percentiles(samples: list[float]) -> str:
@@ -48,8 +49,8 @@ def _time(operation: Callable[[int], object], repeat: int) -> list[float]:
 def run(label: str, url: str, sizes: list[int], repeat: int) -> None:
     """Measure one database."""
     for size in sizes:
-        engine = make_staff_engine(url)
-        create_tables(engine)  # a fresh benchmark database (processes use `python -m bot db upgrade`)
+        engine = get_engine(url)
+        create_all(engine, "staff")  # a fresh benchmark database (processes use `python -m bot db upgrade`)
         queue = HandoffQueue(engine)
         run_id = uuid.uuid4().hex[:8]
         for index in range(size):
@@ -69,10 +70,8 @@ def run(label: str, url: str, sizes: list[int], repeat: int) -> None:
 def _postgres_database(admin_url: str) -> Optional[str]:
     name = f"bench_handoff_{uuid.uuid4().hex[:8]}"
     try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", future=True)
-        with admin.connect() as connection:
+        with get_engine(admin_url).connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))  # name is generated above
-        admin.dispose()
     except OperationalError as error:
         print(f"PostgreSQL skipped: {str(error).splitlines()[0]}")
         return None
@@ -80,10 +79,8 @@ def _postgres_database(admin_url: str) -> Optional[str]:
 
 
 def _drop_database(admin_url: str, name: str) -> None:
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
+    with get_engine(admin_url).connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))  # generated name
-    admin.dispose()
 
 
 def main() -> int:

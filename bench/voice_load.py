@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Load test of the phone channel: N concurrent simulated calls against a running server.
 
-Each simulated call plays what VoiceAI Connect does (``tests/e2e/vaic.py``): create the
+Each simulated call plays what VoiceAI Connect does (``bench/helpers/vaic.py``): create the
 conversation, start, five questions with a think time of about 8 s between the
 caller's turns (uniform 6–10 s), then hang up; a think time later the next call on that
 line starts (overflow callers decline the callback and redial the same way). Calls
@@ -38,7 +38,7 @@ import aiohttp
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from tests.e2e.vaic import BotTurn, Call, VoiceGateway  # noqa: E402
+from bench.helpers.vaic import BotTurn, Call, VoiceGateway  # noqa: E402
 
 SCRIPT: tuple[str, ...] = (
     "Was kostet ein Personalausweis?",
@@ -209,7 +209,7 @@ async def measure(url: str, token: str, calls: int, args: argparse.Namespace, la
 
 
 class Server:
-    """The action server and Rasa with the phone channel (tests/e2e/phone_servers.py).
+    """The action server and Rasa with the phone channel (bench/helpers/phone_servers.py).
 
     SQLite tracker and call store as ``make run``; with ``production`` a fresh PostgreSQL
     database for the tracker, the Redis lock store and call state in Redis.
@@ -217,7 +217,7 @@ class Server:
 
     def __init__(self, max_calls: int, production: bool = False) -> None:
         from bot.config import KNOWLEDGE_DIR
-        from tests.e2e.phone_servers import start_phone_servers
+        from bench.helpers.phone_servers import start_phone_servers
 
         self._dir = tempfile.TemporaryDirectory(prefix="voice-load-")
         self._database: Optional[str] = None

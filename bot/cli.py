@@ -27,7 +27,7 @@ SPACY_DIR = PROJECT_ROOT / "build" / "spacy-de-lookups"
 
 def database_urls() -> dict[str, str]:
     """The URL of each of our databases, from the settings the processes read."""
-    from bot.staffdb import staff_db_url
+    from bot.staff import staff_db_url
     from bot.telephony.settings import TelephonySettings
 
     return {
@@ -38,7 +38,7 @@ def database_urls() -> dict[str, str]:
 
 
 def _load_knowledge(args: argparse.Namespace) -> int:
-    from bot.db.engine import make_engine
+    from bot.db.engine import get_engine
     from bot.kb.seed import KnowledgeFileError, load_seed, parse_directory
 
     settings = Settings.from_env()
@@ -54,7 +54,7 @@ def _load_knowledge(args: argparse.Namespace) -> int:
     if args.command == "check-knowledge":
         print(f"ok: {directory} is valid ({counts})")
         return 0
-    engine = make_engine(url)
+    engine = get_engine(url)
     try:
         load_seed(engine, seed)
     finally:

@@ -37,7 +37,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.config import Settings
-from bot.kb.database import make_engine
+from bot.db.engine import get_engine
 from bot.kb.models import Office
 from bot.kb.repository import KnowledgeRepository
 from bot.metrics import ADMISSION_REJECTIONS, timed_turns
@@ -176,7 +176,7 @@ class AudiocodesInput(InputChannel):
             if self._office is not None and time.monotonic() - self._office[0] < OFFICE_CACHE_SECONDS:
                 return self._office[1]
             if self._knowledge is None:
-                self._knowledge = KnowledgeRepository(make_engine(Settings.from_env().knowledge_db_url))
+                self._knowledge = KnowledgeRepository(get_engine(Settings.from_env().knowledge_db_url))
             office = self._knowledge.office(self._settings.hotline_office)
             self._office = (time.monotonic(), office)
             return office

@@ -11,11 +11,19 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.config import KNOWLEDGE_DIR
-from bot.kb.database import make_engine
+from bot.db.engine import dispose_all, get_engine
 from bot.kb.repository import KnowledgeRepository
 from bot.kb.seed import Seed, load_seed, parse_directory
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(autouse=True)
+def _dispose_engines() -> Iterator[None]:
+    """Each test's engines (one per URL and process, :func:`bot.db.engine.get_engine`) are
+    closed after it, so no pool outlives its temporary database."""
+    yield
+    dispose_all()
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +47,7 @@ def sqlite_url(tmp_path: Path) -> str:
 @pytest.fixture()
 def sqlite_engine(sqlite_url: str, seed: Seed) -> Iterator[Engine]:
     """A SQLite knowledge base loaded from the real seed files."""
-    engine = make_engine(sqlite_url)
+    engine = get_engine(sqlite_url)
     load_seed(engine, seed)
     yield engine
     engine.dispose()

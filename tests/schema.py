@@ -7,13 +7,13 @@ and returns ``url``.
 
 from __future__ import annotations
 
-from bot.db.engine import make_engine
+from bot.db.engine import get_engine
 from bot.db.migrate import create_all
 
 
 def with_tables(url: str, *names: str) -> str:
     """Create the tables of each database in ``names`` at ``url``; returns ``url``."""
-    engine = make_engine(url)
+    engine = get_engine(url)
     try:
         for name in names:
             create_all(engine, name)

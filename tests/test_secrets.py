@@ -7,13 +7,12 @@ import stat
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from bot.kb.database import make_engine
+from bot.db.engine import get_engine
 from bot.secrets import (
     MissingSecret, bearer_matches, ensure_secret_file, read_secret, require_secret, secret_file,
 )
 from bot.server.guard import is_public
 from bot.server.rasa_server import public_prefixes
-from bot.telephony.store import make_store_engine
 
 
 def test_a_secret_comes_from_the_environment_or_a_private_file(tmp_path) -> None:
@@ -52,8 +51,8 @@ def test_only_the_citizen_endpoints_are_public() -> None:
 
 def test_database_errors_never_carry_the_values(tmp_path) -> None:
     """L2: an SQL error logged with logger.exception shows no phone number or e-mail address."""
-    for factory in (make_engine, make_store_engine):
-        engine = factory(f"sqlite:///{tmp_path / (factory.__name__ + '.db')}")
+    for url in (f"sqlite:///{tmp_path / 'file.db'}", "sqlite://"):
+        engine = get_engine(url)
         with engine.begin() as connection:
             connection.exec_driver_sql("CREATE TABLE t (phone TEXT UNIQUE)")
             connection.exec_driver_sql("INSERT INTO t VALUES ('+49711123456')")

@@ -9,16 +9,16 @@ import aiohttp
 from aiohttp import web
 
 from bot.console.jobs_runner import background_jobs
-from bot.console.throttle import LoginGuard
 from bot.console.keys import LOGIN_GUARD, QUEUE, RASA, SETTINGS, STAFF_SESSIONS, TEMPLATES, TRACKER_ENGINE
 from bot.console.middlewares import authentication, csrf_protection, error_pages, security_headers
 from bot.console.rasa_client import RasaClient
 from bot.console.render import make_templates
 from bot.console.settings import ConsoleSettings
+from bot.console.throttle import LoginGuard
 from bot.console.views import admin, auth, callbacks, conversation, knowledge, notices, phone, queue, review, stats
+from bot.db.engine import dispose_all, get_engine
 from bot.handoff.queue import HandoffQueue
-from bot.kb.database import make_engine
-from bot.staffdb import make_staff_engine, session_factory
+from bot.staff import session_factory
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Page modules; each exposes ``routes``.
@@ -27,25 +27,21 @@ VIEW_MODULES = (auth, queue, conversation, admin, review, stats, callbacks, phon
 MAX_BODY_BYTES = 64 * 1024
 
 
-async def staff_database(app: web.Application) -> AsyncIterator[None]:
-    """``cleanup_ctx``: the staff engine, its sessions and the queue; disposed at shutdown.
+async def databases(app: web.Application) -> AsyncIterator[None]:
+    """``cleanup_ctx``: the staff sessions and queue, and the engine on Rasa's tracker store.
 
-    The tables come from ``python -m bot db upgrade`` (run before the console starts).
+    The live transcript reads the tracker store directly (one query per poll, instead of
+    fetching the whole tracker from Rasa every second). Every engine the console used
+    (staff, tracker, telephony, knowledge: :func:`bot.db.engine.get_engine`) is disposed
+    at shutdown. The tables come from ``python -m bot db upgrade`` (run before the console
+    starts).
     """
-    engine = make_staff_engine(app[SETTINGS].staff_db_url)
+    engine = get_engine(app[SETTINGS].staff_db_url)
     app[STAFF_SESSIONS] = session_factory(engine)
     app[QUEUE] = HandoffQueue(engine)
+    app[TRACKER_ENGINE] = get_engine(app[SETTINGS].tracker_db_url)
     yield
-    engine.dispose()
-
-
-async def tracker_database(app: web.Application) -> AsyncIterator[None]:
-    """``cleanup_ctx``: an engine on Rasa's tracker store for live transcripts (one query per poll,
-    instead of fetching the whole tracker from Rasa every second)."""
-    engine = make_engine(app[SETTINGS].tracker_db_url)
-    app[TRACKER_ENGINE] = engine
-    yield
-    engine.dispose()
+    dispose_all()
 
 
 async def rasa_client(app: web.Application) -> AsyncIterator[None]:
@@ -73,8 +69,7 @@ def create_app(settings: ConsoleSettings, run_jobs: bool = True) -> web.Applicat
     app[TEMPLATES] = make_templates()
     app[LOGIN_GUARD] = LoginGuard()
     app.on_cleanup.append(lambda application: _close_guard(application[LOGIN_GUARD]))
-    app.cleanup_ctx.append(staff_database)
-    app.cleanup_ctx.append(tracker_database)
+    app.cleanup_ctx.append(databases)
     app.cleanup_ctx.append(rasa_client)
     if run_jobs:
         app.cleanup_ctx.append(background_jobs)

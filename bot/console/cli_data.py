@@ -19,12 +19,12 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.console.audit import record_audit
 from bot.console.settings import ConsoleSettings, ConsoleSettingsError
 from bot.review.export import export_annotations
 from bot.review.ingest import ingest
 from bot.review.retention import RetentionError, delete_conversation, purge
 from bot.review.stores import open_stores
+from bot.staff.audit import record_audit
 
 
 def cli_actor() -> str:
@@ -37,9 +37,10 @@ def cli_actor() -> str:
 
 def audit_cli(action: str, target: str = "", detail: str = "") -> None:
     """Record a command-line operation in the console's audit log (actor ``cli:<user>``)."""
-    from bot.staffdb import make_staff_engine, session_factory, staff_db_url
+    from bot.db.engine import get_engine
+    from bot.staff import session_factory, staff_db_url
 
-    engine = make_staff_engine(staff_db_url())
+    engine = get_engine(staff_db_url())
     try:
         with session_factory(engine)() as session, session.begin():
             record_audit(session, cli_actor(), action, target, detail)

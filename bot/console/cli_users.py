@@ -20,14 +20,15 @@ from typing import Callable, Optional
 
 from sqlalchemy.orm import Session
 
-from bot.console.audit import record_audit
-from bot.console.models import ROLES, ConsoleUser
 from bot.console.passwords import WeakPassword
 from bot.console.sessions import end_user_sessions
 from bot.console.settings import ConsoleSettingsError, is_production
 from bot.console.users import UserError, count_users, create_user, get_user, list_users, set_password, set_roles, unlock
+from bot.db.engine import get_engine
 from bot.secrets import secret_file
-from bot.staffdb import make_staff_engine, session_factory, staff_db_url
+from bot.staff import session_factory, staff_db_url
+from bot.staff.audit import record_audit
+from bot.staff.models import ROLES, ConsoleUser
 
 ACTOR = "cli"
 #: Where ``dev-user`` writes the development password (``CONSOLE_DEV_PASSWORD_FILE`` overrides).
@@ -58,7 +59,7 @@ def read_password(from_stdin: bool, prompt: str = "Passwort: ") -> str:
 
 def _run(work: Callable[[Session], str]) -> int:
     """``work`` in one transaction on the staff database; prints its message or the error."""
-    engine = make_staff_engine(staff_db_url())
+    engine = get_engine(staff_db_url())
     try:
         with session_factory(engine)() as session, session.begin():
             message = work(session)
@@ -157,7 +158,7 @@ def dev_user_password(env: Optional[dict] = None, host: Optional[str] = None) ->
         raise UserError(str(error)) from error
     if production:
         raise UserError("dev-user is not available in production mode; use create-user")
-    engine = make_staff_engine(env.get("STAFF_DB_URL") or staff_db_url())
+    engine = get_engine(env.get("STAFF_DB_URL") or staff_db_url())
     try:
         with session_factory(engine)() as session, session.begin():
             if count_users(session) > 0:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.console.keys import STAFF_SESSIONS
-from bot.kb.database import make_engine
+from bot.db.engine import get_engine
 
 T = TypeVar("T")
 
@@ -18,16 +18,13 @@ T = TypeVar("T")
 def read_knowledge(url: str, work: Callable[[Session], T], fallback: T) -> T:
     """``work(session)`` on the knowledge base (read only); ``fallback`` when it cannot be read.
 
-    The engine is opened and disposed here: the pages that read it are rare.
+    The engine is the process's one for ``url`` (:func:`bot.db.engine.get_engine`).
     """
-    engine = make_engine(url)
     try:
-        with Session(engine, future=True) as session:
+        with Session(get_engine(url), future=True) as session:
             return work(session)
     except SQLAlchemyError:  # the page says the knowledge base is unavailable
         return fallback
-    finally:
-        engine.dispose()
 
 
 async def in_transaction(app: web.Application, work: Callable[[Session], T]) -> T:

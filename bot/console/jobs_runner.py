@@ -15,14 +15,13 @@ from aiohttp import web
 
 from bot.console.keys import QUEUE, RASA, SETTINGS, STAFF_SESSIONS
 from bot.console.notifier import notify_positions
+from bot.review import jobs as review_jobs
 
 logger = logging.getLogger(__name__)
 
 
 async def run_round(app: web.Application) -> dict[str, int]:
     """One round of all jobs; returns counts (never raises)."""
-    from bot.review import jobs as review_jobs
-
     counts: dict[str, int] = {}
     try:
         counts["position_notices"] = await notify_positions(app[QUEUE], app[STAFF_SESSIONS], app[RASA])

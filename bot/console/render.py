@@ -12,7 +12,7 @@ from aiohttp import web
 from bot.config import TIMEZONE
 from bot.console.auth import current_user, navigation
 from bot.console.keys import CSRF_TOKEN, TEMPLATES
-from bot.staffdb import as_utc
+from bot.staff import as_utc
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 

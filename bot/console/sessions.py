@@ -16,9 +16,9 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.console.keys import StaffUser
-from bot.console.models import ConsoleSession, ConsoleUser
 from bot.console.users import staff_user
-from bot.staffdb import as_utc
+from bot.staff import as_utc
+from bot.staff.models import ConsoleSession, ConsoleUser
 
 #: Name of the session cookie.
 SESSION_COOKIE = "console_session"

@@ -9,7 +9,7 @@ from typing import Mapping, Optional
 from bot.config import PROJECT_ROOT
 from bot.endpoints import EndpointsError, endpoints_file, tracker_db_url
 from bot.secrets import RASA_AUTH_TOKEN, read_secret
-from bot.staffdb import staff_db_url
+from bot.staff import staff_db_url
 
 DEFAULT_TRACKER_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
 DEFAULT_KNOWLEDGE_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'knowledge.db'}"

@@ -11,9 +11,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.console.keys import StaffUser
-from bot.console.models import ROLES, ConsoleUser
 from bot.console.passwords import hash_password, hasher, needs_rehash, verify_password
-from bot.staffdb import as_utc
+from bot.staff import as_utc
+from bot.staff.models import ROLES, ConsoleUser
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MAX_DISPLAY_NAME = 80

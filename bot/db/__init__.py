@@ -1,6 +1,7 @@
 """Our databases below every app: the engine factory, the table registry and the migrations.
 
-* :mod:`bot.db.engine`: ``make_engine`` (the engine factory everyone uses).
+* :mod:`bot.db.engine`: ``get_engine`` (the only engine factory: one engine per process
+  and URL, disposed at exit) and ``dispose_all``.
 * :mod:`bot.db.databases`: our three databases (``knowledge``, ``staff``, ``telephony``),
   the modules that declare their tables and the Alembic version table of each.
 * :mod:`bot.db.migrate`: ``upgrade`` (stamps databases the old ``create_all`` code
@@ -12,6 +13,9 @@
 Schema changes go through ``python -m bot db upgrade`` (``make run`` calls it before the
 processes start); the processes themselves never create tables.
 
-Nothing here imports an app package (console, handoff, review, telephony) at import
-time: the model modules are named as strings and imported when a metadata is needed.
+``bot.db.engine`` imports nothing of ours. ``bot.db.databases`` (and so ``migrate`` and
+``cli``) imports the model modules (``bot.kb.models``, ``bot.staff``, ``bot.staff.models``,
+``bot.handoff.models``, ``bot.handoff.notices``, ``bot.review.models``,
+``bot.telephony.models``), which import only their bases; no app package (console, web,
+actions, channels) is imported.
 """

@@ -19,19 +19,21 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Mapping
 
+from sqlalchemy.engine import make_url
+
 from bot.db.databases import DATABASES
-from bot.db.engine import make_engine
+from bot.db.engine import get_engine
 from bot.db.migrate import current_revision, describe, new_revision, schema_diff, upgrade
 
 
 def _shown(url: str) -> str:
-    return make_engine(url).url.render_as_string(hide_password=True)
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _upgrade(names: list[str], urls: Mapping[str, str]) -> int:
     failed = False
     for name in names:
-        engine = make_engine(urls[name])
+        engine = get_engine(urls[name])
         try:
             result = upgrade(engine, name)
         finally:
@@ -54,7 +56,7 @@ def _upgrade(names: list[str], urls: Mapping[str, str]) -> int:
 def _check(names: list[str], urls: Mapping[str, str]) -> int:
     failed = False
     for name in names:
-        engine = make_engine(urls[name])
+        engine = get_engine(urls[name])
         try:
             diffs = schema_diff(engine, name)
             with engine.connect() as connection:
@@ -70,7 +72,7 @@ def _check(names: list[str], urls: Mapping[str, str]) -> int:
 
 def _current(names: list[str], urls: Mapping[str, str]) -> int:
     for name in names:
-        engine = make_engine(urls[name])
+        engine = get_engine(urls[name])
         try:
             with engine.connect() as connection:
                 print(f"{name}: {current_revision(connection, name) or 'no revision'}")
@@ -81,7 +83,7 @@ def _current(names: list[str], urls: Mapping[str, str]) -> int:
 
 def _revision(name: str, message: str) -> int:
     with tempfile.TemporaryDirectory() as folder:
-        engine = make_engine(f"sqlite:///{Path(folder) / 'head.db'}")
+        engine = get_engine(f"sqlite:///{Path(folder) / 'head.db'}")
         try:
             upgrade(engine, name)
             path = new_revision(engine, name, message)

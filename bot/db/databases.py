@@ -1,17 +1,24 @@
-"""Our databases and the modules that declare their tables.
+"""Our databases and the metadata of their tables.
 
 Each database has its own Alembic version table (``alembic_version_<name>``), so two of
-them may share one PostgreSQL database without mixing their revisions. The model
-modules are imported on demand (by name): ``bot.db`` stays below the packages that own
-the tables (``bot.console`` and friends still hold the staff models; see issue 12).
+them may share one PostgreSQL database without mixing their revisions. This module
+imports the model modules (which import only their declarative bases, never ``bot.db``),
+so importing it registers every table; :mod:`bot.db.engine` stays free of models.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
 from sqlalchemy import MetaData
+
+import bot.handoff.models
+import bot.handoff.notices
+import bot.kb.models
+import bot.review.models
+import bot.staff
+import bot.staff.models
+import bot.telephony.models
 
 #: Rasa's tracker-store table (read by the review, created by Rasa): never ours to migrate.
 FOREIGN_TABLES = frozenset({"events"})
@@ -23,14 +30,12 @@ class Database:
 
     Attributes:
         name: ``knowledge``, ``staff`` or ``telephony`` (also the folder of its revisions).
-        base: ``module:attribute`` of its declarative base.
-        models: modules whose import registers all of its tables on that base.
+        tables: the metadata of its declarative base (every model module imported above).
         url_env: the environment variable of its URL (documentation and messages).
     """
 
     name: str
-    base: str
-    models: tuple[str, ...]
+    tables: MetaData
     url_env: str
 
     @property
@@ -39,11 +44,8 @@ class Database:
         return f"alembic_version_{self.name}"
 
     def metadata(self) -> MetaData:
-        """The models' metadata (imports the model modules)."""
-        for module in self.models:
-            importlib.import_module(module)
-        module, attribute = self.base.split(":")
-        return getattr(importlib.import_module(module), attribute).metadata
+        """The models' metadata."""
+        return self.tables
 
     def table_names(self) -> frozenset[str]:
         """Names of the models' tables."""
@@ -53,14 +55,9 @@ class Database:
 DATABASES: dict[str, Database] = {
     database.name: database
     for database in (
-        Database("knowledge", "bot.kb.models:Base", ("bot.kb.models",), "KNOWLEDGE_DB_URL"),
-        Database(
-            "staff",
-            "bot.staffdb:Base",
-            ("bot.console.models", "bot.handoff.models", "bot.handoff.notices", "bot.review.models"),
-            "STAFF_DB_URL",
-        ),
-        Database("telephony", "bot.telephony.models:Base", ("bot.telephony.models",), "TELEPHONY_DB_URL"),
+        Database("knowledge", bot.kb.models.Base.metadata, "KNOWLEDGE_DB_URL"),
+        Database("staff", bot.staff.Base.metadata, "STAFF_DB_URL"),
+        Database("telephony", bot.telephony.models.Base.metadata, "TELEPHONY_DB_URL"),
     )
 }
 

@@ -1,30 +1,83 @@
-"""The engine factory of all our databases (SQLite by default, any SQLAlchemy URL)."""
+"""The engine factory of all our databases (knowledge, staff, telephony; SQLite by default).
+
+:func:`get_engine` is the only place that creates an engine: one engine per process and
+URL, created on first use (never at import time) and disposed when the process exits
+(``atexit``) or when an app's ``cleanup_ctx`` ends (:func:`dispose_all`). Callers never
+dispose the shared engines per request or per job round.
+"""
 
 from __future__ import annotations
 
+import atexit
+import threading
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import QueuePool
+
+#: Busy timeout of SQLite files in seconds (the Rasa server, the action server, the
+#: console and the CLI write the same files).
+SQLITE_TIMEOUT_SECONDS = 10
+
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+_atexit_registered = False
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; for SQLite, create the folder and enforce foreign keys.
+def _create(url: str) -> Engine:
+    """A new engine for ``url``.
 
     Bound parameters (phone numbers, e-mail addresses) are never put into error
-    messages and so never into logs (``hide_parameters``).
+    messages and so never into logs (``hide_parameters``). SQLite enforces foreign
+    keys; a SQLite file gets its folder, pooled connections shared by threads, WAL,
+    ``synchronous=NORMAL`` and a busy timeout, since several processes write it.
+    Other databases check connections before use (``pool_pre_ping``).
     """
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
+    file_database = parsed.database not in (None, "", ":memory:")
+    if file_database:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, future=True, hide_parameters=True, poolclass=QueuePool, pool_size=8,
+                               max_overflow=8,
+                               connect_args={"check_same_thread": False, "timeout": SQLITE_TIMEOUT_SECONDS})
+    else:
         engine = create_engine(url, future=True, hide_parameters=True)
 
-        @event.listens_for(engine, "connect")
-        def _enable_foreign_keys(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
+    @event.listens_for(engine, "connect")
+    def _sqlite_setup(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if file_database:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
 
+    return engine
+
+
+def get_engine(url: str) -> Engine:
+    """The process's engine for ``url`` (created on the first call, then reused)."""
+    global _atexit_registered
+    with _lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = _engines[url] = _create(url)
+            if not _atexit_registered:
+                atexit.register(dispose_all)
+                _atexit_registered = True
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
+
+
+def dispose_all() -> None:
+    """Close the pools of every engine and forget them (shutdown; tests between temporary databases).
+
+    An engine still held by someone stays usable: SQLAlchemy opens a new pool on its next use.
+    """
+    with _lock:
+        engines = list(_engines.values())
+        _engines.clear()
+    for engine in engines:
+        engine.dispose()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String
 
-from bot.staffdb import Base
+from bot.staff import Base
 
 STATUSES = ("waiting", "assigned", "closed")
 #: Why a conversation asked for a person.

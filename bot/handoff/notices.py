@@ -16,7 +16,7 @@ from typing import Iterable, Optional
 from sqlalchemy import Boolean, Column, Date, DateTime, Integer, String, delete, or_, select
 from sqlalchemy.orm import Session
 
-from bot.staffdb import Base
+from bot.staff import Base
 
 SCOPES = ("office", "service", "city")
 MAX_TEXT = 300

@@ -12,7 +12,7 @@ from typing import Optional
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.console.models import ConsoleSession, ConsoleUser
+from bot.staff.models import ConsoleSession, ConsoleUser
 
 #: An agent counts as present while their console was active this recently.
 PRESENCE_WINDOW = timedelta(minutes=2)

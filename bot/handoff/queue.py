@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.handoff.models import OUTCOMES, REASONS, Handoff
-from bot.staffdb import as_utc, session_factory
+from bot.staff import as_utc, session_factory
 
 #: Statuses of a conversation that is with the queue or a person (at most one per conversation).
 OPEN_STATUSES = ("waiting", "assigned")

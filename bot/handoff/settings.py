@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import PROJECT_ROOT
+from bot.staff.models import ConsoleSetting
 
 DEFAULT_CONFIG = PROJECT_ROOT / "handoff.yml"
 #: Settings the console may override (``console_settings`` rows with these keys).
@@ -118,8 +119,6 @@ def _keys(name: str, value: Any) -> tuple[str, ...]:
 
 def stored_overrides(session: Session) -> dict[str, Any]:
     """The overrides saved in the console (``console_settings``)."""
-    from bot.console.models import ConsoleSetting
-
     rows = session.scalars(select(ConsoleSetting).where(ConsoleSetting.key.in_(OVERRIDABLE)))
     return {row.key: row.value for row in rows}
 

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import PROJECT_ROOT
-from bot.console.audit import record_audit
 from bot.review.models import LABELS, ReviewAnnotation, ReviewTurn
 from bot.review.redaction import redact
+from bot.staff.audit import record_audit
 
 DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 MAX_NOTE = 500

@@ -15,8 +15,8 @@ from typing import Optional
 
 from sqlalchemy.orm import Session
 
-from bot.console.audit import record_audit
 from bot.review.annotations import training_examples
+from bot.staff.audit import record_audit
 
 _MARKUP = re.compile(r"[\[\](){}]")
 _PLACEHOLDER = re.compile(r"\[([A-Z][A-Z\-]*)\]")

@@ -11,11 +11,10 @@ import logging
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
-from bot.console.settings import ConsoleSettings
 from bot.review.ingest import ingest
 from bot.review.retention import RetentionError, purge_stores
 from bot.review.state import RETENTION_LAST_RUN, get_state, parse_moment, set_state
-from bot.review.stores import open_stores
+from bot.review.stores import StoreUrls, open_stores
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +22,7 @@ logger = logging.getLogger(__name__)
 RETENTION_INTERVAL = timedelta(hours=1)
 
 
-def run_once(settings: ConsoleSettings, now: Optional[datetime] = None) -> dict[str, int]:
+def run_once(settings: StoreUrls, now: Optional[datetime] = None) -> dict[str, int]:
     """Run the due jobs once (synchronous; the console calls it in an executor). Returns counts.
 
     Keys: ``events_read``, ``conversations``, ``flagged`` (ingest) and, when retention

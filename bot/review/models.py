@@ -1,4 +1,4 @@
-"""Tables of the review (redacted conversation copies, annotations); on ``bot.staffdb.Base``.
+"""Tables of the review (redacted conversation copies, annotations); on ``bot.staff.Base``.
 
 * ``review_conversations``: one summary row per conversation of the tracker store
   (counts only, no text) — the statistics and the review list read it.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, Float, Index, Integer, String, Text
 
-from bot.staffdb import Base
+from bot.staff import Base
 
 #: Labels a reviewer can give a turn (German names in the console: see ``LABEL_NAMES``).
 LABELS = ("falsche_antwort", "falscher_intent", "fehlender_fakt", "gut")

@@ -19,14 +19,13 @@ from typing import Iterable, Optional
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.console.audit import record_audit
-from bot.console.models import AuditEntry, ConsoleSession
-from bot.console.settings import ConsoleSettings
-from bot.handoff.settings import HandoffConfigError, HandoffSettings, effective_settings
 from bot.handoff.notices import purge_ended
+from bot.handoff.settings import HandoffConfigError, HandoffSettings, effective_settings
 from bot.review import tracker_events
 from bot.review.models import ReviewAnnotation, ReviewConversation, ReviewTurn
-from bot.review.stores import Stores, open_stores
+from bot.review.stores import StoreUrls, Stores, open_stores
+from bot.staff.audit import record_audit
+from bot.staff.models import AuditEntry, ConsoleSession
 from bot.telephony.store import purge_expired_calls
 
 logger = logging.getLogger(__name__)
@@ -112,7 +111,7 @@ def purge_stores(
 
 
 def purge(
-    settings: ConsoleSettings, now: Optional[datetime] = None, *, days: Optional[int] = None, actor: str = "system",
+    settings: StoreUrls, now: Optional[datetime] = None, *, days: Optional[int] = None, actor: str = "system",
 ) -> dict[str, int]:
     """Delete everything older than the retention period; returns counts per kind (audited).
 
@@ -123,7 +122,7 @@ def purge(
         return purge_stores(stores, now=now, days=days, actor=actor)
 
 
-def delete_conversation(settings: ConsoleSettings, conversation_id: str, actor: str) -> dict[str, int]:
+def delete_conversation(settings: StoreUrls, conversation_id: str, actor: str) -> dict[str, int]:
     """Delete all data of one conversation (a citizen's request): events, handoffs, callbacks, review, annotations.
 
     Raises:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import TIMEZONE
 from bot.review.models import ReviewConversation
-from bot.staffdb import as_utc
+from bot.staff import as_utc
 
 #: Periods the statistics page offers (days).
 PERIODS = (7, 30)

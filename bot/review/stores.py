@@ -1,27 +1,41 @@
-"""The databases the review jobs touch, opened from the console settings and closed again.
+"""The databases the review jobs touch, named by the caller's settings (:class:`StoreUrls`).
 
 Staff database (review tables, handoffs, audit, console sessions), Rasa's tracker store
-and the telephony database (callback requests of phone and web chat). Engines are
-created per job run (never at import time) and disposed afterwards; the tables come from
-``python -m bot db upgrade`` (no DDL per round).
+and the telephony database (callback requests of phone and web chat). The engines are
+the process's own (:func:`bot.db.engine.get_engine`: created on first use, disposed at
+shutdown), so a job round opens none; the tables come from ``python -m bot db upgrade``
+(no DDL per round).
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Optional, Protocol
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-from bot.console.settings import ConsoleSettings
+from bot.db.engine import get_engine
 from bot.handoff.queue import HandoffQueue
-from bot.kb.database import make_engine
-from bot.staffdb import make_staff_engine, session_factory
+from bot.staff import session_factory
 from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.settings import DEFAULT_DB_URL as DEFAULT_TELEPHONY_DB_URL
 
+
+
+class StoreUrls(Protocol):
+    """The database URLs the review reads from its caller's settings (the console passes its
+    ``ConsoleSettings``; the review never imports the console)."""
+
+    @property
+    def staff_db_url(self) -> str: ...
+
+    @property
+    def tracker_db_url(self) -> str: ...
+
+    @property
+    def telephony_db_url(self) -> Optional[str]: ...
 
 
 @dataclass(frozen=True)
@@ -37,27 +51,21 @@ class Stores:
     telephony_engine: Engine
 
 
-def telephony_url(settings: ConsoleSettings) -> str:
+def telephony_url(settings: StoreUrls) -> str:
     """The telephony database of ``settings`` (the phone channel's default if unset)."""
     return settings.telephony_db_url or DEFAULT_TELEPHONY_DB_URL
 
 
 @contextmanager
-def open_stores(settings: ConsoleSettings) -> Iterator[Stores]:
-    """Engines for the three databases, disposed when the block ends."""
-    staff_engine = make_staff_engine(settings.staff_db_url)
-    tracker_engine = make_engine(settings.tracker_db_url)
-    telephony_engine = make_engine(telephony_url(settings))
-    try:
-        yield Stores(
-            staff_engine=staff_engine,
-            sessions=session_factory(staff_engine),
-            tracker_engine=tracker_engine,
-            queue=HandoffQueue(staff_engine),
-            callbacks=CallbackRepository(telephony_engine),
-            telephony_engine=telephony_engine,
-        )
-    finally:
-        staff_engine.dispose()
-        tracker_engine.dispose()
-        telephony_engine.dispose()
+def open_stores(settings: StoreUrls) -> Iterator[Stores]:
+    """The three databases over the process's engines (created once, disposed at shutdown)."""
+    staff_engine = get_engine(settings.staff_db_url)
+    telephony_engine = get_engine(telephony_url(settings))
+    yield Stores(
+        staff_engine=staff_engine,
+        sessions=session_factory(staff_engine),
+        tracker_engine=get_engine(settings.tracker_db_url),
+        queue=HandoffQueue(staff_engine),
+        callbacks=CallbackRepository(telephony_engine),
+        telephony_engine=telephony_engine,
+    )

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import TIMEZONE
 from bot.metrics import count_callback_request
-from bot.staffdb import as_utc
+from bot.staff import as_utc
 from bot.telephony.callback_dialog import CallbackDraft
 from bot.telephony.hotline import Window
 from bot.telephony.models import CallbackRequest, HeldContact

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from bot.db.engine import get_engine
 from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.settings import TelephonySettings
-from bot.telephony.store import CallStore, make_store_engine, open_store
+from bot.telephony.store import CallStore, open_store
 
 
 @lru_cache(maxsize=1)
@@ -24,7 +25,7 @@ def store() -> CallStore:
 @lru_cache(maxsize=1)
 def callbacks() -> CallbackRepository:
     """Callback requests in the telephony SQL database."""
-    return CallbackRepository(make_store_engine(settings().db_url))
+    return CallbackRepository(get_engine(settings().db_url))
 
 
 def reset() -> None:

@@ -18,16 +18,14 @@ import json
 import time
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from sqlalchemy import create_engine, delete, event, func, insert, literal, select, text, update
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import delete, func, insert, literal, select, text, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import QueuePool
 
-from bot.kb.database import make_engine
+from bot.db.engine import get_engine
 from bot.telephony.models import AgentBoardRow, Base, PhoneCall, PhoneCallActivity
 from bot.telephony.settings import TelephonySettings
 
@@ -158,36 +156,6 @@ def _check_board(changes: dict[str, Any]) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- SQL
-
-
-def make_store_engine(url: str) -> Engine:
-    """Engine for the telephony database.
-
-    SQLite: pooled connections shared by threads (a new connection per operation cost
-    milliseconds), WAL and a busy timeout, since the Rasa server and the action server
-    both write. Other databases: :func:`bot.kb.database.make_engine`.
-    """
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return make_engine(url)
-    Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True, hide_parameters=True, poolclass=QueuePool, pool_size=8, max_overflow=8,
-                           connect_args={"check_same_thread": False, "timeout": 10})
-
-    @event.listens_for(engine, "connect")
-    def _sqlite_setup(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    return engine
-
-
-def create_tables(engine: Engine) -> None:
-    """Create the telephony tables from the models (tests; processes rely on ``python -m bot db upgrade``)."""
-    Base.metadata.create_all(engine)
 
 
 def _record(row: PhoneCall) -> CallRecord:
@@ -566,4 +534,4 @@ def open_store(settings: TelephonySettings) -> CallStore:
     defaults = AgentBoard.from_settings(settings)
     if settings.redis_url:
         return RedisCallStore(settings.redis_url, defaults, settings.redis_prefix)
-    return SqlCallStore(make_store_engine(settings.db_url), defaults)
+    return SqlCallStore(get_engine(settings.db_url), defaults)

@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 from actions import staff
 from actions.contact_request import ActionContactRequest
 from actions.handoff import ActionRequestCallback
+from bot.db.engine import get_engine
 from bot.telephony import runtime
 from bot.telephony.models import CallbackRequest
-from bot.telephony.store import make_store_engine
 from tests.actions.conftest import make_tracker, texts
-from tests.handoff.helpers import ALWAYS_STAFFED, write_config
+from bench.helpers.handoff_config import ALWAYS_STAFFED, write_config
 from tests.schema import with_tables
 
 LOOP = "action_contact_request"
@@ -32,7 +32,7 @@ def databases(tmp_path, monkeypatch) -> str:
 
 
 def stored(url: str) -> list[CallbackRequest]:
-    with Session(make_store_engine(url), future=True) as session:
+    with Session(get_engine(url), future=True) as session:
         return list(session.query(CallbackRequest))
 
 

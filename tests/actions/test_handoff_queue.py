@@ -12,11 +12,11 @@ from actions.application_status import ActionApplicationStatus
 from actions.fees import ActionFees
 from actions.handoff import ActionHandleAffirm, ActionRequestHuman
 from actions.handoff_queue import ActionCancelHandoff
+from bot.db.engine import get_engine
 from bot.handoff.queue import HandoffQueue
-from bot.staffdb import make_staff_engine
 from bot.telephony import runtime
 from tests.actions.conftest import make_tracker, texts
-from tests.handoff.helpers import ALWAYS_STAFFED, CLOSED_TEAM, add_closed_office, set_override, write_config
+from bench.helpers.handoff_config import ALWAYS_STAFFED, CLOSED_TEAM, add_closed_office, set_override, write_config
 from tests.schema import with_tables
 
 
@@ -41,7 +41,7 @@ def staffed(tmp_path, monkeypatch, sqlite_engine):
 
 @pytest.fixture()
 def queue(staff_db) -> HandoffQueue:
-    return HandoffQueue(make_staff_engine(staff_db))
+    return HandoffQueue(get_engine(staff_db))
 
 
 def tracker_for(sender: str, text: str, intent: str, **kwargs):
@@ -105,7 +105,7 @@ async def test_full_queue_offers_callback_or_email_instead(staffed, queue) -> No
 
 
 async def test_console_override_of_the_queue_limit_applies_at_once(staffed, queue, staff_db) -> None:
-    set_override(make_staff_engine(staff_db), "queue_limit", 0)
+    set_override(get_engine(staff_db), "queue_limit", 0)
     dispatcher, _ = await run(ActionRequestHuman(), tracker_for("c1", "Mensch", "request_human"))
     assert "Im Moment warten schon sehr viele Menschen" in texts(dispatcher)
     assert queue.open_entry("c1") is None
@@ -157,7 +157,7 @@ async def test_other_services_get_no_handoff(staffed, queue) -> None:
 
 
 async def test_console_can_add_an_always_human_service(staffed, queue, staff_db) -> None:
-    set_override(make_staff_engine(staff_db), "always_human_services", ["reisepass"])
+    set_override(get_engine(staff_db), "always_human_services", ["reisepass"])
     await run(ActionFees(), tracker_for("c1", "Was kostet ein Pass?", "ask_fees", entities={"service": "reisepass"}))
     assert queue.open_entry("c1").reason == "always_human"
 

@@ -10,9 +10,10 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.exceptions import RasaException
 
+from bot.db.engine import get_engine
 from bot.telephony import runtime
 from bot.telephony.settings import TelephonySettings
-from bot.telephony.store import AgentBoard, SqlCallStore, make_store_engine
+from bot.telephony.store import AgentBoard, SqlCallStore
 from tests.schema import with_tables
 from channels.audiocodes import AudiocodesInput, AudiocodesOutput
 
@@ -57,7 +58,7 @@ def channel(tmp_path, sqlite_engine, sqlite_url, monkeypatch) -> Iterator[Audioc
     monkeypatch.setenv("TELEPHONY_MAX_CALLS", "1")
     runtime.reset()
     settings = TelephonySettings.load()
-    store = SqlCallStore(make_store_engine(telephony_url), AgentBoard.from_settings(settings))
+    store = SqlCallStore(get_engine(telephony_url), AgentBoard.from_settings(settings))
     yield AudiocodesInput(TOKEN, settings, store)
     store.close()
     runtime.reset()

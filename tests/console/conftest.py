@@ -21,8 +21,10 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.console.app import create_app
 from bot.console.settings import ConsoleSettings
 from bot.console.users import create_user
-from bot.staffdb import create_tables, make_staff_engine, session_factory
-from tests.e2e.servers import free_port
+from bot.db.engine import get_engine
+from bot.db.migrate import create_all
+from bot.staff import session_factory
+from bench.helpers.servers import free_port
 from tests.schema import with_tables
 
 PASSWORD = "richtig-langes-passwort"
@@ -62,8 +64,8 @@ AddUser = Callable[..., int]
 @pytest.fixture()
 def add_user(staff_db_url: str) -> Iterable[AddUser]:
     """``add_user(name, *roles, display_name=None, password=PASSWORD) -> user id``."""
-    engine = make_staff_engine(staff_db_url)
-    create_tables(engine)
+    engine = get_engine(staff_db_url)
+    create_all(engine, "staff")
     factory = session_factory(engine)
 
     def _add(name: str, *roles: str, display_name: Optional[str] = None, password: str = PASSWORD) -> int:

@@ -1,4 +1,4 @@
-"""The audit log (``bot/console/audit.py``)."""
+"""The audit log (``bot/staff/audit.py``)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.console.audit import audit_entries, record_audit
-from bot.staffdb import create_tables, make_staff_engine, session_factory
+from bot.db.engine import get_engine
+from bot.db.migrate import create_all
+from bot.staff import session_factory
+from bot.staff.audit import audit_entries, record_audit
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc)
 
 
 def test_entries_newest_first_and_filtered(tmp_path: Path) -> None:
-    engine = make_staff_engine(f"sqlite:///{tmp_path / 'staff.db'}")
-    create_tables(engine)
+    engine = get_engine(f"sqlite:///{tmp_path / 'staff.db'}")
+    create_all(engine, "staff")
     sessions = session_factory(engine)
     with sessions() as session, session.begin():
         record_audit(session, "anna", "login", now=NOW)
@@ -30,8 +32,8 @@ def test_entries_newest_first_and_filtered(tmp_path: Path) -> None:
 
 
 def test_unknown_action_is_refused(tmp_path: Path) -> None:
-    engine = make_staff_engine(f"sqlite:///{tmp_path / 'staff.db'}")
-    create_tables(engine)
+    engine = get_engine(f"sqlite:///{tmp_path / 'staff.db'}")
+    create_all(engine, "staff")
     with session_factory(engine)() as session:
         with pytest.raises(ValueError):
             record_audit(session, "anna", "looked_around")

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 
 from aiohttp.test_utils import TestClient
 
-from bot.console.audit import audit_entries
 from bot.console.settings import ConsoleSettings
 from bot.review.stores import open_stores
+from bot.staff.audit import audit_entries
 from bot.telephony.callback_dialog import CallbackDraft
 from bot.telephony.callbacks import CallContext
 from bot.telephony.hotline import Window

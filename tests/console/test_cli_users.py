@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import main
-from bot.console.models import AuditEntry, ConsoleUser
 from bot.console.passwords import verify_password
-from bot.staffdb import create_tables, make_staff_engine, session_factory
+from bot.db.engine import get_engine
+from bot.db.migrate import create_all
+from bot.staff import session_factory
+from bot.staff.models import AuditEntry, ConsoleUser
 from tests.schema import with_tables
 
 
@@ -24,8 +26,8 @@ def staff_env(tmp_path: Path, monkeypatch) -> str:
 
 
 def _users(url: str) -> dict[str, ConsoleUser]:
-    engine = make_staff_engine(url)
-    create_tables(engine)
+    engine = get_engine(url)
+    create_all(engine, "staff")
     try:
         with session_factory(engine)() as session:
             return {user.username: user for user in session.scalars(select(ConsoleUser))}
@@ -34,7 +36,7 @@ def _users(url: str) -> dict[str, ConsoleUser]:
 
 
 def _audit(url: str) -> list[tuple[str, str, str]]:
-    engine = make_staff_engine(url)
+    engine = get_engine(url)
     try:
         with session_factory(engine)() as session:
             return [(a.actor, a.action, a.target) for a in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]

@@ -7,17 +7,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.console.models import AuditEntry, ConsoleSetting, ConsoleUser
 from bot.console.settings import ConsoleSettings
+from bot.db.engine import get_engine
 from bot.handoff.settings import HandoffSettings, effective_settings
-from bot.kb.database import make_engine
 from bot.kb.seed import load_seed
-from bot.staffdb import make_staff_engine, session_factory
+from bot.staff import session_factory
+from bot.staff.models import AuditEntry, ConsoleSetting, ConsoleUser
 from tests.console.conftest import PASSWORD, login, start_console
 
 
 def _all(url: str, model):  # type: ignore[no-untyped-def]
-    engine = make_staff_engine(url)
+    engine = get_engine(url)
     try:
         with session_factory(engine)() as session:
             return list(session.scalars(select(model)))
@@ -28,7 +28,7 @@ def _all(url: str, model):  # type: ignore[no-untyped-def]
 @pytest.fixture()
 async def admin_console(console_settings: ConsoleSettings, seed, add_user):  # type: ignore[no-untyped-def]
     """A console whose knowledge base holds the real seed; logged in as admin."""
-    engine = make_engine(console_settings.knowledge_db_url)
+    engine = get_engine(console_settings.knowledge_db_url)
     load_seed(engine, seed)
     engine.dispose()
     add_user("admin", "admin", display_name="Admin")
@@ -102,7 +102,7 @@ async def test_settings_are_validated_against_the_knowledge_base(admin_console, 
                                                     "always_human_services": "personalausweis, reisepass"},
                            allow_redirects=False)
     assert ok.status == 302
-    engine = make_staff_engine(staff_db_url)
+    engine = get_engine(staff_db_url)
     with session_factory(engine)() as session:
         effective = effective_settings(session, HandoffSettings.load())
     engine.dispose()

@@ -9,17 +9,18 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select, update
 
-from bot.console.models import AuditEntry, ConsoleSession, ConsoleUser
-from bot.console.settings import ConsoleSettings
 from bot.console.sessions import SESSION_COOKIE, session_cookie_name, token_hash
-from bot.staffdb import make_staff_engine, session_factory
+from bot.console.settings import ConsoleSettings
+from bot.db.engine import get_engine
+from bot.staff import session_factory
+from bot.staff.models import AuditEntry, ConsoleSession, ConsoleUser
 from tests.console.conftest import PASSWORD, csrf_of, login, start_console
 
 LOGIN_FAILED = "Die Anmeldung ist fehlgeschlagen"
 
 
 def _rows(url: str, stmt):  # type: ignore[no-untyped-def]
-    engine = make_staff_engine(url)
+    engine = get_engine(url)
     try:
         with session_factory(engine)() as session:
             return list(session.scalars(stmt))
@@ -28,7 +29,7 @@ def _rows(url: str, stmt):  # type: ignore[no-untyped-def]
 
 
 def _execute(url: str, stmt) -> None:  # type: ignore[no-untyped-def]
-    engine = make_staff_engine(url)
+    engine = get_engine(url)
     try:
         with session_factory(engine)() as session, session.begin():
             session.execute(stmt)
@@ -301,10 +302,11 @@ def test_a_heartbeat_keeps_the_agent_present_but_not_the_session_alive(staff_db_
 
     from bot.console.sessions import load_session, start_session, touch_session, token_hash
     from bot.handoff.presence import agents_online
-    from bot.staffdb import make_staff_engine, session_factory
+    from bot.staff import session_factory
+    from bot.db.engine import get_engine
 
     user_id = add_user("anna", "agent")
-    engine = make_staff_engine(staff_db_url)
+    engine = get_engine(staff_db_url)
     factory = session_factory(engine)
     start = datetime.now(timezone.utc)
     try:

@@ -8,9 +8,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, update
 
-from bot.console.models import AuditEntry, ConsoleSession, ConsoleUser
+from bot.db.engine import get_engine
 from bot.handoff.queue import HandoffQueue
-from bot.staffdb import make_staff_engine, session_factory
+from bot.staff import session_factory
+from bot.staff.models import AuditEntry, ConsoleSession, ConsoleUser
 from tests.console.conftest import PASSWORD, csrf_of, login
 from tests.schema import with_tables
 
@@ -24,7 +25,7 @@ def staff_db_url(postgres_url: str) -> str:
 
 
 def _session(url: str):  # type: ignore[no-untyped-def]
-    engine = make_staff_engine(url)
+    engine = get_engine(url)
     return engine, session_factory(engine)()
 
 
@@ -54,7 +55,7 @@ async def test_login_lockout_and_idle_expiry_on_postgres(console, add_user, staf
 
 async def test_takeover_race_on_postgres(console, make_client, add_user, staff_db_url) -> None:
     ids = [add_user(f"agent{number}", "agent") for number in range(4)]
-    queue = HandoffQueue(make_staff_engine(staff_db_url))
+    queue = HandoffQueue(get_engine(staff_db_url))
     entry = queue.enqueue("c-1", "socketio", "buergertelefon", "request_human")
     clients = [console] + [make_client() for _ in range(3)]
     tokens = [await login(client, f"agent{number}") for number, client in enumerate(clients)]
@@ -80,7 +81,7 @@ def test_parallel_wrong_passwords_are_all_counted(add_user, staff_db_url) -> Non
     from bot.console.users import authenticate
 
     add_user("anna", "agent")
-    engine = make_staff_engine(staff_db_url)
+    engine = get_engine(staff_db_url)
     factory = session_factory(engine)
 
     def guess(_: int) -> bool:

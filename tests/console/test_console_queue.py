@@ -9,20 +9,21 @@ from typing import Any
 import aiohttp
 from sqlalchemy import select
 
-from bot.console.models import AuditEntry
+from bot.db.engine import get_engine
 from bot.handoff.queue import HandoffQueue
-from bot.staffdb import make_staff_engine, session_factory
+from bot.staff import session_factory
+from bot.staff.models import AuditEntry
 from tests.console.conftest import login
 
 XSS = '<img src=x onerror="window.__xss=1"><script>alert(1)</script>'
 
 
 def _queue(url: str) -> HandoffQueue:
-    return HandoffQueue(make_staff_engine(url))
+    return HandoffQueue(get_engine(url))
 
 
 def _audit(url: str) -> list[AuditEntry]:
-    engine = make_staff_engine(url)
+    engine = get_engine(url)
     try:
         with session_factory(engine)() as session:
             return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
@@ -192,10 +193,11 @@ async def test_transcript_comes_from_the_tracker_store_redacted_and_live(console
     assert [(turn["actor"], turn["text"]) for turn in turns] == [("citizen", "<b>Noch da?</b>")]
     assert turns[0]["index"] > after
     store.engine.dispose()
-    from bot.console.audit import audit_entries
-    from bot.staffdb import make_staff_engine, session_factory
+    from bot.staff.audit import audit_entries
+    from bot.staff import session_factory
+    from bot.db.engine import get_engine
 
-    engine = make_staff_engine(staff_db_url)
+    engine = get_engine(staff_db_url)
     with session_factory(engine)() as session:  # the stream is a read of the transcript too (M4)
         streamed = audit_entries(session, action="stream_conversation")
         assert [(e.actor, e.target) for e in streamed] == [("anna", "conversation:c-1")]

@@ -7,16 +7,17 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.kb.database import make_engine
+from bot.db.engine import get_engine
+from bot.db.migrate import create_all
 from bot.kb.seed import load_seed, parse_directory
 from bot.review.gaps import gap_counts, record_gap, stale_facts, to_csv
-from bot.staffdb import create_tables, make_staff_engine, session_factory
+from bot.staff import session_factory
 from tests.console.conftest import login
 
 
 def _count(staff_db_url: str, *gap: str, times: int = 1) -> None:
-    engine = make_staff_engine(staff_db_url)
-    create_tables(engine)
+    engine = get_engine(staff_db_url)
+    create_all(engine, "staff")
     with session_factory(engine)() as session, session.begin():
         for _ in range(times):
             record_gap(session, *gap)
@@ -26,7 +27,7 @@ def _count(staff_db_url: str, *gap: str, times: int = 1) -> None:
 def test_gaps_are_counted_per_day_subject_and_topic(staff_db_url: str) -> None:
     _count(staff_db_url, "service", "wohngeld", "documents", times=3)
     _count(staff_db_url, "office", "buergerbuero_ost", "hours")
-    engine = make_staff_engine(staff_db_url)
+    engine = get_engine(staff_db_url)
     with session_factory(engine)() as session:
         rows = [(g.kind, g.subject, g.topic, g.count) for g in gap_counts(session)]
     engine.dispose()
@@ -36,7 +37,7 @@ def test_gaps_are_counted_per_day_subject_and_topic(staff_db_url: str) -> None:
 
 
 def test_old_facts_are_listed(tmp_path, seed_dir) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'kb.db'}")
+    engine = get_engine(f"sqlite:///{tmp_path / 'kb.db'}")
     load_seed(engine, parse_directory(seed_dir))
     with Session(engine, future=True) as session:
         facts = stale_facts(session, today=date(2030, 1, 1))
@@ -51,7 +52,7 @@ def test_csv_cells_cannot_start_a_formula() -> None:
 
 
 async def test_reviewers_see_gaps_and_download_them(console, add_user, staff_db_url, console_settings, seed_dir) -> None:
-    engine = make_engine(console_settings.knowledge_db_url)
+    engine = get_engine(console_settings.knowledge_db_url)
     load_seed(engine, parse_directory(seed_dir))
     engine.dispose()
     _count(staff_db_url, "service", "wohngeld", "documents", times=2)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.console.audit import audit_entries
+from bot.db.engine import get_engine
 from bot.handoff.notices import current_notices
-from bot.kb.database import make_engine
 from bot.kb.seed import load_seed, parse_directory
-from bot.staffdb import make_staff_engine, session_factory
+from bot.staff import session_factory
+from bot.staff.audit import audit_entries
 from tests.console.conftest import login
 
 
 def _notices(staff_db_url: str) -> list:
-    engine = make_staff_engine(staff_db_url)
+    engine = get_engine(staff_db_url)
     try:
         with session_factory(engine)() as session:
             return current_notices(session, date.today())
@@ -22,7 +22,7 @@ def _notices(staff_db_url: str) -> list:
 
 
 def _audit(staff_db_url: str) -> list[str]:
-    engine = make_staff_engine(staff_db_url)
+    engine = get_engine(staff_db_url)
     try:
         with session_factory(engine)() as session:
             return [entry.action for entry in audit_entries(session)]
@@ -32,7 +32,7 @@ def _audit(staff_db_url: str) -> list[str]:
 
 async def test_a_closure_is_posted_listed_and_removed(console, add_user, staff_db_url, console_settings,
                                                       seed_dir) -> None:
-    engine = make_engine(console_settings.knowledge_db_url)
+    engine = get_engine(console_settings.knowledge_db_url)
     load_seed(engine, parse_directory(seed_dir))
     engine.dispose()
     add_user("rita", "reviewer")
@@ -53,7 +53,7 @@ async def test_a_closure_is_posted_listed_and_removed(console, add_user, staff_d
 
 
 async def test_bad_notices_are_refused_in_german(console, add_user, staff_db_url, console_settings, seed_dir) -> None:
-    engine = make_engine(console_settings.knowledge_db_url)
+    engine = get_engine(console_settings.knowledge_db_url)
     load_seed(engine, parse_directory(seed_dir))
     engine.dispose()
     add_user("rita", "reviewer")

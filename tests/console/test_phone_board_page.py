@@ -7,8 +7,9 @@ from typing import Iterator
 import pytest
 from sqlalchemy import select
 
-from bot.console.models import AuditEntry
-from bot.staffdb import make_staff_engine, session_factory
+from bot.db.engine import get_engine
+from bot.staff import session_factory
+from bot.staff.models import AuditEntry
 from bot.telephony import runtime
 from tests.console.conftest import csrf_of, login
 from tests.schema import with_tables
@@ -39,7 +40,7 @@ async def test_agent_sets_the_board_the_phone_channel_reads(console, add_user, s
         5, 2, 3, 360, "closed")
     await console.post("/phone", data={**FORM, "hours": "auto", "csrf_token": token})
     assert runtime.store().board().hours_override is None
-    engine = make_staff_engine(staff_db_url)
+    engine = get_engine(staff_db_url)
     with session_factory(engine)() as session:
         targets = session.scalars(select(AuditEntry.target).where(AuditEntry.action == "settings_changed")).all()
     engine.dispose()

@@ -10,12 +10,12 @@ from aiohttp.test_utils import TestClient
 from rasa.shared.nlu.training_data.loading import load_data
 from sqlalchemy import select
 
-from bot.console.audit import audit_entries
 from bot.console.settings import ConsoleSettings
 from bot.review.ingest import ingest
 from bot.review.models import ReviewAnnotation, ReviewConversation
 from bot.review.stores import open_stores
 from bot.review.tracker_events import EVENTS
+from bot.staff.audit import audit_entries
 from tests.console.conftest import AddUser, login
 from tests.review.trackers import bot, conversation, save, slot, tracker_store, ts, user
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.console.notifier import due_notices, position_text
 from bot.console.transcript import transcript, turn_of
+from bot.db.engine import get_engine
 from bot.handoff.queue import HandoffQueue
-from bot.staffdb import make_staff_engine
 from tests.schema import with_tables
 from channels.chat_history import bot_message, conversation_history
 from rasa.shared.core.events import BotUttered, SessionStarted, UserUttered
@@ -45,7 +45,7 @@ def test_transcript_from_a_start_index_sends_only_new_lines() -> None:
 
 
 def test_position_notices_only_when_moving_up(tmp_path) -> None:
-    queue = HandoffQueue(make_staff_engine(with_tables(f"sqlite:///{tmp_path / 'staff.db'}", "staff")))
+    queue = HandoffQueue(get_engine(with_tables(f"sqlite:///{tmp_path / 'staff.db'}", "staff")))
     first = queue.enqueue("a", "socketio", "buergertelefon", "request_human")
     second = queue.enqueue("b", "socketio", "buergertelefon", "request_human")
     third = queue.enqueue("c", "socketio", "buergertelefon", "request_human")

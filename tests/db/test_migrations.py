@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from bot.cli import main
 from bot.db.databases import DATABASES, database
-from bot.db.engine import make_engine
+from bot.db.engine import get_engine
 from bot.db.migrate import baseline_tables, create_all, describe, head_revision, schema_diff, upgrade
 
 NAMES = tuple(DATABASES)
@@ -24,7 +24,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """An empty database, SQLite file or fresh PostgreSQL database."""
     url = (f"sqlite:///{tmp_path / 'empty.db'}" if request.param == "sqlite"
            else request.getfixturevalue("postgres_url"))
-    created = make_engine(url)
+    created = get_engine(url)
     yield created
     created.dispose()
 
@@ -59,7 +59,7 @@ def test_a_database_made_by_create_all_is_stamped_not_recreated(engine: Engine, 
 
 
 def test_stamping_keeps_the_rows(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'staff.db'}")
+    engine = get_engine(f"sqlite:///{tmp_path / 'staff.db'}")
     create_all(engine, "staff")
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO review_state (key, value) VALUES ('events_watermark', '\"12\"')"))
@@ -71,7 +71,7 @@ def test_stamping_keeps_the_rows(tmp_path: Path) -> None:
 
 
 def test_a_database_lacking_tables_gets_only_the_missing_ones(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'staff.db'}")
+    engine = get_engine(f"sqlite:///{tmp_path / 'staff.db'}")
     database("staff").metadata().tables["console_users"].create(engine)  # an older create_all
     with engine.begin() as connection:
         connection.execute(text(
@@ -106,7 +106,7 @@ def test_a_model_change_without_a_migration_is_reported(engine: Engine, name: st
 
 
 def test_two_databases_may_share_one_file(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'shared.db'}")
+    engine = get_engine(f"sqlite:///{tmp_path / 'shared.db'}")
     for name in ("staff", "telephony"):
         assert upgrade(engine, name).diffs == []
     assert schema_diff(engine, "staff") == [] and schema_diff(engine, "telephony") == []

@@ -14,7 +14,7 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from tests.deploy import proxy as nginx
-from tests.e2e.servers import (
+from bench.helpers.servers import (
     Servers, free_port, knowledge_db, start_http_process, start_servers, stop_process, write_credentials,
 )
 

@@ -13,7 +13,7 @@ from prometheus_client import generate_latest
 from bot import metrics
 from tests.deploy.conftest import Stack
 from tests.deploy.test_nginx import call
-from tests.e2e.servers import free_port
+from bench.helpers.servers import free_port
 
 
 def scrape(url: str) -> str:

@@ -21,7 +21,7 @@ from bot.web.middlewares import content_security_policy
 from bot.web.settings import WebSettings
 from tests.deploy import proxy as nginx
 from tests.deploy.conftest import Stack, nginx_missing
-from tests.e2e.servers import free_port
+from bench.helpers.servers import free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,7 @@ from typing import Callable, Iterator
 import pytest
 
 from tests.e2e.feed import FakeFeed
-from tests.e2e.servers import Servers, http_json, knowledge_db, start_servers
+from bench.helpers.servers import Servers, http_json, knowledge_db, start_servers
 
 
 @pytest.fixture(scope="session")

@@ -19,17 +19,15 @@ import pytest
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from bot.console.models import ConsoleSetting
+from bot.db.engine import get_engine
 from bot.handoff.models import Handoff
 from bot.handoff.queue import HandoffQueue
-from bot.kb.database import make_engine
 from bot.kb.seed import load_seed, parse_directory
-from bot.staffdb import make_staff_engine
+from bot.staff.models import ConsoleSetting
 from bot.telephony.models import CallbackRequest, HeldContact
-from bot.telephony.store import make_store_engine
 from tests.e2e.conftest import joined
-from tests.e2e.servers import Servers, http_json, start_servers
-from tests.handoff.helpers import ALWAYS_STAFFED, CLOSED_TEAM, add_closed_office, set_override, write_config
+from bench.helpers.servers import Servers, http_json, start_servers
+from bench.helpers.handoff_config import ALWAYS_STAFFED, CLOSED_TEAM, add_closed_office, set_override, write_config
 
 pytestmark = pytest.mark.e2e
 
@@ -39,9 +37,9 @@ class Setup:
 
     def __init__(self, servers: Servers, staff_url: str, telephony_url: str) -> None:
         self.servers = servers
-        self.staff = make_staff_engine(staff_url)
+        self.staff = get_engine(staff_url)
         self.queue = HandoffQueue(self.staff)
-        self.telephony = make_store_engine(telephony_url)
+        self.telephony = get_engine(telephony_url)
 
     def callbacks(self, conversation_id: str) -> list[CallbackRequest]:
         with Session(self.telephony, future=True) as session:
@@ -53,7 +51,7 @@ def setup(tmp_path_factory, seed_dir) -> Iterator[Setup]:
     """Servers with their own staff and telephony databases and a handoff.yml for tests."""
     workdir: Path = tmp_path_factory.mktemp("handoff")
     knowledge = f"sqlite:///{workdir / 'knowledge.db'}"
-    engine = make_engine(knowledge)
+    engine = get_engine(knowledge)
     load_seed(engine, parse_directory(seed_dir))
     add_closed_office(engine, date.today())
     engine.dispose()

@@ -19,12 +19,12 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from bot.config import PROJECT_ROOT
-from tests.e2e.servers import (
+from bench.helpers.servers import (
     webchat_sender,
     Servers, free_port, http_json, knowledge_db, staff_db, start_http_process, start_servers, stop_process,
     write_credentials,
 )
-from tests.handoff.helpers import ALWAYS_STAFFED, write_config
+from bench.helpers.handoff_config import ALWAYS_STAFFED, write_config
 from tests.webchat.chatpage import ChatPage
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.db.engine import get_engine
 from bot.review.gaps import gap_counts
-from bot.staffdb import make_staff_engine, session_factory
+from bot.staff import session_factory
 from tests.e2e.conftest import Say, joined
-from tests.e2e.servers import Servers
+from bench.helpers.servers import Servers
 
 pytestmark = pytest.mark.e2e
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.e2e
 def test_an_unknown_answer_is_counted(servers: Servers, say: Say) -> None:
     answer = joined(say("Welche Unterlagen brauche ich für Wohngeld?"))
     assert "keine geprüften Angaben" in answer
-    engine = make_staff_engine(f"sqlite:///{servers.workdir / 'staff.db'}")
+    engine = get_engine(f"sqlite:///{servers.workdir / 'staff.db'}")
     try:
         with session_factory(engine)() as session:
             counts = {(g.kind, g.subject, g.topic): g.count for g in gap_counts(session)}

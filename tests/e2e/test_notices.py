@@ -6,17 +6,19 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.db.engine import get_engine
+from bot.db.migrate import create_all
 from bot.handoff.notices import add_notice, delete_notice
-from bot.staffdb import create_tables, make_staff_engine, session_factory
+from bot.staff import session_factory
 from tests.e2e.conftest import Say, joined
-from tests.e2e.servers import Servers
+from bench.helpers.servers import Servers
 
 pytestmark = pytest.mark.e2e
 
 
 def test_a_staff_closure_changes_the_hours_answer_at_once(servers: Servers, say: Say) -> None:
-    engine = make_staff_engine(f"sqlite:///{servers.workdir / 'staff.db'}")
-    create_tables(engine)
+    engine = get_engine(f"sqlite:///{servers.workdir / 'staff.db'}")
+    create_all(engine, "staff")
     factory = session_factory(engine)
     today = date.today()
     with factory() as session, session.begin():

@@ -16,9 +16,9 @@ from typing import AsyncIterator, Iterator
 import aiohttp
 import pytest
 
-from tests.e2e.phone_servers import TRANSFER_TARGET, PhoneServers, start_phone_servers
-from tests.e2e.servers import http_json
-from tests.e2e.vaic import Call, VoiceGateway
+from bench.helpers.phone_servers import TRANSFER_TARGET, PhoneServers, start_phone_servers
+from bench.helpers.servers import http_json
+from bench.helpers.vaic import Call, VoiceGateway
 
 pytestmark = pytest.mark.e2e
 

@@ -10,9 +10,9 @@ from typing import AsyncIterator, Iterator
 import aiohttp
 import pytest
 
-from tests.e2e.phone_servers import PhoneServers, start_phone_servers
-from tests.e2e.servers import http_json, redis_unavailable_reason
-from tests.e2e.vaic import Call, VoiceGateway
+from bench.helpers.phone_servers import PhoneServers, start_phone_servers
+from bench.helpers.servers import http_json, redis_unavailable_reason
+from bench.helpers.vaic import Call, VoiceGateway
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.e2e.conftest import joined
-from tests.e2e.servers import http_json, knowledge_db, redis_unavailable_reason, start_servers
+from bench.helpers.servers import http_json, knowledge_db, redis_unavailable_reason, start_servers
 
 pytestmark = pytest.mark.e2e
 

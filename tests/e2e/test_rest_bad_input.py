@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from tests.e2e.conftest import joined
-from tests.e2e.servers import Servers, http_json
+from bench.helpers.servers import Servers, http_json
 
 pytestmark = pytest.mark.e2e
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import joined
-from tests.e2e.servers import http_json
+from bench.helpers.servers import http_json
 
 pytestmark = pytest.mark.e2e
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from bot.config import PROJECT_ROOT
-from tests.e2e.servers import ACTION_TOKEN, API_TOKEN, Servers, http_json
+from bench.helpers.servers import ACTION_TOKEN, API_TOKEN, Servers, http_json
 
 pytestmark = pytest.mark.e2e
 

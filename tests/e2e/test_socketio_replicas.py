@@ -16,11 +16,11 @@ from typing import Iterator
 import pytest
 import yaml
 
-from tests.e2e.servers import (
+from bench.helpers.servers import (
     webchat_sender,
     Servers, free_port, http_json, knowledge_db, redis_unavailable_reason, start_servers, write_credentials,
 )
-from tests.webchat.sioclient import Client
+from bench.helpers.sioclient import Client
 
 pytestmark = pytest.mark.e2e
 

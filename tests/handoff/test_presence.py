@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from bot.console.models import ConsoleSession, ConsoleUser
+from bot.db.engine import get_engine
+from bot.db.migrate import create_all
 from bot.handoff.presence import agents_online
-from bot.staffdb import create_tables, make_staff_engine, session_factory
+from bot.staff import session_factory
+from bot.staff.models import ConsoleSession, ConsoleUser
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc)
 
 
 def test_counts_recent_active_agents_once(tmp_path: Path) -> None:
-    engine = make_staff_engine(f"sqlite:///{tmp_path / 'staff.db'}")
-    create_tables(engine)
+    engine = get_engine(f"sqlite:///{tmp_path / 'staff.db'}")
+    create_all(engine, "staff")
     sessions = session_factory(engine)
     with sessions() as session, session.begin():
         users = {

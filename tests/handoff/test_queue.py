@@ -10,9 +10,10 @@ from typing import Iterator
 import pytest
 from sqlalchemy import select
 
+from bot.db.engine import get_engine
 from bot.handoff.models import Handoff
 from bot.handoff.queue import HandoffQueue, estimated_wait_minutes
-from bot.staffdb import make_staff_engine, session_factory
+from bot.staff import session_factory
 from tests.schema import with_tables
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
@@ -22,7 +23,7 @@ T0 = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
 def queue(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[HandoffQueue]:
     """A queue on a fresh SQLite file or a fresh PostgreSQL database."""
     url = f"sqlite:///{tmp_path / 'staff.db'}" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    engine = make_staff_engine(with_tables(url, "staff"))
+    engine = get_engine(with_tables(url, "staff"))
     yield HandoffQueue(engine)
     engine.dispose()
 
@@ -125,7 +126,7 @@ def test_expire_waiting_and_delete_conversation(queue: HandoffQueue) -> None:
 
 
 def test_times_come_back_in_utc(tmp_path: Path) -> None:
-    engine = make_staff_engine(with_tables(f"sqlite:///{tmp_path / 'staff.db'}", "staff"))
+    engine = get_engine(with_tables(f"sqlite:///{tmp_path / 'staff.db'}", "staff"))
     queue = HandoffQueue(engine)
     entry = _enqueue(queue, "a")
     assert entry.created_at == T0 and entry.created_at.tzinfo is not None

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.console.models import ConsoleSetting
+from bot.db.engine import get_engine
+from bot.db.migrate import create_all
 from bot.handoff.settings import HandoffConfigError, HandoffSettings, effective_settings
-from bot.staffdb import create_tables, make_staff_engine, session_factory
+from bot.staff import session_factory
+from bot.staff.models import ConsoleSetting
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -64,8 +66,8 @@ def test_environment_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_console_overrides_win_and_broken_ones_are_ignored(tmp_path: Path) -> None:
-    engine = make_staff_engine(f"sqlite:///{tmp_path / 'staff.db'}")
-    create_tables(engine)
+    engine = get_engine(f"sqlite:///{tmp_path / 'staff.db'}")
+    create_all(engine, "staff")
     base = HandoffSettings.load()
     sessions = session_factory(engine)
     now = datetime.now(timezone.utc)

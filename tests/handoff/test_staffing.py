@@ -9,7 +9,7 @@ import pytest
 from bot.config import TIMEZONE
 from bot.handoff.settings import Team
 from bot.handoff.staffing import team_staffing
-from tests.handoff.helpers import CLOSED_OFFICE, add_closed_office
+from bench.helpers.handoff_config import CLOSED_OFFICE, add_closed_office
 
 HOTLINE = Team("buergertelefon", "Bürgertelefon", "behoerdennummer_115")
 

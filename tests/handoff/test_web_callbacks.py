@@ -8,9 +8,9 @@ from typing import Iterator
 import pytest
 
 from bot.config import TIMEZONE
+from bot.db.engine import get_engine
 from bot.telephony.callbacks import CallbackRepository, CallContext
 from bot.telephony.hotline import Window
-from bot.telephony.store import make_store_engine
 from tests.schema import with_tables
 
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=TIMEZONE)
@@ -20,7 +20,7 @@ WINDOW = Window("nachmittag", "nachmittags", datetime(2026, 3, 5, 12, tzinfo=TIM
 @pytest.fixture(params=["sqlite", "postgres"])
 def callbacks(request, tmp_path) -> Iterator[CallbackRepository]:
     url = f"sqlite:///{tmp_path / 'telephony.db'}" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    repo = CallbackRepository(make_store_engine(with_tables(url, "telephony")))
+    repo = CallbackRepository(get_engine(with_tables(url, "telephony")))
     yield repo
     repo.dispose()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.kb.database import make_engine
+from bot.db.engine import get_engine
 from bot.kb.repository import KnowledgeRepository, RecordNotFound
 from bot.kb.seed import load_seed
 
@@ -16,7 +16,7 @@ def any_repo(request, seed, tmp_path):
         url = f"sqlite:///{tmp_path / 'kb.db'}"
     else:
         url = request.getfixturevalue("postgres_url")
-    engine = make_engine(url)
+    engine = get_engine(url)
     load_seed(engine, seed)
     yield KnowledgeRepository(engine)
     engine.dispose()

@@ -73,10 +73,10 @@ def test_a_database_of_the_old_schema_is_rebuilt_on_load(seed_dir, sqlite_url) -
     """var/knowledge.db written before office status and requirements existed still loads."""
     from sqlalchemy import text
 
-    from bot.kb.database import make_engine
+    from bot.db.engine import get_engine
     from bot.kb.seed import load_seed
 
-    engine = make_engine(sqlite_url)
+    engine = get_engine(sqlite_url)
     with engine.begin() as connection:  # the offices table as the previous version created it
         connection.execute(text("CREATE TABLE offices (key VARCHAR(80) PRIMARY KEY, name VARCHAR(200))"))
         connection.execute(text("INSERT INTO offices (key, name) VALUES ('alt', 'Altes Büro')"))

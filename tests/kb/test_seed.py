@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.kb.database import make_engine
+from bot.db.engine import get_engine
 from bot.kb.fields import SERVICES
 from bot.kb.models import Fee, Office, Service
 from bot.kb.seed import KnowledgeFileError, load_seed, parse_directory
@@ -36,7 +36,7 @@ def test_real_seed_files_are_valid_and_complete(seed) -> None:
 
 
 def test_loading_is_idempotent(sqlite_url: str, seed_dir: Path) -> None:
-    engine = make_engine(sqlite_url)
+    engine = get_engine(sqlite_url)
     load_seed(engine, parse_directory(seed_dir))
     first = (_count(engine, Office), _count(engine, Service), _count(engine, Fee))
     load_seed(engine, parse_directory(seed_dir))
@@ -95,7 +95,7 @@ def test_cli_bad_file_loads_nothing(seed_dir: Path, tmp_path: Path, sqlite_url: 
     from bot.cli import main
 
     assert main(["load-knowledge", "--dir", str(seed_dir), "--db-url", sqlite_url]) == 0
-    engine = make_engine(sqlite_url)
+    engine = get_engine(sqlite_url)
     before = _count(engine, Fee)
     folder = _copy_seed(seed_dir, tmp_path)
     _break(folder / "services.yml", "amount_cents: 4600", "amount_cents: -1")
@@ -114,7 +114,7 @@ def test_missing_service_is_reported(seed_dir: Path, tmp_path: Path) -> None:
 
 
 def test_a_loaded_seed_cannot_be_loaded_twice(sqlite_url: str, seed_dir: Path) -> None:
-    engine = make_engine(sqlite_url)
+    engine = get_engine(sqlite_url)
     seed = parse_directory(seed_dir)
     load_seed(engine, seed)
     with pytest.raises(ValueError, match="parse the files again"):

@@ -12,11 +12,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.config import PROJECT_ROOT
-from bot.console.audit import audit_entries
 from bot.console.settings import ConsoleSettings
 from bot.review.annotations import add_annotation
 from bot.review.models import ReviewConversation
 from bot.review.stores import open_stores
+from bot.staff.audit import audit_entries
 from tests.review.trackers import bot, conversation, save, tracker_store, ts, user
 
 

@@ -9,13 +9,13 @@ import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 from sqlalchemy import select
 
-from bot.console.models import AuditEntry
 from bot.console.settings import ConsoleSettings
 from bot.review.annotations import AnnotationError, add_annotation, domain_intents
 from bot.review.export import export_annotations, nlu_yaml
 from bot.review.ingest import ingest
 from bot.review.models import ReviewAnnotation
 from bot.review.stores import open_stores
+from bot.staff.models import AuditEntry
 from tests.review.trackers import bot, conversation, save, tracker_store, ts, user
 
 

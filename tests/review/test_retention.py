@@ -9,8 +9,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.console.audit import audit_entries
-from bot.console.models import ConsoleSession
 from bot.console.settings import ConsoleSettings
 from bot.handoff.models import Handoff
 from bot.review import jobs
@@ -20,6 +18,8 @@ from bot.review.models import ReviewAnnotation, ReviewConversation, ReviewTurn
 from bot.review.retention import delete_conversation, purge
 from bot.review.stores import open_stores
 from bot.review.tracker_events import EVENTS
+from bot.staff.audit import audit_entries
+from bot.staff.models import ConsoleSession
 from bot.telephony.callback_dialog import CallbackDraft
 from bot.telephony.callbacks import CallContext
 from bot.telephony.hotline import Window
@@ -63,7 +63,7 @@ async def _fixture_data(settings: ConsoleSettings) -> None:
 
 
 def _user_id(session) -> int:  # type: ignore[no-untyped-def]
-    from bot.console.models import ConsoleUser
+    from bot.staff.models import ConsoleUser
 
     user_row = session.scalars(select(ConsoleUser)).first()
     if user_row is None:
@@ -167,7 +167,7 @@ async def test_job_ingests_every_time_and_purges_at_most_hourly(settings: Consol
 async def test_audit_log_is_kept_a_year(settings: ConsoleSettings) -> None:
     from datetime import timedelta
 
-    from bot.console.audit import record_audit
+    from bot.staff.audit import record_audit
 
     with open_stores(settings) as stores, stores.sessions() as session, session.begin():
         record_audit(session, "rita", "login", now=NOW - timedelta(days=366))

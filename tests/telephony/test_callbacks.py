@@ -8,10 +8,10 @@ from typing import Iterator
 import pytest
 
 from bot.config import TIMEZONE
+from bot.db.engine import get_engine
 from bot.telephony.callback_dialog import CallbackDraft
 from bot.telephony.callbacks import CallbackRepository, CallContext
 from bot.telephony.hotline import Window
-from bot.telephony.store import make_store_engine
 from tests.schema import with_tables
 
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=TIMEZONE)
@@ -25,7 +25,7 @@ def draft(phone: str = "0711987654", day: int = 5) -> CallbackDraft:
 @pytest.fixture(params=["sqlite", "postgres"])
 def callbacks(request, tmp_path) -> Iterator[CallbackRepository]:
     url = f"sqlite:///{tmp_path / 'telephony.db'}" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    repo = CallbackRepository(make_store_engine(with_tables(url, "telephony")))
+    repo = CallbackRepository(get_engine(with_tables(url, "telephony")))
     yield repo
     repo.dispose()
 
@@ -74,7 +74,7 @@ def test_web_requests_one_per_conversation_and_an_hourly_cap(tmp_path) -> None:
     """M6: asking again adds no second request; a script cannot fill the list."""
     from bot.telephony.callbacks import CallbackLimitReached
 
-    repository = CallbackRepository(make_store_engine(with_tables(f"sqlite:///{tmp_path / 't.db'}", "telephony")), web_per_hour=3)
+    repository = CallbackRepository(get_engine(with_tables(f"sqlite:///{tmp_path / 't.db'}", "telephony")), web_per_hour=3)
     start = datetime.now(TIMEZONE).replace(microsecond=0)
     window = Window(key="morning", spoken="vormittags", start=start, end=start + timedelta(hours=3))
     first = repository.add_web(CallContext("c-1"), window, phone="+49711123456")

@@ -63,10 +63,11 @@ def test_callbacks_list_done_delete_purge(capsys) -> None:
 
 
 def _audit() -> list:
-    from bot.console.audit import audit_entries
-    from bot.staffdb import make_staff_engine, session_factory, staff_db_url
+    from bot.db.engine import get_engine
+    from bot.staff.audit import audit_entries
+    from bot.staff import session_factory, staff_db_url
 
-    engine = make_staff_engine(staff_db_url())
+    engine = get_engine(staff_db_url())
     try:
         with session_factory(engine)() as session:
             return audit_entries(session)

@@ -8,12 +8,13 @@ from typing import Iterator
 import pytest
 
 from bot.config import TIMEZONE
+from bot.db.engine import get_engine
 from bot.kb.repository import KnowledgeRepository
 from bot.telephony.callback_dialog import Answer
 from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.overflow import OverflowDialog
 from bot.telephony.settings import TelephonySettings
-from bot.telephony.store import AgentBoard, SqlCallStore, make_store_engine
+from bot.telephony.store import AgentBoard, SqlCallStore
 from tests.schema import with_tables
 
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=TIMEZONE)
@@ -23,8 +24,8 @@ NOW = datetime(2026, 3, 4, 10, 0, tzinfo=TIMEZONE)
 def parts(tmp_path, repo: KnowledgeRepository) -> Iterator[tuple[OverflowDialog, SqlCallStore, CallbackRepository]]:
     url = with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony")
     settings = TelephonySettings.load(env={})
-    store = SqlCallStore(make_store_engine(url), AgentBoard.from_settings(settings))
-    callbacks = CallbackRepository(make_store_engine(url))
+    store = SqlCallStore(get_engine(url), AgentBoard.from_settings(settings))
+    callbacks = CallbackRepository(get_engine(url))
     dialog = OverflowDialog(store, callbacks, settings, lambda: repo.office(settings.hotline_office), clock=lambda: NOW)
     store.create_call("c1", "node", 0, 60)
     yield dialog, store, callbacks
@@ -85,8 +86,8 @@ def test_missing_hotline_office_means_call_later(tmp_path) -> None:
 
     url = with_tables(f"sqlite:///{tmp_path / 'other.db'}", "telephony")
     settings = TelephonySettings.load(env={})
-    store = SqlCallStore(make_store_engine(url), AgentBoard.from_settings(settings))
-    callbacks = CallbackRepository(make_store_engine(url))
+    store = SqlCallStore(get_engine(url), AgentBoard.from_settings(settings))
+    callbacks = CallbackRepository(get_engine(url))
     store.create_call("c9", "node", 0, 60)
     out = OverflowDialog(store, callbacks, settings, missing, clock=lambda: NOW).start("c9", "+49711555666")
     assert "später noch einmal" in texts(out) and out[-1]["name"] == "hangup"

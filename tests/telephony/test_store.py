@@ -8,7 +8,8 @@ from typing import Iterator
 
 import pytest
 
-from bot.telephony.store import AgentBoard, CallStore, RedisCallStore, SqlCallStore, make_store_engine
+from bot.db.engine import get_engine
+from bot.telephony.store import AgentBoard, CallStore, RedisCallStore, SqlCallStore
 from tests.schema import with_tables
 
 DEFAULTS = AgentBoard(staffed=4, free=1, waiting=0, avg_handle_seconds=240)
@@ -30,10 +31,10 @@ def _redis_url() -> str:
 def store(request, tmp_path) -> Iterator[CallStore]:
     """An empty store on each backend."""
     if request.param == "sqlite":
-        created: CallStore = SqlCallStore(make_store_engine(with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony")), DEFAULTS)
+        created: CallStore = SqlCallStore(get_engine(with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony")), DEFAULTS)
     elif request.param == "postgres":
         url = request.getfixturevalue("postgres_url")
-        created = SqlCallStore(make_store_engine(with_tables(url, "telephony")), DEFAULTS)
+        created = SqlCallStore(get_engine(with_tables(url, "telephony")), DEFAULTS)
     else:
         created = RedisCallStore(_redis_url(), DEFAULTS, prefix=f"test:{uuid.uuid4().hex[:8]}")
     yield created
@@ -77,7 +78,7 @@ def test_begin_turn_deduplicates_activity_ids(store: CallStore) -> None:
 
 
 def test_calls_expire_without_refresh(tmp_path) -> None:
-    store = SqlCallStore(make_store_engine(with_tables(f"sqlite:///{tmp_path / 't.db'}", "telephony")), DEFAULTS)
+    store = SqlCallStore(get_engine(with_tables(f"sqlite:///{tmp_path / 't.db'}", "telephony")), DEFAULTS)
     store.create_call("c1", "node-a", 1, 60, now=NOW)
     assert store.begin_turn("c1", [], 60, now=NOW + 50) is not None  # refreshed until NOW + 110
     assert store.get_call("c1", now=NOW + 100) is not None

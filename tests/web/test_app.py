@@ -15,7 +15,7 @@ from bot.web.app import create_app
 from bot.web.keys import TEMPLATES
 from bot.web.settings import SettingsError, WebSettings, origin_of
 from bot.web.views import json_for_script
-from tests.e2e.servers import free_port
+from bench.helpers.servers import free_port
 
 
 @pytest.fixture()

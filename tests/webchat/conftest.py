@@ -24,7 +24,7 @@ from typing import Iterator
 import pytest
 
 from bot.config import PROJECT_ROOT
-from tests.e2e.servers import Servers, free_port, http_json, knowledge_db, start_servers, write_credentials
+from bench.helpers.servers import Servers, free_port, http_json, knowledge_db, start_servers, write_credentials
 
 WEBCHAT_DIR = PROJECT_ROOT / "channels" / "webchat"
 NODE_MODULES = WEBCHAT_DIR / "node_modules"

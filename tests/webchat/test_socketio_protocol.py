@@ -14,8 +14,8 @@ import pytest
 import socketio
 
 from channels.validation import EMPTY_ANSWER, TOO_LONG_ANSWER
-from tests.e2e.servers import Servers, http_json, webchat_sender
-from tests.webchat.sioclient import Client
+from bench.helpers.servers import Servers, http_json, webchat_sender
+from bench.helpers.sioclient import Client
 
 pytestmark = pytest.mark.e2e
 

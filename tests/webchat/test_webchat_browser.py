@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from bot.config import PROJECT_ROOT
 from channels.chat_history import message_id
-from tests.e2e.servers import http_json, webchat_sender
+from bench.helpers.servers import http_json, webchat_sender
 from tests.webchat.chatpage import ChatPage
 from tests.webchat.conftest import NODE_MODULES, ChatStack, missing
 

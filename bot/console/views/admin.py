@@ -11,21 +11,21 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.console.audit import ACTIONS, audit_entries, record_audit
 from bot.console.auth import current_user, require_role
 from bot.console.db import in_transaction, read_knowledge
 from bot.console.keys import SETTINGS, StaffUser
-from bot.console.models import ROLES, ConsoleSetting
 from bot.console.middlewares import SESSION_HASH
 from bot.console.passwords import WeakPassword
 from bot.console.render import render
 from bot.console.sessions import end_user_sessions
+from bot.staff.audit import ACTIONS, audit_entries, record_audit
+from bot.staff.models import ROLES, ConsoleSetting
 from bot.console.users import (
     UserError, create_user, get_user, list_users, role_set, set_display_name, set_password, set_roles, unlock,
 )
 from bot.handoff.settings import HandoffConfigError, HandoffSettings, stored_overrides
 from bot.kb.models import Service
-from bot.staffdb import as_utc
+from bot.staff import as_utc
 
 routes = web.RouteTableDef()
 

@@ -10,7 +10,6 @@ from aiohttp import web
 from sqlalchemy.orm import Session
 
 from bot.console import csrf
-from bot.console.audit import record_audit
 from bot.console.auth import current_user, home_path, require_role
 from bot.console.db import in_transaction
 from bot.console.keys import LOGIN_GUARD, SETTINGS, STAFF_SESSIONS
@@ -18,6 +17,7 @@ from bot.console.middlewares import SESSION_HASH
 from bot.console.render import render
 from bot.console.sessions import end_session, session_cookie_name, start_session
 from bot.console.users import LoginResult, authenticate
+from bot.staff.audit import record_audit
 
 routes = web.RouteTableDef()
 

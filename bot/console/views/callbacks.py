@@ -1,7 +1,7 @@
 """Callbacks page (agent, admin): open callback and e-mail requests of phone and web chat; mark done.
 
-The requests live in the telephony database (``bot/telephony/callbacks.py``); each
-request opens its own short-lived engine in a worker thread. "Erledigt" is audited
+The requests live in the telephony database (``bot/telephony/callbacks.py``), read in a
+worker thread over the process's engine (:func:`bot.db.engine.get_engine`). "Erledigt" is audited
 ``callback_done``.
 """
 
@@ -14,16 +14,16 @@ from typing import Callable, Optional, TypeVar
 
 from aiohttp import web
 
-from bot.console.audit import record_audit
 from bot.console.auth import current_user, require_role
 from bot.console.db import in_transaction
 from bot.console.keys import SETTINGS
 from bot.console.render import render
 from bot.console.settings import ConsoleSettings
-from bot.kb.database import make_engine
+from bot.db.engine import get_engine
 from bot.review.stores import telephony_url
+from bot.staff import as_utc
+from bot.staff.audit import record_audit
 from bot.telephony.callbacks import CallbackRepository
-from bot.staffdb import as_utc
 
 routes = web.RouteTableDef()
 
@@ -55,11 +55,7 @@ class CallbackItem:
 
 
 def _with_repository(settings: ConsoleSettings, work: Callable[[CallbackRepository], T]) -> T:
-    engine = make_engine(telephony_url(settings))
-    try:
-        return work(CallbackRepository(engine))
-    finally:
-        engine.dispose()
+    return work(CallbackRepository(get_engine(telephony_url(settings))))
 
 
 def _open_items(repository: CallbackRepository) -> list[CallbackItem]:

@@ -11,7 +11,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.config import SENDER_ID_CHARS, SENDER_ID_MAX
-from bot.console.audit import record_audit
 from bot.console.auth import current_user, require_role, wants_json
 from bot.console.db import in_transaction
 from bot.console.keys import QUEUE, RASA, TRACKER_ENGINE, StaffUser
@@ -23,6 +22,7 @@ from bot.console.transcript import is_paused, stored_transcript
 from bot.console.views.queue import conversation_path
 from bot.handoff.queue import QueueEntry
 from bot.review.tracker_events import conversation_events
+from bot.staff.audit import record_audit
 
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()

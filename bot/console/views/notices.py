@@ -15,13 +15,13 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.console.audit import record_audit
 from bot.console.auth import current_user, require_role
 from bot.console.db import in_transaction, read_knowledge
 from bot.console.keys import SETTINGS
 from bot.console.render import render
 from bot.handoff.notices import SCOPES, NoticeError, add_notice, current_notices, delete_notice
 from bot.kb.models import Office, Service
+from bot.staff.audit import record_audit
 
 routes = web.RouteTableDef()
 

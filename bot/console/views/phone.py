@@ -14,10 +14,10 @@ from typing import Any, Optional
 from aiohttp import web
 from sqlalchemy.orm import Session
 
-from bot.console.audit import record_audit
 from bot.console.auth import current_user, require_role
 from bot.console.db import in_transaction
 from bot.console.render import render
+from bot.staff.audit import record_audit
 from bot.telephony import runtime
 from bot.telephony.store import AgentBoard
 

@@ -10,7 +10,6 @@ from urllib.parse import quote
 from aiohttp import web
 from sqlalchemy.orm import Session
 
-from bot.console.audit import record_audit
 from bot.console.auth import current_user, require_role
 from bot.console.db import in_transaction
 from bot.console.keys import QUEUE, RASA, StaffUser
@@ -20,6 +19,7 @@ from bot.console.render import render
 from bot.console.sse import Heartbeat, open_stream, pause, send_event
 from bot.handoff.queue import QueueEntry
 from bot.handoff.settings import HandoffConfigError, HandoffSettings
+from bot.staff.audit import record_audit
 
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()

@@ -18,7 +18,6 @@ from urllib.parse import quote, urlencode
 from aiohttp import web
 from sqlalchemy.orm import Session
 
-from bot.console.audit import record_audit
 from bot.console.auth import current_user, require_role
 from bot.console.db import in_transaction
 from bot.console.keys import SETTINGS, StaffUser
@@ -29,6 +28,7 @@ from bot.review.export import export_annotations
 from bot.review.models import LABEL_NAMES, LABELS
 from bot.review.queries import FEEDBACK_FILTERS, PAGE_SIZE, ReviewFilter, filter_options, list_flagged, transcript
 from bot.review.retention import RetentionError, delete_conversation
+from bot.staff.audit import record_audit
 
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()

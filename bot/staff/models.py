@@ -1,10 +1,10 @@
-"""Console tables on ``bot.staffdb.Base``: users, login sessions, settings and the audit log."""
+"""Staff tables on :data:`bot.staff.Base`: console users, login sessions, settings and the audit log."""
 
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 
-from bot.staffdb import Base
+from bot.staff import Base
 
 #: agent: queue, takeover, callbacks · reviewer: transcripts, annotations, statistics · admin: users, settings, audit log.
 ROLES = ("agent", "reviewer", "admin")

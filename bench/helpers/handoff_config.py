@@ -49,7 +49,7 @@ CLOSED_TEAM = {"key": "geschlossen", "name": "Geschlossen", "hours_office": CLOS
 
 def set_override(engine: Engine, key: str, value: Any) -> None:
     """Save a console override (as the console's settings page does)."""
-    from bot.console.models import ConsoleSetting
+    from bot.staff.models import ConsoleSetting
 
     with Session(engine, future=True) as session, session.begin():
         row = session.get(ConsoleSetting, key)

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Optional
 
 from bot.config import PROJECT_ROOT
+from bot.db.engine import get_engine
+from bot.db.migrate import create_all
 from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.settings import TelephonySettings
-from bot.telephony.store import AgentBoard, CallStore, RedisCallStore, SqlCallStore, make_store_engine
-from tests.e2e.servers import Servers, knowledge_db, start_servers
-from tests.schema import with_tables
+from bot.telephony.store import AgentBoard, CallStore, RedisCallStore, SqlCallStore
+from bench.helpers.servers import Servers, knowledge_db, start_servers
 
 AUDIOCODES_CHANNEL = "channels.audiocodes.AudiocodesInput"
 TRANSFER_TARGET = "sip:agents@pbx.test.invalid"
@@ -61,7 +62,8 @@ def start_phone_servers(workdir: Path, seed_dir: Path, max_calls: int = 3, repli
     workdir.mkdir(parents=True, exist_ok=True)
     kb_url = knowledge_db(workdir, seed_dir)
     token = secrets.token_hex(16)
-    telephony_url = with_tables(f"sqlite:///{workdir / 'telephony.db'}", "telephony")  # the store opens first
+    telephony_url = f"sqlite:///{workdir / 'telephony.db'}"
+    create_all(get_engine(telephony_url), "telephony")  # the store opens first
     instance = f"test-{secrets.token_hex(3)}"
     env_extra = {
         "AUDIOCODES_TOKEN": token,
@@ -75,8 +77,8 @@ def start_phone_servers(workdir: Path, seed_dir: Path, max_calls: int = 3, repli
     settings = TelephonySettings.load(env=env_extra)
     defaults = AgentBoard.from_settings(settings)
     store: CallStore = (RedisCallStore(redis_url, defaults, settings.redis_prefix) if redis_url
-                        else SqlCallStore(make_store_engine(telephony_url), defaults))
-    callbacks = CallbackRepository(make_store_engine(telephony_url))
+                        else SqlCallStore(get_engine(telephony_url), defaults))
+    callbacks = CallbackRepository(get_engine(telephony_url))
     servers = start_servers(workdir, kb_url, endpoints_extra=endpoints_extra, tracker_store=tracker_store,
                             env_extra=env_extra, replicas=replicas, credentials=phone_credentials(workdir / "credentials.yml"))
     return PhoneServers(servers, token, store, callbacks, instance)

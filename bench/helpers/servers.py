@@ -107,12 +107,12 @@ class Servers:
 
 def knowledge_db(workdir: Path, seed_dir: Path = KNOWLEDGE_DIR) -> str:
     """A SQLite knowledge base in ``workdir`` loaded from the seed files; returns its URL."""
-    from bot.kb.database import make_engine
+    from bot.db.engine import get_engine
     from bot.kb.seed import load_seed, parse_directory
 
     workdir.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{workdir / 'knowledge.db'}"
-    engine = make_engine(url)
+    engine = get_engine(url)
     try:
         load_seed(engine, parse_directory(seed_dir))
     finally:
@@ -123,12 +123,13 @@ def knowledge_db(workdir: Path, seed_dir: Path = KNOWLEDGE_DIR) -> str:
 def staff_db(workdir: Path, users: tuple[tuple[str, str, tuple[str, ...], str], ...] = ()) -> str:
     """A staff database in ``workdir`` with ``(username, password, roles, display name)`` users; its URL."""
     from bot.console.users import create_user
-    from bot.staffdb import create_tables, make_staff_engine, session_factory
+    from bot.db.migrate import create_all
+    from bot.staff import session_factory
 
     url = f"sqlite:///{workdir / 'staff.db'}"
-    engine = make_staff_engine(url)
+    engine = get_engine(url)
     try:
-        create_tables(engine)
+        create_all(engine, "staff")
         with session_factory(engine)() as session, session.begin():
             for username, password, roles, display_name in users:
                 create_user(session, username, password, list(roles), display_name)

@@ -8,7 +8,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.console.models import AuditEntry
+from bot.staff.models import AuditEntry
 
 #: Actions written to the audit log (checked, so that a typo cannot hide an entry).
 ACTIONS = frozenset({

@@ -1,0 +1,8 @@
+"""Simulators and launchers shared by the benchmarks and the tests (the tests import them from here).
+
+* :mod:`bench.helpers.servers`: start the action server and Rasa (REST, web chat) on free ports.
+* :mod:`bench.helpers.phone_servers`: the same with the AudioCodes phone channel.
+* :mod:`bench.helpers.vaic`: a VoiceAI Connect gateway client (plays what the gateway sends).
+* :mod:`bench.helpers.sioclient`: a socket.io web-chat citizen.
+* :mod:`bench.helpers.handoff_config`: ``handoff.yml`` variants and staffed offices for handoff scenarios.
+"""
