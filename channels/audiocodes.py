@@ -221,7 +221,7 @@ class AudiocodesInput(InputChannel):
         if created and not record.admitted:
             ADMISSION_REJECTIONS.inc()
         if created:
-            logger.info("call %s %s on %s", cid, "admitted" if record.admitted else "overflow", record.instance)
+            logger.info("call %s on %s", "admitted" if record.admitted else "overflow", record.instance)
         return response.json(self._urls(cid))
 
     async def activities(self, request: Request, cid: str,
@@ -235,7 +235,7 @@ class AudiocodesInput(InputChannel):
         output = AudiocodesOutput()
         for activity, fresh in zip(items, turn.fresh):
             if not fresh:
-                logger.info("call %s: activity %s was handled before", cid, activity.id)
+                logger.info("activity handled before: answered once")
                 continue
             caller_input = interpret(activity)
             if caller_input is None:
@@ -281,9 +281,9 @@ class AudiocodesInput(InputChannel):
                 UserMessage(rasa_input.text, output, cid, input_channel=CHANNEL_NAME, metadata=rasa_input.metadata)
             )
         except CancelledError:
-            logger.error("call %s: message timed out", cid)
+            logger.error("phone message timed out")
         except Exception:  # noqa: BLE001 - the caller hears an apology, the gateway never a 500
-            logger.exception("call %s: message failed", cid)
+            logger.exception("phone message failed")
             if len(output.messages) == before:
                 output.add(message(SORRY))
 
@@ -310,9 +310,9 @@ class AudiocodesInput(InputChannel):
                 await on_new_message(UserMessage(hangup.text, AudiocodesOutput(), cid, input_channel=CHANNEL_NAME,
                                                  metadata=hangup.metadata))
             except Exception:  # noqa: BLE001 - the call state is deleted in any case
-                logger.exception("call %s: closing the conversation failed", cid)
+                logger.exception("closing the conversation of a call failed")
         await self._run(self.store.end_call, cid)
-        logger.info("call %s disconnected (%s)", cid, reason or "no reason")
+        logger.info("call disconnected (%s)", reason or "no reason")
         return response.json({})
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

@@ -29,5 +29,5 @@ async def keep_contact_out(sender: str, text: str) -> str:
             await asyncio.to_thread(runtime.callbacks().hold_contact, sender, phone, email)
         except SQLAlchemyError:
             # The placeholder stays: the citizen is asked again rather than the value kept.
-            logger.exception("contact details of %s could not be held", sender)
+            logger.exception("contact details could not be held")
     return protected

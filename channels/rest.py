@@ -72,9 +72,9 @@ class CitizenRestInput(RestInput):
                     )
                 )
             except CancelledError:
-                logger.error("REST message for %s timed out", incoming.sender)
+                logger.error("REST message timed out")
             except Exception:  # noqa: BLE001 - the citizen gets what was collected, never a 500
-                logger.exception("REST message for %s failed", incoming.sender)
+                logger.exception("REST message failed")
             return response.json(collector.messages)
 
         return webhook

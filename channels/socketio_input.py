@@ -325,7 +325,7 @@ class CitizenSocketIOInput(SocketIOInput):
                                 metadata=incoming.metadata)
                 )
             except Exception:  # noqa: BLE001 - the citizen gets an answer, never silence
-                logger.exception("socket.io message for %s failed", sender)
+                logger.exception("socket.io message failed")
                 await output.send_text_message(sender, ERROR_ANSWER)
 
         @sio.on("history_request", namespace=self.namespace)
@@ -358,7 +358,7 @@ class CitizenSocketIOInput(SocketIOInput):
                     return {"ok": False}
                 tracker.update(feedback_event(answer_id, rating), agent.domain)
                 await agent.tracker_store.save(tracker)
-            logger.info("feedback %s for answer %s in %s", rating, answer_id, session_id)
+            logger.info("feedback %s stored", rating)
             return {"ok": True}
 
         return socketio_webhook

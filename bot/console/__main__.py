@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from typing import Optional, Sequence
 
@@ -11,6 +10,7 @@ from aiohttp import web
 
 from bot.console.app import create_app
 from bot.console.settings import ConsoleSettings, ConsoleSettingsError
+from bot.logs import configure_logging
 from bot.metrics import serve_metrics
 
 
@@ -21,7 +21,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--port", type=int, help="port (env CONSOLE_PORT, default 8090)")
     parser.add_argument("--rasa-url", dest="rasa_url", help="Rasa's HTTP API (env RASA_URL, default http://127.0.0.1:5005)")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging("console")
     try:
         settings = ConsoleSettings.from_env(host=args.host, port=args.port, rasa_url=args.rasa_url)
     except ConsoleSettingsError as error:

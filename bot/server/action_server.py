@@ -20,6 +20,7 @@ import os
 import sys
 from typing import Optional, Sequence
 
+from bot.logs import configure_logging
 from bot.metrics import serve_metrics
 from bot.secrets import ACTION_SERVER_TOKEN, MissingSecret, require_secret
 from bot.server.action_metrics import install_action_metrics
@@ -49,7 +50,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from rasa_sdk.endpoint import create_app
     from rasa_sdk.plugin import plugin_manager
 
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    configure_logging("actions")
     app = create_app(args.actions, cors_origins=None)
     install_guard(app, token, (), public_paths=("/health",), max_body_bytes=MAX_BODY_BYTES)
     install_action_metrics(app)

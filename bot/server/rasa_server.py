@@ -28,6 +28,7 @@ from typing import Any, List, Optional, Sequence
 from sanic import Sanic
 
 from bot.endpoints import endpoints_file
+from bot.logs import configure_logging
 from bot.secrets import ACTION_SERVER_TOKEN, RASA_AUTH_TOKEN, MissingSecret, bearer_header, require_secret
 from bot.server.guard import install_guard
 
@@ -91,6 +92,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     # No telemetry and no error reports to Rasa's servers: nothing leaves the city's machines.
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+    configure_logging("rasa")
     import rasa.core.run
     from rasa.__main__ import main as rasa_main
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from typing import Optional, Sequence
 
 from aiohttp import web
 
+from bot.logs import configure_logging
 from bot.web.app import create_app
 from bot.web.settings import SettingsError, WebSettings
 
@@ -22,7 +22,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--title", help="title of the widget (env WEBCHAT_TITLE)")
     parser.add_argument("--language", choices=("de", "en"), help="language of the widget (env WEBCHAT_LANGUAGE)")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging("web")
     try:
         settings = WebSettings.from_env(
             host=args.host, port=args.port, chat_server_url=args.chat_server_url,
