@@ -123,6 +123,7 @@ def knowledge_db(workdir: Path, seed_dir: Path = KNOWLEDGE_DIR) -> str:
 def staff_db(workdir: Path, users: tuple[tuple[str, str, tuple[str, ...], str], ...] = ()) -> str:
     """A staff database in ``workdir`` with ``(username, password, roles, display name)`` users; its URL."""
     from bot.console.users import create_user
+    from bot.db.engine import get_engine
     from bot.db.migrate import create_all
     from bot.staff import session_factory
 
@@ -136,6 +137,7 @@ def staff_db(workdir: Path, users: tuple[tuple[str, str, tuple[str, ...], str], 
     finally:
         engine.dispose()
     return url
+
 
 def write_credentials(path: Path, webchat_origins: list[str]) -> Path:
     """The project's ``credentials.yml`` with the web chat's allowed origins replaced."""
