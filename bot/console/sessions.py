@@ -15,9 +15,9 @@ from typing import Optional
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.config import as_utc
 from bot.console.keys import StaffUser
 from bot.console.users import staff_user
-from bot.staff import as_utc
 from bot.staff.models import ConsoleSession, ConsoleUser
 
 #: Name of the session cookie.
