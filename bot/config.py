@@ -33,10 +33,6 @@ def as_utc(moment: Optional[datetime] = None) -> datetime:
 SENDER_ID_CHARS = "A-Za-z0-9_.:@+-"
 SENDER_ID_MAX = 128
 
-#: Fallback page named when the knowledge base has no better one.
-CITY_SERVICE_URL = "https://service.stuttgart.de/portal"
-
-
 @dataclass(frozen=True)
 class Settings:
     """Settings of one process.
