@@ -14,7 +14,7 @@ from bot.german import german_date
 from bot.kb.repository import KnowledgeRepository
 
 #: Input channels whose answers are spoken (short, no URLs).
-VOICE_CHANNELS = frozenset({"audiocodes", "twilio_voice"})
+VOICE_CHANNELS = frozenset({"audiocodes"})
 
 
 @dataclass

@@ -55,11 +55,6 @@ class Activity:
     value: Any = None
     parameters: dict = field(default_factory=dict)
 
-    @property
-    def is_start(self) -> bool:
-        """The call's first event."""
-        return self.type == "event" and self.name == "start"
-
 
 @dataclass(frozen=True)
 class CallerInput:
