@@ -10,7 +10,7 @@ from actions.knowledge import repository
 from actions.replies import unknown_reply
 from actions.report_issue import ActionReportIssue
 from bot.kb.models import Contact
-from tests.actions.conftest import make_tracker, texts
+from tests.actions.conftest import STAFFED, make_tracker, texts
 
 
 async def test_application_status_cannot_see_files(dispatcher) -> None:
@@ -49,17 +49,20 @@ async def test_unknown_answer_points_to_the_service_portal_of_the_contacts(sqlit
     assert reply.text == f"{opening} Bitte sehen Sie auf stuttgart.de nach. {hotline}"
 
 
-async def test_request_human_and_callback(dispatcher) -> None:
+async def test_request_human_and_callback(dispatcher, clock) -> None:
+    clock(*STAFFED)  # closed hours: tests/actions/test_fallback.py, tests/actions/test_handoff_contact.py
     await ActionRequestHuman().run(dispatcher, make_tracker("Mitarbeiter bitte", "request_human"), {})
-    human = texts(dispatcher)  # the queue in staffed hours, else callback or e-mail (tests/actions/test_handoff_*.py)
-    assert "Sie sind an Position 1." in human or "zurückrufen oder Ihnen per E-Mail antworten" in human
+    assert "Ich verbinde Sie mit einer Mitarbeiterin oder einem Mitarbeiter. Sie sind an Position 1." in texts(dispatcher)
     await ActionRequestCallback().run(dispatcher, make_tracker("Rückruf", "request_callback"), {})
     assert "Unter welcher Telefonnummer können wir Sie erreichen?" in dispatcher.messages[-1]["text"]
 
 
 async def test_appointment_personalausweis(dispatcher) -> None:
     await ActionAppointment().run(dispatcher, make_tracker("Brauche ich einen Termin?", "ask_appointment", {"service": "personalausweis"}), {})
-    assert texts(dispatcher)
+    service = repository().service("personalausweis")  # the rule and note of the knowledge base
+    lines = texts(dispatcher).splitlines()
+    assert lines[:3] == ["Personalausweis: Sie brauchen keinen Termin.", service.appointment_note, f"Mehr dazu: {service.info_url}"]
+    assert lines[3].startswith("Quelle: ")
 
 
 async def test_processing_time_known_and_unknown(dispatcher) -> None:
