@@ -10,12 +10,11 @@ from urllib.parse import urlsplit
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.config import CITY_SERVICE_URL
 from bot.german import german_date
 from bot.kb.repository import KnowledgeRepository
 
 #: Input channels whose answers are spoken (short, no URLs).
-VOICE_CHANNELS = frozenset({"audiocodes", "twilio_voice"})
+VOICE_CHANNELS = frozenset({"audiocodes"})
 
 
 @dataclass
@@ -114,6 +113,12 @@ def hotline_hint(repo: KnowledgeRepository, lead: str = "Oder") -> tuple[str, st
     )
 
 
+def portal_url(repo: KnowledgeRepository) -> Optional[str]:
+    """The city's online service portal (contact ``service_portal`` in ``general.yml``), or None."""
+    contact = repo.contact("service_portal")
+    return contact.url if contact is not None and contact.url else None
+
+
 def unknown_reply(repo: KnowledgeRepository, subject: str, topic: str, page: Optional[str],
                   gap: Optional[tuple[str, str, str]] = None) -> Reply:
     """The honest answer for a fact we do not have: official page and 115.
@@ -121,14 +126,16 @@ def unknown_reply(repo: KnowledgeRepository, subject: str, topic: str, page: Opt
     Args:
         subject: what the citizen asked about, e.g. "Meldebescheinigung".
         topic: the missing fact with article, e.g. "den Gebühren".
-        page: the official page to point to (the city portal when None).
+        page: the official page to point to (the city's service portal from the knowledge
+            base when None; "stuttgart.de" if the knowledge base has no portal either).
         gap: ``(kind, subject key, topic key)`` for the staff's list of knowledge gaps.
     """
     written_hotline, spoken_hotline = hotline_hint(repo)
-    url = page or CITY_SERVICE_URL
+    url = page or portal_url(repo)
     opening = f"Zu „{subject}“ habe ich leider keine geprüften Angaben zu {topic}."
+    pointer = f"Bitte sehen Sie auf der offiziellen Seite nach: {url}" if url else "Bitte sehen Sie auf stuttgart.de nach."
     return Reply(
-        text=f"{opening} Bitte sehen Sie auf der offiziellen Seite nach: {url} {written_hotline}".strip(),
+        text=f"{opening} {pointer} {written_hotline}".strip(),
         voice=f"{opening} Bitte schauen Sie auf stuttgart.de nach. {spoken_hotline}".strip(),
         gap=gap,
     )

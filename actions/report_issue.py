@@ -9,6 +9,19 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import repository
 from actions.replies import Reply, send, source_line, unknown_reply
+from bot.kb.repository import KnowledgeRepository
+
+#: The emergency contacts of ``data/knowledge/general.yml``, in the order they are named.
+EMERGENCY_CONTACTS = ("notruf_polizei", "notruf_feuerwehr")
+
+
+def danger_line(repo: KnowledgeRepository) -> str:
+    """The sentence "Bei akuter Gefahr rufen Sie bitte … an." with the sourced emergency numbers.
+
+    Empty when the knowledge base has neither emergency contact.
+    """
+    numbers = [c.phone for c in map(repo.contact, EMERGENCY_CONTACTS) if c is not None and c.phone]
+    return f"Bei akuter Gefahr rufen Sie bitte {' oder '.join(numbers)} an." if numbers else ""
 
 
 class ActionReportIssue(Action):
@@ -27,16 +40,17 @@ class ActionReportIssue(Action):
         if contact is None or not contact.url:
             reply = unknown_reply(repo, "Meldungen von Schäden und Missständen", "dem richtigen Meldeweg", None)
         else:
+            danger = danger_line(repo)
             reply = Reply(
                 text=(
                     f"Schäden und Missstände wie Falschparker, wilden Müll oder eine defekte Laterne "
                     f"können Sie online melden: {contact.name} – {contact.url}\n"
-                    "Bei akuter Gefahr rufen Sie bitte 110 oder 112 an.\n" + source_line([contact])
+                    + (f"{danger}\n" if danger else "") + source_line([contact])
                 ),
                 voice=(
                     f"Schäden und Missstände können Sie online über {contact.name} auf stuttgart.de melden. "
-                    "Bei akuter Gefahr rufen Sie bitte 110 oder 112 an."
-                ),
+                    f"{danger}"
+                ).strip(),
             )
         send(dispatcher, tracker, reply)
         return []

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import os
 import random
 import re
@@ -54,6 +53,7 @@ from bench.helpers.servers import (  # noqa: E402
 )
 from bench.helpers.handoff_config import ALWAYS_STAFFED, write_config  # noqa: E402
 from bench.helpers.sioclient import Client  # noqa: E402
+from bench.helpers.stats import percentile  # noqa: E402
 
 REQUEST_HUMAN = "Ich möchte mit einem Menschen sprechen"
 QUESTION = "Was kostet ein Personalausweis?"
@@ -101,11 +101,6 @@ class Measure:
     def fail(self, message: str) -> None:
         self.errors += 1
         self.first_error = self.first_error or message
-
-
-def percentile(ordered: Sequence[float], fraction: float) -> float:
-    """Nearest-rank percentile of sorted samples."""
-    return ordered[max(0, min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1))]
 
 
 def print_table(results: dict[str, Measure]) -> None:

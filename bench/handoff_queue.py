@@ -13,7 +13,6 @@ PostgreSQL is skipped with a note when the server is not reachable.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -26,15 +25,14 @@ from sqlalchemy.exc import OperationalError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.helpers.stats import percentile  # noqa: E402
 from bot.db.engine import get_engine  # noqa: E402
 from bot.db.migrate import create_all  # noqa: E402
 from bot.handoff.queue import HandoffQueue  # noqa: E402
 
 
 def _percentiles(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-    return f"{statistics.median(ordered) * 1000:7.2f} {p95 * 1000:7.2f}"
+    return f"{percentile(samples, 0.5) * 1000:7.2f} {percentile(samples, 0.95) * 1000:7.2f}"
 
 
 def _time(operation: Callable[[int], object], repeat: int) -> list[float]:

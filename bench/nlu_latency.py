@@ -22,6 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.helpers.stats import percentile  # noqa: E402
+
 SETS = [ROOT / "tests" / "nlu" / "holdout.yml", ROOT / "tests" / "nlu" / "holdout_styles.yml"]
 GOAL_P95_MS = 30.0
 
@@ -34,12 +37,6 @@ def spellers() -> list:
 
     found = [o._speller for o in gc.get_objects() if isinstance(o, LinearIntentClassifier)]
     return [s for s in found if s is not None]
-
-
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def line(name: str, values: list[float]) -> str:

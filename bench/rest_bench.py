@@ -38,6 +38,10 @@ from typing import Any, Iterator, Sequence
 import aiohttp
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from bench.helpers.stats import percentile  # noqa: E402
+
 ENTITY_TYPES: tuple[str, ...] = ("service", "district")
 
 OUR_SCRIPT: tuple[str, ...] = (
@@ -83,17 +87,6 @@ def normalise(value: Any) -> str:
     """Compare entity values case-/whitespace-/unicode-insensitively (ß == ss)."""
     text = unicodedata.normalize("NFKC", str(value))
     return " ".join(text.casefold().split())
-
-
-def percentile(sorted_values: Sequence[float], pct: float) -> float:
-    """Linear-interpolated percentile of an already sorted sequence."""
-    if not sorted_values:
-        return math.nan
-    k = (len(sorted_values) - 1) * pct / 100.0
-    lo, hi = math.floor(k), math.ceil(k)
-    if lo == hi:
-        return sorted_values[int(k)]
-    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (k - lo)
 
 
 def fmt_ms(seconds: float) -> str:
@@ -301,14 +294,14 @@ class LoadResult:
     def throughput(self) -> float:
         return self.turns / self.elapsed if self.elapsed > 0 else 0.0
 
-    def stat(self, pct_: float) -> float:
-        return percentile(sorted(self.latencies), pct_)
+    def stat(self, fraction: float) -> float:
+        return percentile(self.latencies, fraction)
 
     def row(self) -> list[Any]:
         s = sorted(self.latencies)
         return [self.bot, self.users, self.turns, f"{self.throughput:.1f}",
-                fmt_ms(percentile(s, 50)), fmt_ms(percentile(s, 95)),
-                fmt_ms(percentile(s, 99)), fmt_ms(s[-1] if s else math.nan),
+                fmt_ms(percentile(s, 0.5)), fmt_ms(percentile(s, 0.95)),
+                fmt_ms(percentile(s, 0.99)), fmt_ms(s[-1] if s else math.nan),
                 self.errors, self.empty]
 
 
@@ -461,8 +454,8 @@ async def part_long_conversation(args: argparse.Namespace, reachable: bool) -> N
     print_table(
         ["turns", "p50 ms", "p95 ms"],
         [
-            [f"1-{window}", fmt_ms(percentile(first, 50)), fmt_ms(percentile(first, 95))],
-            [f"{len(latencies) - window + 1}-{len(latencies)}", fmt_ms(percentile(last, 50)), fmt_ms(percentile(last, 95))],
+            [f"1-{window}", fmt_ms(percentile(first, 0.5)), fmt_ms(percentile(first, 0.95))],
+            [f"{len(latencies) - window + 1}-{len(latencies)}", fmt_ms(percentile(last, 0.5)), fmt_ms(percentile(last, 0.95))],
         ],
     )
 
@@ -703,8 +696,8 @@ def report_summary(results: Sequence[LoadResult]) -> None:
         return
     print_table(
         ["bot", "users", "turns/s", "p50 ms", "p95 ms", "p99 ms", "errors"],
-        [[r.bot, r.users, f"{r.throughput:.1f}", fmt_ms(r.stat(50)),
-          fmt_ms(r.stat(95)), fmt_ms(r.stat(99)), r.errors] for r in results],
+        [[r.bot, r.users, f"{r.throughput:.1f}", fmt_ms(r.stat(0.5)),
+          fmt_ms(r.stat(0.95)), fmt_ms(r.stat(0.99)), r.errors] for r in results],
     )
 
 

@@ -38,6 +38,7 @@ import aiohttp
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from bench.helpers.stats import percentile  # noqa: E402
 from bench.helpers.vaic import BotTurn, Call, VoiceGateway  # noqa: E402
 
 SCRIPT: tuple[str, ...] = (
@@ -53,16 +54,6 @@ TARGET_P95 = 0.300
 
 def log(message: str) -> None:
     print(message, flush=True)
-
-
-def percentile(values: Sequence[float], pct: float) -> float:
-    """Linear-interpolated percentile (NaN for no values)."""
-    ordered = sorted(values)
-    if not ordered:
-        return math.nan
-    k = (len(ordered) - 1) * pct / 100.0
-    lo, hi = math.floor(k), math.ceil(k)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def ms(seconds: float) -> str:
@@ -84,7 +75,7 @@ class LevelResult:
 
     @property
     def p95(self) -> float:
-        return percentile(self.latencies, 95)
+        return percentile(self.latencies, 0.95)
 
     @property
     def ok(self) -> bool:
@@ -92,9 +83,9 @@ class LevelResult:
 
     def row(self) -> list[Any]:
         turns = len(self.latencies) + len(self.overflow_latencies)
-        return [self.label, self.calls, turns, f"{turns / self.seconds:.1f}", ms(percentile(self.latencies, 50)),
-                ms(self.p95), ms(percentile(self.latencies, 99)), ms(max(self.latencies, default=math.nan)),
-                self.errors, self.admitted, self.overflow, ms(percentile(self.overflow_latencies, 95))]
+        return [self.label, self.calls, turns, f"{turns / self.seconds:.1f}", ms(percentile(self.latencies, 0.5)),
+                ms(self.p95), ms(percentile(self.latencies, 0.99)), ms(max(self.latencies, default=math.nan)),
+                self.errors, self.admitted, self.overflow, ms(percentile(self.overflow_latencies, 0.95))]
 
 
 HEADERS = ["level", "calls", "turns", "turns/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors",

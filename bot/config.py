@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Optional
 from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -12,13 +14,24 @@ KNOWLEDGE_DIR = PROJECT_ROOT / "data" / "knowledge"
 DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "knowledge.db"
 TIMEZONE = ZoneInfo("Europe/Berlin")
 
+
+def utc_now() -> datetime:
+    """The current moment as an aware UTC datetime (the one clock of our stored times)."""
+    return datetime.now(timezone.utc)
+
+
+def as_utc(moment: Optional[datetime] = None) -> datetime:
+    """``moment`` (default: :func:`utc_now`) as an aware UTC datetime.
+
+    Our tables store UTC; SQLite drops the offset, so a naive value (read back from it) is
+    taken as UTC, never as local time.
+    """
+    moment = moment or utc_now()
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
 #: Characters of a conversation (sender) id, the same for every channel and the console's routes.
 SENDER_ID_CHARS = "A-Za-z0-9_.:@+-"
 SENDER_ID_MAX = 128
-
-#: Fallback page named when the knowledge base has no better one.
-CITY_SERVICE_URL = "https://service.stuttgart.de/portal"
-
 
 @dataclass(frozen=True)
 class Settings:

@@ -28,9 +28,9 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any, Optional
 
+from bot.config import utc_now
 from bot.nlu.folding import words
 from bot.telephony.speech import normalise_number, number_in_speech, spoken_number_text
 from channels.validation import MAX_TEXT_LENGTH, SENDER_PATTERN, InvalidRequest, clean_text
@@ -54,11 +54,6 @@ class Activity:
     text: Optional[str] = None
     value: Any = None
     parameters: dict = field(default_factory=dict)
-
-    @property
-    def is_start(self) -> bool:
-        """The call's first event."""
-        return self.type == "event" and self.name == "start"
 
 
 @dataclass(frozen=True)
@@ -241,5 +236,5 @@ def to_rasa(caller_input: CallerInput) -> RasaInput:
 
 def stamp(activity: dict) -> dict:
     """Add ``id`` and ``timestamp`` to a bot activity, as the API requires."""
-    now = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    now = utc_now().isoformat(timespec="milliseconds").replace("+00:00", "Z")
     return {"id": str(uuid.uuid4()), "timestamp": now, **activity}

@@ -5,4 +5,5 @@
 * :mod:`bench.helpers.vaic`: a VoiceAI Connect gateway client (plays what the gateway sends).
 * :mod:`bench.helpers.sioclient`: a socket.io web-chat citizen.
 * :mod:`bench.helpers.handoff_config`: ``handoff.yml`` variants and staffed offices for handoff scenarios.
+* :mod:`bench.helpers.stats`: the one ``percentile`` of every benchmark (linear interpolation).
 """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
@@ -10,6 +10,7 @@ import yaml
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from bot.config import utc_now
 from bot.kb.models import Closure, OpeningHours, Office
 
 CLOSED_OFFICE = "test_geschlossen"
@@ -54,6 +55,6 @@ def set_override(engine: Engine, key: str, value: Any) -> None:
     with Session(engine, future=True) as session, session.begin():
         row = session.get(ConsoleSetting, key)
         if row is None:
-            session.add(ConsoleSetting(key=key, value=value, updated_at=datetime.now(timezone.utc), updated_by="test"))
+            session.add(ConsoleSetting(key=key, value=value, updated_at=utc_now(), updated_by="test"))
         else:
             row.value = value

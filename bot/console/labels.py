@@ -27,8 +27,3 @@ STATUS_LABELS = {"waiting": "wartet", "assigned": "übernommen", "closed": "abge
 def reason_label(code: Optional[str]) -> str:
     """The German label of a handoff reason."""
     return REASON_LABELS.get(code or "", code or "")
-
-
-def outcome_label(code: Optional[str]) -> str:
-    """The German label of a handoff outcome."""
-    return OUTCOME_LABELS.get(code or "", code or "")

@@ -9,10 +9,9 @@ from typing import Any, Optional
 import jinja2
 from aiohttp import web
 
-from bot.config import TIMEZONE
+from bot.config import TIMEZONE, as_utc
 from bot.console.auth import current_user, navigation
 from bot.console.keys import CSRF_TOKEN, TEMPLATES
-from bot.staff import as_utc
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 

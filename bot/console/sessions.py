@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Optional
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
+from bot.config import as_utc
 from bot.console.keys import StaffUser
 from bot.console.users import staff_user
-from bot.staff import as_utc
 from bot.staff.models import ConsoleSession, ConsoleUser
 
 #: Name of the session cookie.
@@ -117,17 +117,3 @@ def end_user_sessions(session: Session, user_id: int, keep: Optional[str] = None
     if keep is not None:
         stmt = stmt.where(ConsoleSession.token_hash != keep)
     return session.execute(stmt).rowcount
-
-
-def purge_sessions(session: Session, idle_minutes: int, now: Optional[datetime] = None) -> int:
-    """Delete expired and idle sessions; returns the count."""
-    moment = as_utc(now)
-    return session.execute(delete(ConsoleSession).where(or_(
-        ConsoleSession.expires_at <= moment,
-        ConsoleSession.last_seen <= moment - timedelta(minutes=idle_minutes),
-    ))).rowcount
-
-
-def user_sessions(session: Session, user_id: int) -> list[ConsoleSession]:
-    """The sessions of one user (tests, admin)."""
-    return list(session.scalars(select(ConsoleSession).where(ConsoleSession.user_id == user_id)))

@@ -10,9 +10,9 @@ from typing import Iterable, Optional
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from bot.config import as_utc
 from bot.console.keys import StaffUser
 from bot.console.passwords import hash_password, hasher, needs_rehash, verify_password
-from bot.staff import as_utc
 from bot.staff.models import ROLES, ConsoleUser
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")

@@ -10,12 +10,13 @@ and the phone, without a restart or a YAML edit. Rows live in the staff database
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Iterable, Optional
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Integer, String, delete, or_, select
 from sqlalchemy.orm import Session
 
+from bot.config import as_utc
 from bot.staff import Base
 
 SCOPES = ("office", "service", "city")
@@ -82,7 +83,7 @@ def add_notice(session: Session, scope: str, subject_key: Optional[str], starts_
         raise NoticeError(f"Bitte geben Sie einen Text mit höchstens {MAX_TEXT} Zeichen an.")
     row = Notice(scope=scope, subject_key=subject_key if scope != "city" else None, closure=closure,
                  starts_on=starts_on, ends_on=ends_on, text=text, created_by=created_by[:64],
-                 created_at=(now or datetime.now(timezone.utc)).astimezone(timezone.utc))
+                 created_at=as_utc(now))
     session.add(row)
     session.flush()
     return int(row.id)

@@ -6,12 +6,13 @@ The console's live pages keep ``console_sessions.present_at`` fresh while they a
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Optional
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.config import as_utc
 from bot.staff.models import ConsoleSession, ConsoleUser
 
 #: An agent counts as present while their console was active this recently.
@@ -20,7 +21,7 @@ PRESENCE_WINDOW = timedelta(minutes=2)
 
 def agents_online(session: Session, now: Optional[datetime] = None) -> int:
     """How many distinct active agents have a console session seen within :data:`PRESENCE_WINDOW`."""
-    since = (now or datetime.now(timezone.utc)).astimezone(timezone.utc) - PRESENCE_WINDOW
+    since = as_utc(now) - PRESENCE_WINDOW
     stmt = (
         select(func.count(func.distinct(ConsoleSession.user_id)))
         .join(ConsoleUser, ConsoleUser.id == ConsoleSession.user_id)

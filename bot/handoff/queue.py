@@ -16,8 +16,9 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from bot.config import as_utc
 from bot.handoff.models import OUTCOMES, REASONS, Handoff
-from bot.staff import as_utc, session_factory
+from bot.staff import session_factory
 
 #: Statuses of a conversation that is with the queue or a person (at most one per conversation).
 OPEN_STATUSES = ("waiting", "assigned")

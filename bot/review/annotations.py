@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
@@ -11,7 +11,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.config import PROJECT_ROOT
+from bot.config import PROJECT_ROOT, utc_now
 from bot.review.models import LABELS, ReviewAnnotation, ReviewTurn
 from bot.review.redaction import redact
 from bot.staff.audit import record_audit
@@ -72,7 +72,7 @@ def add_annotation(
         text=turn.text if turn.actor == "user" else "",
         label=label, correct_intent=intent,
         note=redact(" ".join((note or "").split()))[:MAX_NOTE],
-        author=author[:64], created_at=(now or datetime.now(timezone.utc)),
+        author=author[:64], created_at=(now or utc_now()),
     )
     session.add(row)
     record_audit(session, author, "annotate", f"conversation:{conversation_id}", f"turn {turn_seq}: {label}")

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Optional
 
 from sqlalchemy.orm import Session
 
+from bot.config import as_utc
 from bot.review.annotations import training_examples
 from bot.staff.audit import record_audit
 
@@ -36,7 +37,7 @@ def _example(text: str) -> str:
 
 def nlu_yaml(examples: dict[str, list[str]], now: Optional[datetime] = None) -> str:
     """Rasa NLU YAML for ``{intent: [texts]}`` (intents sorted, empty ones left out)."""
-    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    moment = as_utc(now)
     lines = [
         f"# Aus Annotationen der Review exportiert am {moment:%Y-%m-%d %H:%M} UTC; Texte sind geschwärzt.",
         'version: "3.1"',

@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Iterable, Optional, Sequence
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.config import utc_now
 from bot.kb.models import Contact, Fee, Form, Office, ProcessingTime, RequiredDocument, Requirement, Service
 from bot.review.models import KnowledgeGap
 
@@ -50,7 +51,7 @@ def record_gap(session: Session, kind: str, subject: str, topic: str, now: Optio
     """Count one unknown answer (in the caller's transaction)."""
     if kind not in KINDS or not subject or not topic:
         raise ValueError(f"not a knowledge gap: {kind!r} {subject!r} {topic!r}")
-    day = (now or datetime.now(timezone.utc)).date().isoformat()
+    day = (now or utc_now()).date().isoformat()
     key = (KnowledgeGap.day == day, KnowledgeGap.kind == kind, KnowledgeGap.subject == subject[:80],
            KnowledgeGap.topic == topic[:30])
     if session.execute(update(KnowledgeGap).where(*key).values(count=KnowledgeGap.count + 1)).rowcount:

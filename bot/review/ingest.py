@@ -9,7 +9,7 @@ running the ingest twice changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Iterable, Optional
 
 from sqlalchemy import delete, func, select
@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.config import utc_now
 from bot.handoff.models import Handoff
 from bot.review import tracker_events
 from bot.review.digest import ConversationDigest, digest
@@ -80,7 +81,7 @@ def refresh_conversations(
     tracker_engine: Engine, sessions: sessionmaker, conversation_ids: Iterable[str], now: Optional[datetime] = None,
 ) -> tuple[int, int]:
     """Rebuild the review rows of these conversations; returns (conversations, flagged)."""
-    moment = now or datetime.now(timezone.utc)
+    moment = now or utc_now()
     done = flagged = 0
     for conversation_id in dict.fromkeys(conversation_ids):
         found = digest(conversation_id, tracker_events.conversation_events(tracker_engine, conversation_id))

@@ -8,9 +8,10 @@ staff database, so several console replicas or restarts do not purge more often.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Optional
 
+from bot.config import as_utc
 from bot.review.ingest import ingest
 from bot.review.retention import RetentionError, purge_stores
 from bot.review.state import RETENTION_LAST_RUN, get_state, parse_moment, set_state
@@ -28,7 +29,7 @@ def run_once(settings: StoreUrls, now: Optional[datetime] = None) -> dict[str, i
     Keys: ``events_read``, ``conversations``, ``flagged`` (ingest) and, when retention
     ran, ``purged_<kind>`` for each kind of deleted data.
     """
-    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    moment = as_utc(now)
     with open_stores(settings) as stores:
         counts = ingest(stores.tracker_engine, stores.sessions, now=moment)
         with stores.sessions() as session, session.begin():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Mapping, Optional
 
@@ -71,10 +71,6 @@ class ReviewFilter:
             "page": str(page or self.page),
         }
         return {key: value for key, value in values.items() if value}
-
-    def with_page(self, page: int) -> "ReviewFilter":
-        """The same filters on another page."""
-        return replace(self, page=page)
 
 
 def list_flagged(session: Session, filters: ReviewFilter, page_size: int = PAGE_SIZE) -> tuple[list[ReviewConversation], int]:

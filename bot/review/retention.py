@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Iterable, Optional
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.config import as_utc
 from bot.handoff.notices import purge_ended
 from bot.handoff.settings import HandoffConfigError, HandoffSettings, effective_settings
 from bot.review import tracker_events
@@ -76,7 +77,7 @@ def purge_stores(
     stores: Stores, now: Optional[datetime] = None, days: Optional[int] = None, actor: str = "system",
 ) -> dict[str, int]:
     """:func:`purge` on already opened stores (the background job reuses its connections)."""
-    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    moment = as_utc(now)
     if days is None:
         with stores.sessions() as session:
             days = retention_days(session)

@@ -7,8 +7,8 @@ from typing import Any, Optional
 
 from sqlalchemy.orm import Session
 
+from bot.config import as_utc
 from bot.review.models import ReviewState
-from bot.staff import as_utc
 
 #: Highest tracker event id already ingested.
 EVENTS_WATERMARK = "events_watermark"

@@ -8,15 +8,14 @@ inline SVG (no script, no style attributes).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.config import TIMEZONE
+from bot.config import TIMEZONE, as_utc
 from bot.review.models import ReviewConversation
-from bot.staff import as_utc
 
 #: Periods the statistics page offers (days).
 PERIODS = (7, 30)
@@ -69,7 +68,7 @@ def compute_stats(session: Session, days: int, now: Optional[datetime] = None) -
     """
     if days < 1:
         raise ValueError("days must be at least 1")
-    since = (now or datetime.now(timezone.utc)).astimezone(timezone.utc) - timedelta(days=days)
+    since = as_utc(now) - timedelta(days=days)
     recent = ReviewConversation.started_at >= since
     row = session.execute(
         select(

@@ -12,8 +12,6 @@ processes. Nothing here imports an app package (console, handoff, review).
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
-from typing import Optional
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import declarative_base, sessionmaker
@@ -23,15 +21,6 @@ from bot.config import PROJECT_ROOT
 DEFAULT_STAFF_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'staff.db'}"
 
 Base = declarative_base()
-
-
-def as_utc(moment: Optional[datetime] = None) -> datetime:
-    """``moment`` (default: now) as an aware UTC datetime.
-
-    The staff tables store UTC; SQLite drops the offset, so a naive value read back is UTC.
-    """
-    moment = moment or datetime.now(timezone.utc)
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 def staff_db_url() -> str:

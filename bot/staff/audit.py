@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.config import as_utc
 from bot.staff.models import AuditEntry
 
 #: Actions written to the audit log (checked, so that a typo cannot hide an entry).
@@ -32,7 +33,7 @@ def record_audit(
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     session.add(AuditEntry(
-        at=(now or datetime.now(timezone.utc)).astimezone(timezone.utc),
+        at=as_utc(now),
         actor=actor[:64], action=action, target=target[:200], detail=detail[:2000],
     ))
 

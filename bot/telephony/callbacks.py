@@ -7,24 +7,18 @@ what the call was about (intent, service, district). No names, no free text.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Optional
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot.config import TIMEZONE
+from bot.config import as_utc
 from bot.metrics import count_callback_request
-from bot.staff import as_utc
 from bot.telephony.callback_dialog import CallbackDraft
 from bot.telephony.hotline import Window
 from bot.telephony.models import CallbackRequest, HeldContact
-
-
-def _utc(moment: Optional[datetime]) -> datetime:
-    """Times are stored in UTC (SQLite keeps no offset; comparisons stay correct across DST)."""
-    return (moment or datetime.now(TIMEZONE)).astimezone(timezone.utc)
 
 
 #: At most this many web-chat requests an hour (all conversations): a script cannot flood
@@ -84,7 +78,7 @@ class CallbackRepository:
             if existing is not None:
                 return int(existing)  # one open request per conversation: asking again adds none
             recent = session.scalar(select(func.count()).select_from(CallbackRequest).where(
-                CallbackRequest.channel == "web", CallbackRequest.created_at >= _utc(now) - timedelta(hours=1)))
+                CallbackRequest.channel == "web", CallbackRequest.created_at >= as_utc(now) - timedelta(hours=1)))
         if recent >= self.web_per_hour:
             raise CallbackLimitReached(f"{recent} web callback requests in the last hour")
         return self._store(context, window, "web", phone, email, now)
@@ -92,15 +86,15 @@ class CallbackRepository:
     def _store(self, context: CallContext, window: Window, channel: str, phone: Optional[str],
                email: Optional[str], now: Optional[datetime]) -> int:
         row = CallbackRequest(
-            created_at=_utc(now),
+            created_at=as_utc(now),
             conversation_id=context.conversation_id,
             channel=channel,
             phone=phone,
             email=email,
             preferred_day=window.day,
             window_key=window.key,
-            due_from=_utc(window.start),
-            due_until=_utc(window.end),
+            due_from=as_utc(window.start),
+            due_until=as_utc(window.end),
             reason=context.reason,
             service=context.service,
             district=context.district,
@@ -131,7 +125,7 @@ class CallbackRepository:
             result = session.execute(
                 update(CallbackRequest)
                 .where(CallbackRequest.id == request_id, CallbackRequest.status == "open")
-                .values(status="done", done_at=_utc(now))
+                .values(status="done", done_at=as_utc(now))
             )
             return result.rowcount == 1
 
@@ -140,10 +134,10 @@ class CallbackRepository:
         and held contact details older than :data:`HELD_CONTACT_HOURS`."""
         if retention_days < 1:
             raise ValueError("retention_days must be at least 1")
-        cutoff = _utc(now) - timedelta(days=retention_days)
+        cutoff = as_utc(now) - timedelta(days=retention_days)
         with self._session() as session, session.begin():
             session.execute(delete(HeldContact).where(
-                HeldContact.updated_at < _utc(now) - timedelta(hours=HELD_CONTACT_HOURS)))
+                HeldContact.updated_at < as_utc(now) - timedelta(hours=HELD_CONTACT_HOURS)))
             return session.execute(delete(CallbackRequest).where(CallbackRequest.created_at < cutoff)).rowcount
 
     def delete_conversation(self, conversation_id: str) -> int:
@@ -164,13 +158,13 @@ class CallbackRepository:
                 session.add(row)
             row.phone = phone or row.phone
             row.email = email or row.email
-            row.updated_at = _utc(now)
+            row.updated_at = as_utc(now)
 
     def held_contact(self, conversation_id: str, now: Optional[datetime] = None) -> tuple[Optional[str], Optional[str]]:
         """``(phone, email)`` held for the conversation (``None`` for none or expired)."""
         with self._session() as session:
             row = session.get(HeldContact, conversation_id)
-            if row is None or as_utc(row.updated_at) < _utc(now) - timedelta(hours=HELD_CONTACT_HOURS):
+            if row is None or as_utc(row.updated_at) < as_utc(now) - timedelta(hours=HELD_CONTACT_HOURS):
                 return None, None
             return row.phone, row.email
 

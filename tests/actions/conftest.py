@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional
+from datetime import datetime
+from typing import Any, Callable, Iterator, Optional
 
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import repository
+from bot.config import TIMEZONE
+from bot.kb import hours as hours_logic
 from tests.schema import with_tables
+
+#: A Thursday morning, inside the Behördennummer 115's hours (the web team of handoff.yml).
+STAFFED = (2026, 11, 26, 10, 0)
+#: A Sunday morning: the 115 and so the web team are closed.
+UNSTAFFED = (2026, 11, 29, 10, 0)
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +41,7 @@ def staff_db(tmp_path, monkeypatch) -> Iterator[str]:
     monkeypatch.setenv("STAFF_DB_URL", url)
     # web callback requests
     monkeypatch.setenv("TELEPHONY_DB_URL", with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony"))
+    monkeypatch.delenv("HANDOFF_CONFIG", raising=False)  # the repository's handoff.yml unless a test writes one
     staff.reset()
     runtime.reset()
     yield url
@@ -64,6 +73,16 @@ def make_tracker(
     ]
     events.append({"event": "user", "text": text, "parse_data": latest, "input_channel": channel})
     return Tracker("test-sender", all_slots, latest, events, False, None, {}, "action_listen")
+
+
+@pytest.fixture()
+def clock(monkeypatch) -> Callable[..., None]:
+    """Freeze the actions' "now" (``bot.kb.hours.now``) at a local time: ``clock(*STAFFED)``."""
+
+    def _set(*args: int) -> None:
+        monkeypatch.setattr(hours_logic, "now", lambda: datetime(*args, tzinfo=TIMEZONE))
+
+    return _set
 
 
 @pytest.fixture()

@@ -2,7 +2,7 @@
 
 from actions.fallback import ActionClarify, ActionOutOfScope, consecutive_misses
 from actions.handoff import ActionHandleAffirm
-from tests.actions.conftest import make_tracker, texts
+from tests.actions.conftest import UNSTAFFED, make_tracker, texts
 
 
 def test_consecutive_misses_counts_only_the_latest_run() -> None:
@@ -27,7 +27,9 @@ async def test_out_of_scope_names_scope_and_115(dispatcher) -> None:
     assert "Sozialamts" in answer and "115" in answer
 
 
-async def test_affirm_accepts_the_offer(dispatcher) -> None:
+async def test_affirm_accepts_the_offer(dispatcher, clock) -> None:
+    clock(*UNSTAFFED)  # a Sunday: no queue, a callback or an e-mail (staffed hours: tests/actions/test_misc_actions.py)
     await ActionHandleAffirm().run(dispatcher, make_tracker("ja", "affirm", slots={"offer": "human"}), {})
-    answer = texts(dispatcher)  # the queue in staffed hours, else callback or e-mail (tests/actions/test_handoff_*.py)
-    assert "Sie sind an Position 1." in answer or "zurückrufen oder Ihnen per E-Mail antworten" in answer
+    assert texts(dispatcher) == ("Unsere Mitarbeiterinnen und Mitarbeiter sind gerade nicht erreichbar. Sie sind wieder "
+                                 "morgen ab 8:00 Uhr für Sie da. Wir können Sie zurückrufen oder Ihnen per E-Mail "
+                                 "antworten. Was ist Ihnen lieber?")

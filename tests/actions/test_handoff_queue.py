@@ -12,7 +12,9 @@ from actions.application_status import ActionApplicationStatus
 from actions.fees import ActionFees
 from actions.handoff import ActionHandleAffirm, ActionRequestHuman
 from actions.handoff_queue import ActionCancelHandoff
+from actions.knowledge import repository
 from bot.db.engine import get_engine
+from bot.german import euro
 from bot.handoff.queue import HandoffQueue
 from bot.telephony import runtime
 from tests.actions.conftest import make_tracker, texts
@@ -142,7 +144,10 @@ async def test_always_human_service_is_answered_and_queued(staffed, queue) -> No
     dispatcher, _ = await run(ActionFees(), tracker_for("c1", "Was kostet die Einbürgerung?", "ask_fees",
                                                        entities={"service": "einbuergerung"}))
     assert len(dispatcher.messages) == 2
-    assert "Euro" in dispatcher.messages[0]["text"] or "Einbürgerung" in dispatcher.messages[0]["text"]
+    answer = dispatcher.messages[0]["text"]  # the fees first, from the knowledge base
+    fees = repository().service("einbuergerung").fees
+    assert answer.startswith("Gebühren – Einbürgerung:\n") and fees
+    assert all(f"- {euro(fee.amount_cents)}" in answer for fee in fees)
     assert "Position 1" in dispatcher.messages[1]["text"]
     assert queue.open_entry("c1").reason == "always_human"
     again, _ = await run(ActionFees(), tracker_for("c1", "Was kostet die Einbürgerung?", "ask_fees",

@@ -2,24 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-import pytest
-
 from actions.opening_hours import ActionOpeningHours
-from bot.config import TIMEZONE
-from bot.kb import hours as hours_logic
 from tests.actions.conftest import make_tracker, texts
-
-
-@pytest.fixture()
-def clock(monkeypatch):
-    """Freeze 'now' at a given local time."""
-
-    def _set(*args: int) -> None:
-        monkeypatch.setattr(hours_logic, "now", lambda: datetime(*args, tzinfo=TIMEZONE))
-
-    return _set
 
 
 async def test_open_now(dispatcher, clock) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 import pytest
 
 from bot.db.engine import get_engine
@@ -32,8 +34,12 @@ def test_personalausweis_fees_are_integer_cents_from_2026(any_repo: KnowledgeRep
 
 def test_service_loads_offices_with_hours_detached(any_repo: KnowledgeRepository) -> None:
     service = any_repo.service("personalausweis")
-    for office in service.offices:  # detached objects must not lazy-load
-        _ = [h.opens for h in office.hours], [c.reason for c in office.closures]
+    botnang = {office.key: office for office in service.offices}["buergerbuero_botnang"]
+    # read after the session closed: loaded eagerly, a lazy load would raise DetachedInstanceError
+    assert sorted((h.weekday, h.opens, h.closes) for h in botnang.hours) == [
+        (0, time(8, 30), time(13)), (1, time(8, 30), time(12)), (2, time(8, 30), time(13)),
+        (3, time(8, 30), time(12)), (4, time(8, 30), time(13))]
+    assert botnang.closures == []
 
 
 def test_unknown_service_raises(any_repo: KnowledgeRepository) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime, timezone
 from typing import Any, Optional
 
 from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.config import as_utc, utc_now
 from bot.console.auth import current_user, require_role
 from bot.console.db import in_transaction, read_knowledge
 from bot.console.keys import SETTINGS, StaffUser
@@ -25,7 +25,6 @@ from bot.console.users import (
 )
 from bot.handoff.settings import HandoffConfigError, HandoffSettings, stored_overrides
 from bot.kb.models import Service
-from bot.staff import as_utc
 
 routes = web.RouteTableDef()
 
@@ -46,7 +45,7 @@ def _admin(request: web.Request) -> StaffUser:
 
 
 def _users_view(session: Session) -> list[dict[str, Any]]:
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     rows = []
     for user in list_users(session):
         locked_until = user.locked_until and as_utc(user.locked_until)
@@ -222,7 +221,7 @@ async def save_settings(request: web.Request) -> web.StreamResponse:
         return await _settings_page(request, error=str(error), form=raw, status=400)
 
     def work(session: Session) -> None:
-        now = datetime.now(timezone.utc)
+        now = utc_now()
         for key, value in overrides.items():
             row = session.get(ConsoleSetting, key)
             if row is None:

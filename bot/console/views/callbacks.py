@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Callable, Optional, TypeVar
 
 from aiohttp import web
 
+from bot.config import as_utc, utc_now
 from bot.console.auth import current_user, require_role
 from bot.console.db import in_transaction
 from bot.console.keys import SETTINGS
@@ -21,7 +22,6 @@ from bot.console.render import render
 from bot.console.settings import ConsoleSettings
 from bot.db.engine import get_engine
 from bot.review.stores import telephony_url
-from bot.staff import as_utc
 from bot.staff.audit import record_audit
 from bot.telephony.callbacks import CallbackRepository
 
@@ -59,7 +59,7 @@ def _with_repository(settings: ConsoleSettings, work: Callable[[CallbackReposito
 
 
 def _open_items(repository: CallbackRepository) -> list[CallbackItem]:
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     items = []
     for row in repository.open_requests():
         email: Optional[str] = getattr(row, "email", None)

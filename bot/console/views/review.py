@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timezone
 from typing import Any, Optional
 from urllib.parse import quote, urlencode
 
 from aiohttp import web
 from sqlalchemy.orm import Session
 
+from bot.config import utc_now
 from bot.console.auth import current_user, require_role
 from bot.console.db import in_transaction
 from bot.console.keys import SETTINGS, StaffUser
@@ -167,7 +167,7 @@ async def export(request: web.Request) -> web.StreamResponse:
     """Annotated citizen messages as a Rasa NLU YAML file (redacted; audited ``export``)."""
     actor = _user(request).username
     text = await in_transaction(request.app, lambda session: export_annotations(session, actor))
-    name = f"review-annotations-{datetime.now(timezone.utc):%Y%m%d-%H%M}.yml"
+    name = f"review-annotations-{utc_now():%Y%m%d-%H%M}.yml"
     return web.Response(
         text=text, content_type="application/x-yaml", charset="utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
