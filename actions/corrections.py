@@ -29,7 +29,7 @@ from actions.service_info import info_reply
 from actions.wait_time import current_wait_reply
 from bot.kb import hours as hours_logic
 from bot.kb.repository import KnowledgeRepository, RecordNotFound
-from bot.nlu.folding import words
+from bot.nlu.folding import folded_words
 
 SERVICE_TOPICS = {
     action.topic: action
@@ -86,7 +86,7 @@ _EXPIRES = re.compile(r"\b(?:lauft (?:\w+ ){0,4}ab|laufen (?:\w+ ){0,4}ab|abgela
 def renewal_reply(repo: KnowledgeRepository, tracker: Tracker) -> Optional[Reply]:
     """For an expiring document named without a question: what the new one needs."""
     service = latest_entity(tracker, "service")
-    folded = " ".join(word for word, _, _ in words(tracker.latest_message.get("text") or ""))
+    folded = folded_words(tracker.latest_message.get("text") or "")
     if service not in EXPIRING or not _EXPIRES.search(folded):
         return None
     reply = SERVICE_TOPICS["documents"].respond(repo, tracker)

@@ -11,7 +11,7 @@ from actions.replies import Reply, source_line, unknown_reply
 from actions.service_topic import ServiceTopicAction
 from bot.kb.models import Service
 from bot.kb.repository import KnowledgeRepository
-from bot.nlu.folding import words
+from bot.nlu.folding import folded_words
 
 #: Which kinds of rule a question asks for first, by its wording (folded words).
 FOCUS = (
@@ -29,7 +29,7 @@ MAX_SPOKEN = 2
 
 def asked_kinds(text: str) -> frozenset[str]:
     """The kinds of rule the question asks for ("Bis wann …?" → deadlines); empty: data order."""
-    folded = " ".join(word for word, _, _ in words(text))
+    folded = folded_words(text)
     kinds = {kind for kind, pattern in FOCUS if pattern.search(folded)}
     if "eligibility" in kinds:
         kinds.add("prerequisite")

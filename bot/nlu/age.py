@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from bot.nlu.folding import spoken_number, words
+from bot.nlu.folding import folded_words, spoken_number, words
 
 _PERSON = r"(?:tochter|sohn|kind|kinder|enkel|enkelin|enkelkind|mann|frau|mutter|vater|oma|opa|bruder|schwester|" \
     r"daughter|son|child|kid|wife|husband|mother|father)"
@@ -38,7 +38,7 @@ def age_in(text: str) -> Optional[int]:
 
 def age_fits(condition: str, age: int) -> Optional[bool]:
     """Whether a fee condition ("unter 24 Jahren", "ab 24 Jahren") fits ``age``; None if it names no age."""
-    folded = " ".join(word for word, _, _ in words(condition))
+    folded = folded_words(condition)
     under = re.search(r"\b(?:unter|bis) (\d{1,3}) jahr", folded)
     over = re.search(r"\b(?:ab|uber) (\d{1,3}) jahr", folded)
     if under is None and over is None:

@@ -25,6 +25,11 @@ def words(text: str) -> list[tuple[str, int, int]]:
     return [(fold(m.group()), m.start(), m.end()) for m in WORD.finditer(text)]
 
 
+def folded_words(text: str) -> str:
+    """The folded words of ``text`` joined by single spaces (for patterns over plain words)."""
+    return " ".join(word for word, _, _ in words(text))
+
+
 def edit_distance(a: str, b: str, limit: int) -> int:
     """Optimal-string-alignment distance, stopping early above ``limit``."""
     if abs(len(a) - len(b)) > limit:

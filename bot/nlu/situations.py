@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from bot.nlu.folding import words
+from bot.nlu.folding import folded_words
 
 _MOVE = r"(?:zieh\w*|umzieh\w*|umzug\w*|umgezogen|gezogen|ziehn|moving|move|moved|relocat\w*)"
 _MONEY = r"(?:rente|geld|einkommen|lohn|gehalt|pension|money|income|rent|miete)"
@@ -63,7 +63,7 @@ def situation_in(text: str, names_district: bool = False) -> Optional[str]:
     ``names_district``: the message names a Stuttgart district, so "Ich ziehe nach
     Vaihingen" is a move to (or within) Stuttgart; "nach Berlin" is none of ours.
     """
-    folded = " ".join(word for word, _, _ in words(text))
+    folded = folded_words(text)
     for key, pattern in PATTERNS:
         if pattern.search(folded):
             return key

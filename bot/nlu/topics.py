@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from bot.nlu.folding import words
+from bot.nlu.folding import folded_words
 
 #: Topic → cue pattern over the folded words (joined by spaces; "dauert" folds to "daurt").
 CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -35,7 +35,7 @@ _SECOND = re.compile(
 
 def topics_in(text: str) -> list[str]:
     """The topics whose cues appear in ``text``, in order of first appearance."""
-    folded = " ".join(word for word, _, _ in words(text))
+    folded = folded_words(text)
     found = [(match.start(), topic) for topic, pattern in CUES if (match := pattern.search(folded))]
     return [topic for _, topic in sorted(found)]
 
