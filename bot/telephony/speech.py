@@ -62,10 +62,12 @@ def choice_digit(text: Optional[str], options: int) -> Optional[int]:
 
 
 def normalise_number(raw: Optional[str]) -> Optional[str]:
-    """A dialable number from caller ID or typed/spoken digits, or None.
+    """A dialable number from caller ID or typed/spoken digits in E.164 form, or None.
 
-    ``"tel:+49711123456"``, ``"sip:0711123456@host"``, ``"0711 / 12 34-56"`` →
-    ``"+49711123456"`` / ``"0711123456"`` / ``"0711123456"``; ``"anonymous"`` → None.
+    ``"tel:+49711123456"``, ``"sip:0711123456@host"``, ``"0711 / 12 34-56"`` → all
+    ``"+49711123456"`` (a national number's leading 0 becomes +49, as the web chat's
+    ``bot.handoff.contact.parse_phone`` writes it: one format in ``callback_requests``);
+    a number without area code stays digits only; ``"anonymous"`` → None.
     """
     if not raw:
         return None
@@ -79,6 +81,8 @@ def normalise_number(raw: Optional[str]) -> Optional[str]:
         digits = digits[2:]
     if not MIN_NUMBER_DIGITS <= len(digits) <= MAX_NUMBER_DIGITS or not _NUMBER_TEXT.match(value):
         return None
+    if not plus and digits.startswith("0"):
+        return f"+49{digits[1:]}"
     return f"+{digits}" if plus else digits
 
 
@@ -135,7 +139,13 @@ def number_in_speech(text: str) -> tuple[Optional[str], str]:
 
 
 def digits_spoken(number: str) -> str:
-    """Digits for text-to-speech, in groups: ``"0711123456"`` → ``"0 7 1 1, 1 2 3, 4 5 6"``."""
+    """Digits for text-to-speech, in groups, German numbers as callers say them.
+
+    ``"+49711123456"`` and ``"0711123456"`` → ``"0 7 1 1, 1 2 3, 4 5 6"``; another
+    country's number keeps its plus: ``"+4161…"`` → ``"plus 4 1, 6 1 …"``.
+    """
+    if number.startswith("+49"):
+        number = "0" + number[3:]
     plus = "plus " if number.startswith("+") else ""
     digits = [d for d in number if d.isdigit()]
     groups: list[str] = []

@@ -71,17 +71,17 @@ def test_speech_and_its_edge_cases() -> None:
     assert to_rasa(interpret(Activity("message", "m", text="/restart"))).text == "restart"  # no intent injection
     assert to_rasa(interpret(Activity("message", "m", text="   "))).text == "/phone_no_input"
     number = interpret(Activity("message", "m", text="0711 987654"))
-    assert number.kind == "number" and number.number == "0711987654"
+    assert number.kind == "number" and number.number == "+49711987654"
     assert to_rasa(number).text == '/phone_dtmf{"dtmf": "number"}'
 
 
 def test_a_number_inside_a_sentence_never_reaches_the_tracker() -> None:
     """M3: the number goes to the call store (``number``); Rasa gets the sentence without it."""
     short = interpret(Activity("message", "m", text="Meine Nummer ist null sieben eins eins neun acht sieben sechs"))
-    assert short.kind == "number" and short.number == "07119876"
+    assert short.kind == "number" and short.number == "+497119876"
     long = interpret(Activity("message", "m", text=(
         "Ich habe letzte Woche angerufen unter 0711 987654 und wollte fragen was ein Reisepass kostet")))
-    assert long.kind == "speech" and long.number == "0711987654"
+    assert long.kind == "speech" and long.number == "+49711987654"
     assert "987654" not in to_rasa(long).text and "[Nummer]" in to_rasa(long).text
 
 
@@ -90,7 +90,7 @@ def test_events_become_intents() -> None:
     assert to_rasa(interpret(event("DTMF", "1"))).text == '/phone_dtmf{"dtmf": "1"}'
     assert to_rasa(interpret(event("DTMF", 0))).text == '/phone_dtmf{"dtmf": "0"}'
     typed = interpret(event("DTMF", "0711987654#"))
-    assert typed.kind == "number" and typed.number == "0711987654"
+    assert typed.kind == "number" and typed.number == "+49711987654"
     assert to_rasa(interpret(event("hangup"))).text == "/phone_hangup"
     assert to_rasa(interpret(event("transferStatus", {"status": "failed", "reasonCode": "busy"}))).text \
         == '/phone_transfer_status{"transfer_status": "busy"}'

@@ -171,7 +171,7 @@ async def test_busy_caller_chooses_a_callback(phone: PhoneServers, gateway: Voic
         await call.say("Wie beantrage ich Wohngeld?")
         await call.say("Mitarbeiter bitte")
         confirm = await call.press("2")
-        assert "plus 4 9, 7 1 1, 1 2 3, 4 5 6, 7 8" in confirm.said
+        assert "0 7 1 1, 1 2 3, 4 5 6, 7 8" in confirm.said
         windows = await call.press("1")
         assert "drücken Sie die 1" in windows.said and "drücken Sie die 2" in windows.said
         done = await call.press("2")
@@ -200,7 +200,7 @@ async def test_after_hours_callback_with_a_typed_number(phone: PhoneServers, gat
         done = await call.say("vormittags bitte")
         assert done.hangup and "vormittags" in done.said
     [request] = phone.callbacks.for_conversation(call.conversation)
-    assert request.phone == "0711987654" and request.window_key == "vormittag"
+    assert request.phone == "+49711987654" and request.window_key == "vormittag"
     assert "0711987654" not in json.dumps(tracker(phone, call))
     assert phone.store.board().free == 2  # nobody was transferred
 
@@ -283,7 +283,7 @@ async def test_overflow_call_gets_a_callback_offer_without_nlu(phone: PhoneServe
         first = await overflow.start()
         assert first.event("config") and "alle Leitungen belegt" in first.said and "zurückrufen" in first.said
         confirm = await overflow.press("1")
-        assert "plus 4 9, 7 1 1, 5 5 5, 6 6 6" in confirm.said
+        assert "0 7 1 1, 5 5 5, 6 6 6" in confirm.said
         windows = await overflow.say("ja")
         done = await overflow.press("1")
         assert done.hangup and "Vielen Dank" in done.said

@@ -23,7 +23,7 @@ def test_offer_number_window_stored() -> None:
     json.dumps(turn.state)  # storable in a slot or the call store
     turn = advance(turn.state, Answer(dtmf="1"), CALLER, TODAY)
     assert turn.state["step"] == "number" and "[[number:caller]]" in turn.say[0]
-    assert fill_numbers(turn.say[0], CALLER).count("plus 4 9, 7 1 1, 1 2 3, 4 5 6") == 1
+    assert fill_numbers(turn.say[0], CALLER).count("0 7 1 1, 1 2 3, 4 5 6") == 1
     turn = advance(turn.state, Answer(text="ja, stimmt", intent="affirm"), CALLER, TODAY)
     assert "morgen vormittags" in turn.say[0] and "morgen nachmittags" in turn.say[0]
     turn = advance(turn.state, Answer(dtmf="2"), CALLER, TODAY)

@@ -42,7 +42,7 @@ def test_callback_with_caller_id(parts) -> None:
     first = dialog.start("c1", "+49711555666")
     assert "alle Leitungen belegt" in texts(first) and not any(a["type"] == "event" for a in first)
     confirm = dialog.answer("c1", Answer(dtmf="1"))
-    assert "plus 4 9, 7 1 1, 5 5 5, 6 6 6" in texts(confirm)  # filled in for the gateway
+    assert "0 7 1 1, 5 5 5, 6 6 6" in texts(confirm)  # filled in for the gateway
     windows = dialog.answer("c1", Answer(text="ja"))
     assert "heute vormittags" in texts(windows)
     done = dialog.answer("c1", Answer(dtmf="2"))
