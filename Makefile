@@ -108,9 +108,10 @@ test-unit: install knowledge ## pytest: actions, repository, NLU components, ser
 test: install knowledge train validate test-stories ## Everything: validate, test stories, pytest (incl. NLU held-out report, e2e)
 	$(PY) -m pytest
 
-bench: install knowledge train ## Benchmarks (NLU accuracy on held-out split, REST latency vs. rasa init, knowledge coverage)
+bench: install knowledge train ## Benchmarks (NLU accuracy on held-out split, REST latency vs. rasa init, knowledge coverage, fuzzing ~2 min)
 	$(PY) bench/rest_bench.py --with-server
 	$(PY) bench/knowledge_coverage.py
+	$(PY) bench/fuzz.py
 
 bench-voice: install knowledge train ## Phone load test: largest N calls with p95 < 300 ms, then 2N (~5 min)
 	$(PY) bench/voice_load.py --with-server --search

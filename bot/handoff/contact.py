@@ -47,11 +47,29 @@ def _find_phones(text: Optional[str]) -> list[tuple[str, int, int]]:
     if not text:
         return []
     found = []
-    for match in _PHONE_CANDIDATE.finditer(text[:MAX_SCANNED]):
-        number = _normalise(match.group())
-        if number:
-            found.append((number, match.start(), match.end()))
+    scanned, position = text[:MAX_SCANNED], 0
+    while (match := _PHONE_CANDIDATE.search(scanned, position)) is not None:
+        numbers = _split_candidate(match.group(), match.start())
+        found.extend(numbers)
+        # after numbers written one after the other, go on where the last one ended
+        position = numbers[-1][2] if numbers else match.end()
     return found
+
+
+#: Where a second number may begin inside one candidate ("0711 123456 0711 654321").
+_NEXT_NUMBER = re.compile(r"\s+(?=\+|\(?0)")
+
+
+def _split_candidate(raw: str, start: int) -> list[tuple[str, int, int]]:
+    """The numbers in one candidate: itself, or numbers written one after the other."""
+    number = _normalise(raw)
+    if number:
+        return [(number, start, start + len(raw))]
+    for gap in _NEXT_NUMBER.finditer(raw):
+        first = _normalise(raw[:gap.start()])
+        if first:
+            return [(first, start, start + gap.start())] + _split_candidate(raw[gap.end():], start + gap.end())
+    return []
 
 
 def protect_contact(text: str) -> tuple[str, Optional[str], Optional[str]]:
