@@ -51,10 +51,11 @@ class ActionFees(ServiceTopicAction):
 
 def age_reply(service: Service, age: int) -> Reply | None:
     """The fee for a person of ``age`` first ("für meine Tochter, 17"); None if no fee depends on age."""
-    fitting = [fee for fee in service.fees if age_fits(fee.condition or "", age)]
+    fits = [(fee, age_fits(fee.condition or "", age)) for fee in service.fees]
+    fitting = [fee for fee, fit in fits if fit]
     if not fitting:
         return None
-    extras = [fee for fee in service.fees if age_fits(fee.condition or "", age) is None]
+    extras = [fee for fee, fit in fits if fit is None]
     main = "; ".join(_fee_text(fee) for fee in fitting)
     text = f"{service.name} mit {age} Jahren: {main}."
     if extras:

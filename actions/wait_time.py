@@ -45,11 +45,6 @@ def office_sentence(office: OfficeWait) -> str:
     return f"Im {_name(office)} warten Sie gerade {office.wait_text()}."
 
 
-def _shortest(times: WaitingTimes, parking_permit: bool, count: int) -> list[OfficeWait]:
-    open_now = [o for o in times.offices if o.is_open and (o.issues_parking_permits or not parking_permit)]
-    return sorted(open_now, key=lambda o: (o.minutes or 0, o.label))[:count]
-
-
 def unavailable_reply() -> Reply:
     """The feed cannot be read: say so and point to the city's page."""
     return Reply(
@@ -68,14 +63,14 @@ def wait_reply(repo: KnowledgeRepository, times: WaitingTimes, district: Optiona
     asked: Optional[OfficeWait] = None
     if district:
         keys = [o.key for o in repo.offices(kind="buergerbuero", district=district)]
-        asked = next((times.office(key) for key in keys if times.office(key) is not None), None)
+        asked = next(filter(None, map(times.office, keys)), None)
         if asked is None:
             line = f"Für {district_name(district)} zeigt die Wartezeit-Anzeige der Stadt gerade kein Bürgerbüro."
         else:
             line = office_sentence(asked)
         parts.append(line)
         spoken.append(line)
-    best = [o for o in _shortest(times, parking_permit, SHORTEST_LISTED) if o != asked]
+    best = [o for o in times.shortest_waits(parking_permit, SHORTEST_LISTED) if o != asked]
     which = "Bürgerbüro mit Bewohnerparkausweisen" if parking_permit else "Bürgerbüro"
     if best and (asked is None or not asked.is_open or (best[0].minutes or 0) < (asked.minutes or 0)):
         listed = ", ".join(f"{o.label} ({o.wait_text()})" for o in best)

@@ -99,10 +99,18 @@ class WaitingTimes:
         """The office with this knowledge-base key, if the feed lists it."""
         return next((office for office in self.offices if office.office_key == key), None)
 
+    def shortest_waits(self, parking_permit: bool = False, count: int = 1) -> list[OfficeWait]:
+        """The ``count`` open offices with the shortest waits, shortest first.
+
+        ``parking_permit``: only offices that issue Bewohnerparkausweise.
+        """
+        candidates = [o for o in self.offices if o.is_open and (o.issues_parking_permits or not parking_permit)]
+        return sorted(candidates, key=lambda o: (o.minutes or 0, o.label))[:count]
+
     def shortest(self, parking_permit: bool = False) -> Optional[OfficeWait]:
         """The open office with the shortest wait (``parking_permit``: only those issuing them)."""
-        candidates = [o for o in self.offices if o.is_open and (o.issues_parking_permits or not parking_permit)]
-        return min(candidates, key=lambda o: (o.minutes or 0, o.label), default=None)
+        best = self.shortest_waits(parking_permit)
+        return best[0] if best else None
 
 
 def parse_feed(payload: Any, fetched_at: float) -> WaitingTimes:
