@@ -28,7 +28,8 @@ STYLE_THRESHOLDS = {"intent": 0.95, "service": 0.95, "district": 0.97}
 #: (the need only implied) reaches 0.848, so the gate is set at what is reached.
 STYLE_MIN_INTENT = 0.84
 #: Gate of the held-out set of the new topics and follow-ups (``holdout_topics.yml``,
-#: issue 13): the figures reached when it was first measured, so they cannot drop.
+#: issue 13): first measured at 0.910 / 0.944 / 0.988, gated at the figures reached after
+#: the training data it prompted (0.943 / 0.960 / 0.988), so they cannot drop.
 TOPIC_THRESHOLDS = {"intent": 0.93, "service": 0.95, "district": 0.97}
 UNSTYLED = "-"
 WHAT = ("intent", "service", "district")
