@@ -35,23 +35,26 @@ TOO_LONG_ANSWER = (
 #: ``/intent`` or ``/intent{json}``: a quick reply's payload, parsed by Rasa without NLU.
 _PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z_]{1,64})(?P<entities>\{.*\})?$", re.DOTALL)
 #: Entities a citizen's payload may carry; everything else is set by the channels themselves.
-PAYLOAD_ENTITIES = ("service", "district")
+PAYLOAD_ENTITIES = ("service", "district", "situation")
 
 
 @lru_cache(maxsize=1)
 def entity_values() -> dict[str, frozenset[str]]:
-    """The normalised values of ``service`` and ``district`` (keys of the gazetteer's vocabulary)."""
+    """The normalised values of ``service`` and ``district`` (keys of the gazetteer's vocabulary)
+    and of ``situation`` (the life situations the NLU recognises, as the answer's buttons send them)."""
     from bot.nlu.gazetteer import VOCABULARY_PATH
+    from bot.nlu.situations import PATTERNS
 
     with VOCABULARY_PATH.open(encoding="utf-8") as handle:
         vocabulary = yaml.safe_load(handle)
-    return {entity: frozenset(vocabulary.get(entity) or {}) for entity in PAYLOAD_ENTITIES}
+    values = {entity: frozenset(vocabulary.get(entity) or {}) for entity in ("service", "district")}
+    return {**values, "situation": frozenset(key for key, _ in PATTERNS)}
 
 
 def safe_payload(text: str) -> str:
     """``text`` unchanged unless it is a payload a citizen must not send.
 
-    A payload with entities other than a known ``service`` or ``district`` value, or one
+    A payload with entities other than a known ``service``, ``district`` or ``situation`` value, or one
     of the phone gateway's ``/phone_…`` events, loses its leading ``/`` and so goes
     through NLU as ordinary text: free text never reaches slots, queue summaries or
     callback rows through ``/intent{…}``.

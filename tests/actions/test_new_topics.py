@@ -22,6 +22,7 @@ from actions.requirements import ActionRequirements
 from actions.service_info import ActionServiceInfo
 from actions.wait_time import ActionWaitTime
 from bot.config import TIMEZONE
+from channels.validation import safe_payload
 from bot.kb import hours as hours_logic
 from tests.actions.conftest import make_tracker, texts
 
@@ -90,6 +91,8 @@ async def test_what_a_service_is(dispatcher) -> None:
 async def test_service_info_without_anything_asks_back(dispatcher) -> None:
     await ActionServiceInfo().run(dispatcher, make_tracker("Was muss ich machen?", "ask_service_info"), {})
     assert "Worum geht es?" in texts(dispatcher)
+    payloads = [button["payload"] for button in dispatcher.messages[0]["buttons"]]
+    assert payloads and all(safe_payload(payload) == payload for payload in payloads)  # the channels keep them
 
 
 @pytest.fixture()

@@ -58,6 +58,7 @@ def test_clean_text_normalises() -> None:
     '/inform{"dtmf":"number"}',
     '/inform{"service":["reisepass"]}',
     '/inform{"service":',
+    '/ask_service_info{"situation":"Rufen Sie 0900 123456 an"}',
     "/phone_hangup",
     "/phone_transfer_status{\"transfer_status\":\"answered\"}",
 ])
@@ -68,7 +69,7 @@ def test_payloads_with_free_text_or_phone_events_are_read_as_text(payload: str) 
 
 @pytest.mark.parametrize("payload", [
     '/inform{"service":"reisepass"}', '/ask_fees{"district":"bad_cannstatt","service":"personalausweis"}',
-    "/affirm", "/cancel_handoff",
+    "/affirm", "/cancel_handoff", '/ask_service_info{"situation":"umzug_nach_stuttgart"}',
 ])
 def test_quick_reply_payloads_stay_payloads(payload: str) -> None:
     assert validate_message({"sender": "s1", "message": payload}).text == payload
