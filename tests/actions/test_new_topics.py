@@ -4,13 +4,9 @@ a fee by age, a second question, the English notice, a follow-up that keeps the 
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from pathlib import Path
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 from rasa_sdk import Tracker
 
 from actions import wait_time
@@ -22,11 +18,11 @@ from actions.requirements import ActionRequirements
 from actions.service_info import ActionServiceInfo
 from actions.wait_time import ActionWaitTime
 from bot.config import TIMEZONE
-from channels.validation import safe_payload
 from bot.kb import hours as hours_logic
+from channels.validation import safe_payload
 from tests.actions.conftest import make_tracker, texts
+from tests.kb.test_waiting_times import FakeCity, city  # noqa: F401 (the fixture)
 
-RECORDED = json.loads((Path(__file__).parents[1] / "kb" / "wartezeiten-status-2025-06-26.json").read_text("utf-8"))
 
 
 def slot(events: list[dict], name: str):
@@ -96,21 +92,11 @@ async def test_service_info_without_anything_asks_back(dispatcher) -> None:
 
 
 @pytest.fixture()
-async def city_feed(monkeypatch):
-    """The recorded Echtzeit-Ampel response on loopback; ``state["mode"] = "down"`` breaks it."""
-    state = {"mode": "recorded"}
-
-    async def status(request: web.Request) -> web.StreamResponse:
-        if state["mode"] == "down":
-            return web.Response(status=503)
-        return web.json_response(RECORDED)
-
-    app = web.Application()
-    app.router.add_get("/bb/status", status)
-    async with TestServer(app) as server:
-        monkeypatch.setenv("WAITING_TIMES_URL", str(server.make_url("/bb/status")))
-        wait_time.feed.cache_clear()
-        yield state
+async def city_feed(city: FakeCity, monkeypatch):
+    """The knowledge-base tests' fake city endpoint (recorded response) for the action server's feed."""
+    monkeypatch.setenv("WAITING_TIMES_URL", city.url)  # type: ignore[attr-defined]
+    wait_time.feed.cache_clear()
+    yield city
     wait_time.feed.cache_clear()
 
 
@@ -135,7 +121,7 @@ async def test_no_tickets_left_is_said(dispatcher, city_feed) -> None:
 
 
 async def test_a_broken_feed_gives_an_honest_answer(dispatcher, city_feed) -> None:
-    city_feed["mode"] = "down"
+    city_feed.mode = "error"
     tracker = make_tracker("Wie voll ist es in Mitte?", "ask_wait_time", {"district": "mitte"}, channel="audiocodes")
     await ActionWaitTime().run(dispatcher, tracker, {})
     spoken = texts(dispatcher)
