@@ -14,34 +14,25 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.appointment import ActionAppointment
-from actions.documents import ActionDocuments
-from actions.fees import ActionFees
-from actions.forms import ActionForms
 from actions.knowledge import repository
 from actions.location import location_reply
 from actions.offices import district_name, latest_entity, select_offices
 from actions.opening_hours import hours_reply
-from actions.processing_time import ActionProcessingTime
 from actions.replies import Reply, send
-from actions.requirements import ActionRequirements
 from actions.service_info import info_reply
+from actions.service_topic import topic_actions
 from actions.wait_time import current_wait_reply
 from bot.kb import hours as hours_logic
 from bot.kb.repository import KnowledgeRepository, RecordNotFound
 from bot.nlu.folding import folded_words
 
-SERVICE_TOPICS = {
-    action.topic: action
-    for action in (ActionFees(), ActionDocuments(), ActionForms(), ActionAppointment(), ActionProcessingTime(),
-                   ActionRequirements())
-}
 
 
 def topic_reply(repo: KnowledgeRepository, topic: Optional[str], tracker: Tracker) -> Optional[Reply]:
     """Answer the remembered topic again for the current slots; None without topic."""
-    if topic in SERVICE_TOPICS:
-        return SERVICE_TOPICS[topic].respond(repo, tracker)
+    action = topic_actions().get(topic or "")
+    if action is not None:
+        return action.respond(repo, tracker)
     if topic == "location":
         return location_reply(repo, select_offices(repo, tracker))
     if topic == "opening_hours":
@@ -89,7 +80,7 @@ def renewal_reply(repo: KnowledgeRepository, tracker: Tracker) -> Optional[Reply
     folded = folded_words(tracker.latest_message.get("text") or "")
     if service not in EXPIRING or not _EXPIRES.search(folded):
         return None
-    reply = SERVICE_TOPICS["documents"].respond(repo, tracker)
+    reply = topic_actions()["documents"].respond(repo, tracker)
     return Reply(text=reply.text, voice=reply.voice, buttons=what_about(repo, tracker).buttons, gap=reply.gap)
 
 

@@ -123,7 +123,7 @@ class ServiceTopicAction(Action, metaclass=abc.ABCMeta):
 
 
 def topic_actions() -> dict[str, ServiceTopicAction]:
-    """Every concrete topic action (of the imported modules) by its topic."""
+    """Every concrete topic action by its topic (``actions/__init__.py`` imports them all)."""
     found: dict[str, ServiceTopicAction] = {}
     pending = list(ServiceTopicAction.__subclasses__())
     while pending:

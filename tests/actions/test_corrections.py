@@ -28,3 +28,13 @@ async def test_plain_deny(dispatcher) -> None:
     tracker = make_tracker("nein", "deny", slots={"topic": "fees", "service": "reisepass"})
     await ActionHandleDeny().run(dispatcher, tracker, {})
     assert "Wie kann ich Ihnen sonst helfen?" in texts(dispatcher)
+
+
+def test_one_topic_map_knows_every_service_topic_action() -> None:
+    import actions
+    from actions.service_topic import ServiceTopicAction, topic_actions
+
+    found = topic_actions()
+    assert sorted(found) == ["appointment", "documents", "fees", "forms", "processing_time", "requirements"]
+    assert all(isinstance(action, ServiceTopicAction) for action in found.values())
+    assert {module.__name__ for module in actions.TOPIC_MODULES} == {type(a).__module__ for a in found.values()}
