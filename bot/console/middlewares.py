@@ -18,7 +18,7 @@ from bot.console import csrf
 from bot.console.auth import current_user, login_redirect, navigation, wants_json
 from bot.console.keys import CSRF_TOKEN, CURRENT_USER, SETTINGS, STAFF_SESSIONS, TEMPLATES
 from bot.console.sessions import ActiveSession, load_session, session_cookie_name
-from bot.web.middlewares import error_middleware
+from bot.pages import add_page_headers, error_middleware, error_title
 
 logger = logging.getLogger(__name__)
 
@@ -33,16 +33,6 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "base-uri 'none'",
 ))
 
-ERROR_TITLES = {
-    400: "Ungültige Anfrage",
-    401: "Bitte melden Sie sich an",
-    403: "Zugriff verweigert",
-    404: "Seite nicht gefunden",
-    405: "Methode nicht erlaubt",
-    413: "Anfrage zu groß",
-    500: "Interner Fehler",
-    502: "Dienst nicht erreichbar",
-}
 ERROR_TEXTS = {
     401: "Ihre Sitzung ist abgelaufen oder Sie sind nicht angemeldet.",
     403: "Sie haben keine Berechtigung für diese Seite oder das Formular ist abgelaufen. "
@@ -74,12 +64,8 @@ def _add_headers(request: web.Request, response: web.StreamResponse) -> None:
         return
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    add_page_headers(headers)
     headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
     if not request.path.startswith("/static/"):
         headers.setdefault("Cache-Control", "no-store")
     if request.app[SETTINGS].production:
@@ -100,7 +86,7 @@ def sse_headers() -> dict[str, str]:
 
 def error_response(request: web.Request, status: int, message: Optional[str] = None) -> web.Response:
     """A German error page, or JSON for fetch()/event-stream requests."""
-    title = ERROR_TITLES.get(status, "Fehler")
+    title = error_title(status)
     text = message or ERROR_TEXTS.get(status, title)
     if wants_json(request):
         return web.json_response({"error": title, "message": text}, status=status)

@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.config import TIMEZONE, as_utc
 from bot.console.auth import current_user, navigation
 from bot.console.keys import CSRF_TOKEN, TEMPLATES
+from bot.pages import make_templates as page_templates
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -24,14 +25,8 @@ def local_time(moment: Optional[datetime], fmt: str = "%d.%m.%Y %H:%M") -> str:
 
 
 def make_templates(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
-    """Templates of ``bot/console/templates`` with HTML autoescaping and strict undefined names."""
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([PACKAGE_DIR / "templates", *extra_dirs]),
-        autoescape=jinja2.select_autoescape(["html"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    """Templates of ``bot/console/templates`` (and ``extra_dirs``) with the ``local`` time filter."""
+    environment = page_templates(PACKAGE_DIR / "templates", *extra_dirs)
     environment.filters["local"] = local_time
     return environment
 

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import AsyncIterator
 
 import aiohttp
-import jinja2
 from aiohttp import web
 
+from bot.pages import make_templates
 from bot.web.keys import HTTP, SETTINGS, TEMPLATES
 from bot.web.middlewares import error_pages, security_headers
 from bot.web.settings import WebSettings
@@ -24,20 +24,11 @@ async def http_client(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
-def make_templates() -> jinja2.Environment:
-    """Jinja2 templates of ``bot/web/templates`` with HTML autoescaping."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(PACKAGE_DIR / "templates"),
-        autoescape=jinja2.select_autoescape(["html"]),
-        undefined=jinja2.StrictUndefined,
-    )
-
-
 def create_app(settings: WebSettings) -> web.Application:
     """The web server: demo page, widget files, health check."""
     app = web.Application(middlewares=[security_headers, error_pages])
     app[SETTINGS] = settings
-    app[TEMPLATES] = make_templates()
+    app[TEMPLATES] = make_templates(PACKAGE_DIR / "templates")
     app.cleanup_ctx.append(http_client)
     app.router.add_routes(routes)
     app.router.add_static("/webchat/", settings.widget_dir, name="webchat")
