@@ -20,21 +20,14 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from bot.config import PROJECT_ROOT, Settings
+from bot.config import DATABASE_URLS, PROJECT_ROOT, Settings, database_url
 
 SPACY_DIR = PROJECT_ROOT / "build" / "spacy-de-lookups"
 
 
 def database_urls() -> dict[str, str]:
-    """The URL of each of our databases, from the settings the processes read."""
-    from bot.staff import staff_db_url
-    from bot.telephony.settings import TelephonySettings
-
-    return {
-        "knowledge": Settings.from_env().knowledge_db_url,
-        "staff": staff_db_url(),
-        "telephony": TelephonySettings.load().db_url,
-    }
+    """The URL of each of our databases (:func:`bot.config.database_url`)."""
+    return {name: database_url(name) for name in DATABASE_URLS}
 
 
 def _load_knowledge(args: argparse.Namespace) -> int:

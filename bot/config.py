@@ -6,12 +6,11 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional
+from typing import Mapping, Optional
 from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_DIR = PROJECT_ROOT / "data" / "knowledge"
-DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "knowledge.db"
 TIMEZONE = ZoneInfo("Europe/Berlin")
 
 
@@ -28,6 +27,28 @@ def as_utc(moment: Optional[datetime] = None) -> datetime:
     """
     moment = moment or utc_now()
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+#: Our databases: environment variable and development default (a SQLite file under
+#: ``var/``) of each. This is the one place that reads their URLs; Rasa's tracker store is
+#: not ours (its URL comes from the endpoints file Rasa reads, see :mod:`bot.endpoints`).
+DATABASE_URLS = {
+    "knowledge": ("KNOWLEDGE_DB_URL", PROJECT_ROOT / "var" / "knowledge.db"),
+    "staff": ("STAFF_DB_URL", PROJECT_ROOT / "var" / "staff.db"),
+    "telephony": ("TELEPHONY_DB_URL", PROJECT_ROOT / "var" / "telephony.db"),
+}
+
+
+def default_database_url(name: str) -> str:
+    """The development default of database ``name`` (a SQLite file under ``var/``)."""
+    return f"sqlite:///{DATABASE_URLS[name][1]}"
+
+
+def database_url(name: str, env: Optional[Mapping[str, str]] = None) -> str:
+    """The URL of database ``name`` (``knowledge``, ``staff``, ``telephony``) from ``env``
+    (default ``os.environ``), else its development default."""
+    env = os.environ if env is None else env
+    return env.get(DATABASE_URLS[name][0]) or default_database_url(name)
+
 
 #: Characters of a conversation (sender) id, the same for every channel and the console's routes.
 SENDER_ID_CHARS = "A-Za-z0-9_.:@+-"
@@ -49,6 +70,6 @@ class Settings:
     @classmethod
     def from_env(cls) -> "Settings":
         """Build settings from environment variables with defaults."""
-        url = os.environ.get("KNOWLEDGE_DB_URL") or f"sqlite:///{DEFAULT_DB_PATH}"
+        url = database_url("knowledge")
         directory = Path(os.environ.get("KNOWLEDGE_DIR") or KNOWLEDGE_DIR)
         return cls(knowledge_db_url=url, knowledge_dir=directory)

@@ -20,6 +20,7 @@ from typing import Callable, Optional
 
 from sqlalchemy.orm import Session
 
+from bot.config import database_url
 from bot.console.passwords import WeakPassword
 from bot.console.sessions import end_user_sessions
 from bot.console.settings import ConsoleSettingsError, is_production
@@ -158,7 +159,7 @@ def dev_user_password(env: Optional[dict] = None, host: Optional[str] = None) ->
         raise UserError(str(error)) from error
     if production:
         raise UserError("dev-user is not available in production mode; use create-user")
-    engine = get_engine(env.get("STAFF_DB_URL") or staff_db_url())
+    engine = get_engine(database_url("staff", env))
     try:
         with session_factory(engine)() as session, session.begin():
             if count_users(session) > 0:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
-from bot.config import PROJECT_ROOT
+from bot.config import PROJECT_ROOT, database_url, default_database_url
 from bot.endpoints import EndpointsError, endpoints_file, tracker_db_url
 from bot.secrets import RASA_AUTH_TOKEN, read_secret
-from bot.staff import staff_db_url
 
 DEFAULT_TRACKER_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
-DEFAULT_KNOWLEDGE_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'knowledge.db'}"
 
 
 class ConsoleSettingsError(ValueError):
@@ -109,9 +107,9 @@ class ConsoleSettings:
     host: str = "127.0.0.1"
     port: int = 8090
     production: bool = False
-    staff_db_url: str = ""
+    staff_db_url: str = field(default_factory=lambda: default_database_url("staff"))
     tracker_db_url: str = DEFAULT_TRACKER_DB_URL
-    telephony_db_url: Optional[str] = None
+    telephony_db_url: str = field(default_factory=lambda: default_database_url("telephony"))
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: Optional[str] = None
     cookie_secure: bool = False
@@ -120,7 +118,7 @@ class ConsoleSettings:
     max_failed_logins: int = 5
     lockout_minutes: int = 15
     job_interval_seconds: int = 10
-    knowledge_db_url: str = DEFAULT_KNOWLEDGE_DB_URL
+    knowledge_db_url: str = field(default_factory=lambda: default_database_url("knowledge"))
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None, **overrides: object) -> "ConsoleSettings":
@@ -136,9 +134,9 @@ class ConsoleSettings:
             host=host,
             port=_int(env, "CONSOLE_PORT", 8090),
             production=production,
-            staff_db_url=env.get("STAFF_DB_URL") or staff_db_url(),
+            staff_db_url=database_url("staff", env),
             tracker_db_url=_tracker_db_url(env),
-            telephony_db_url=env.get("TELEPHONY_DB_URL") or None,
+            telephony_db_url=database_url("telephony", env),
             rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
             rasa_token=read_secret(RASA_AUTH_TOKEN, env),
             cookie_secure=_bool(env, "CONSOLE_COOKIE_SECURE", production),
@@ -147,7 +145,7 @@ class ConsoleSettings:
             max_failed_logins=_int(env, "CONSOLE_MAX_FAILED_LOGINS", 5),
             lockout_minutes=_int(env, "CONSOLE_LOCKOUT_MINUTES", 15),
             job_interval_seconds=_int(env, "CONSOLE_JOB_INTERVAL_SECONDS", 10),
-            knowledge_db_url=env.get("KNOWLEDGE_DB_URL") or DEFAULT_KNOWLEDGE_DB_URL,
+            knowledge_db_url=database_url("knowledge", env),
         )
         values.update({key: value for key, value in overrides.items() if value is not None})
         if values["production"] and not values["cookie_secure"]:

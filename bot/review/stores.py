@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator, Optional, Protocol
+from typing import Iterator, Protocol
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
@@ -20,7 +20,6 @@ from bot.db.engine import get_engine
 from bot.handoff.queue import HandoffQueue
 from bot.staff import session_factory
 from bot.telephony.callbacks import CallbackRepository
-from bot.telephony.settings import DEFAULT_DB_URL as DEFAULT_TELEPHONY_DB_URL
 
 
 
@@ -35,7 +34,7 @@ class StoreUrls(Protocol):
     def tracker_db_url(self) -> str: ...
 
     @property
-    def telephony_db_url(self) -> Optional[str]: ...
+    def telephony_db_url(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ class Stores:
 
 def telephony_url(settings: StoreUrls) -> str:
     """The telephony database of ``settings`` (the phone channel's default if unset)."""
-    return settings.telephony_db_url or DEFAULT_TELEPHONY_DB_URL
+    return settings.telephony_db_url
 
 
 @contextmanager

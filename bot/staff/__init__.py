@@ -11,21 +11,17 @@ processes. Nothing here imports an app package (console, handoff, review).
 
 from __future__ import annotations
 
-import os
-
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import declarative_base, sessionmaker
 
-from bot.config import PROJECT_ROOT
-
-DEFAULT_STAFF_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'staff.db'}"
+from bot.config import database_url
 
 Base = declarative_base()
 
 
 def staff_db_url() -> str:
-    """``STAFF_DB_URL`` or the SQLite default."""
-    return os.environ.get("STAFF_DB_URL") or DEFAULT_STAFF_DB_URL
+    """``STAFF_DB_URL`` or the SQLite default (:func:`bot.config.database_url`)."""
+    return database_url("staff")
 
 
 def session_factory(engine: Engine) -> sessionmaker:

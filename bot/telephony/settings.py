@@ -11,10 +11,9 @@ from typing import Any, Mapping, Optional
 
 import yaml
 
-from bot.config import PROJECT_ROOT
+from bot.config import PROJECT_ROOT, database_url
 
 DEFAULT_CONFIG = PROJECT_ROOT / "telephony.yml"
-DEFAULT_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'telephony.db'}"
 
 
 class TelephonyConfigError(ValueError):
@@ -130,7 +129,7 @@ class TelephonySettings:
                 bot_no_input_give_up_ms=_int(voice.get("bot_no_input_give_up_ms", 20000), "voice.bot_no_input_give_up_ms", minimum=0),
                 stt_context_boost=_number(voice.get("stt_context_boost", 10), "voice.stt_context_boost"),
             ),
-            db_url=env.get("TELEPHONY_DB_URL") or DEFAULT_DB_URL,
+            db_url=database_url("telephony", env),
             redis_url=env.get("TELEPHONY_REDIS_URL") or None,
             redis_prefix=env.get("TELEPHONY_REDIS_PREFIX") or "buergertelefon:phone",
             instance_id=env.get("TELEPHONY_INSTANCE_ID") or f"{socket.gethostname()}-{os.getpid()}",
