@@ -3,7 +3,10 @@
 :func:`get_engine` is the only place that creates an engine: one engine per process and
 URL, created on first use (never at import time) and disposed when the process exits
 (``atexit``) or when an app's ``cleanup_ctx`` ends (:func:`dispose_all`). Callers never
-dispose the shared engines per request or per job round.
+dispose the shared engines per request or per job round. Every failed statement or
+connection of an engine is counted in ``buergertelefon_database_errors_total`` with the
+database's name (:func:`bot.config.database_url` tells which URL is which; Rasa's tracker
+store and temporary test databases count as ``other``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from pathlib import Path
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import QueuePool
+
+from bot.config import DATABASE_URLS, database_url
+from bot.metrics import count_database_error
 
 #: Busy timeout of SQLite files in seconds (the Rasa server, the action server, the
 #: console and the CLI write the same files).
@@ -58,6 +64,17 @@ def _create(url: str) -> Engine:
     return engine
 
 
+def database_name(url: str) -> str:
+    """Which of our databases ``url`` is in this process's settings (``other`` if none)."""
+    return next((name for name in DATABASE_URLS if database_url(name) == url), "other")
+
+
+def _count_errors(engine: Engine, database: str) -> None:
+    @event.listens_for(engine, "handle_error")
+    def _failed(_context) -> None:  # type: ignore[no-untyped-def]
+        count_database_error(database)
+
+
 def get_engine(url: str) -> Engine:
     """The process's engine for ``url`` (created on the first call, then reused)."""
     global _atexit_registered
@@ -65,6 +82,7 @@ def get_engine(url: str) -> Engine:
         engine = _engines.get(url)
         if engine is None:
             engine = _engines[url] = _create(url)
+            _count_errors(engine, database_name(url))
             if not _atexit_registered:
                 atexit.register(dispose_all)
                 _atexit_registered = True

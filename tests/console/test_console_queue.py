@@ -31,6 +31,28 @@ def _audit(url: str) -> list[AuditEntry]:
         engine.dispose()
 
 
+def _observed_waits() -> float:
+    """How many handoff waits ``buergertelefon_handoff_wait_seconds`` has observed."""
+    from bot.metrics import HANDOFF_WAIT_SECONDS
+
+    return next(sample.value for metric in HANDOFF_WAIT_SECONDS.collect() for sample in metric.samples
+                if sample.name.endswith("_count"))
+
+
+async def test_the_waiting_gauge_follows_the_queue(console, staff_db_url) -> None:
+    from bot.console.jobs_runner import run_round
+    from bot.metrics import HANDOFFS_WAITING
+
+    queue = _queue(staff_db_url)
+    queue.enqueue("c-1", "socketio", "buergertelefon", "request_human")
+    queue.enqueue("c-2", "audiocodes", "buergertelefon", "request_human")
+    await run_round(console.server.app)
+    assert HANDOFFS_WAITING._value.get() == 2
+    queue.cancel("c-1")
+    await run_round(console.server.app)
+    assert HANDOFFS_WAITING._value.get() == 1
+
+
 async def next_event(response: aiohttp.ClientResponse, name: str, timeout: float = 10.0) -> Any:
     """The data of the next server-sent event called ``name``."""
 
@@ -85,6 +107,7 @@ async def test_takeover_race_has_one_winner(console, make_client, add_user, staf
     entry = _queue(staff_db_url).enqueue("c-1", "socketio", "buergertelefon", "request_human")
     clients = [console, make_client()]
     tokens = [await login(clients[0], "anna"), await login(clients[1], "ben")]
+    waits_before = _observed_waits()
     responses = await asyncio.gather(*(
         client.post(f"/handoffs/{entry.id}/take", data={"csrf_token": token}, allow_redirects=False)
         for client, token in zip(clients, tokens)
@@ -96,6 +119,7 @@ async def test_takeover_race_has_one_winner(console, make_client, add_user, staf
     assert taken is not None and taken.status == "assigned" and taken.agent_id in (anna, ben)
     audits = [a for a in _audit(staff_db_url) if a.action == "take_over"]
     assert len(audits) == 1 and audits[0].target == f"handoff:{entry.id}"
+    assert _observed_waits() == waits_before + 1  # the winner's wait, once
     loser = clients[[r.headers["Location"] for r in responses].index("/queue?msg=taken")]
     page = await loser.get("/queue?msg=taken")
     assert "bereits übernommen" in await page.text()

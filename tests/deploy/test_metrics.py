@@ -71,6 +71,34 @@ async def test_timed_turns_counts_and_times_even_a_failing_turn() -> None:
     assert metrics.TURNS.labels("rest")._value.get() == before + 1
 
 
+def test_database_errors_are_counted_per_database(tmp_path, monkeypatch) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    from bot.db.engine import dispose_all, get_engine
+
+    staff_url = f"sqlite:///{tmp_path / 'staff.db'}"
+    unreachable = "postgresql://postgres@127.0.0.1:1/telephony"
+    monkeypatch.setenv("STAFF_DB_URL", staff_url)
+    monkeypatch.setenv("TELEPHONY_DB_URL", unreachable)
+    errors = metrics.DATABASE_ERRORS
+    before = {name: errors.labels(name)._value.get() for name in ("staff", "telephony", "other")}
+    try:
+        with get_engine(staff_url).connect() as connection:
+            connection.execute(text("SELECT 1"))
+            with pytest.raises(OperationalError):
+                connection.execute(text("SELECT * FROM no_such_table"))
+        with pytest.raises(OperationalError):
+            get_engine(unreachable).connect()
+        with pytest.raises(OperationalError), get_engine(f"sqlite:///{tmp_path / 'x.db'}").connect() as other:
+            other.execute(text("SELECT * FROM nothing"))
+    finally:
+        dispose_all()
+    assert errors.labels("staff")._value.get() == before["staff"] + 1
+    assert errors.labels("telephony")._value.get() == before["telephony"] + 1
+    assert errors.labels("other")._value.get() == before["other"] + 1
+
+
 def test_serve_metrics_listens_on_loopback_only() -> None:
     port = free_port()
     url = metrics.serve_metrics("test", port=port)

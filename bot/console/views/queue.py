@@ -10,6 +10,7 @@ from urllib.parse import quote
 from aiohttp import web
 from sqlalchemy.orm import Session
 
+from bot.config import as_utc, utc_now
 from bot.console.auth import current_user, require_role
 from bot.console.db import in_transaction
 from bot.console.keys import QUEUE, RASA, StaffUser
@@ -19,6 +20,7 @@ from bot.console.render import render
 from bot.console.sse import Heartbeat, open_stream, pause, send_event
 from bot.handoff.queue import QueueEntry
 from bot.handoff.settings import HandoffConfigError, HandoffSettings
+from bot.metrics import HANDOFF_WAIT_SECONDS
 from bot.staff.audit import record_audit
 
 logger = logging.getLogger(__name__)
@@ -138,6 +140,7 @@ async def take(request: web.Request) -> web.StreamResponse:
     if not retry:
         if not await asyncio.to_thread(queue.claim, handoff_id, user.id):
             raise web.HTTPFound("/queue?msg=taken")
+        HANDOFF_WAIT_SECONDS.observe(max(0.0, (utc_now() - as_utc(entry.created_at)).total_seconds()))
 
         def audit(session: Session) -> None:
             record_audit(session, user.username, "take_over", f"handoff:{handoff_id}",
