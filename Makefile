@@ -30,7 +30,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONHASHSEED ?= 0
 
-.PHONY: help install webchat train knowledge run shell test test-unit validate test-stories bench bench-voice bench-handoff clean
+.PHONY: help install webchat train knowledge run run-production shell test test-unit validate test-stories bench bench-voice bench-handoff clean
 
 help: ## Show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -88,6 +88,10 @@ run: install knowledge train $(if $(AUDIOCODES_TOKEN),var/credentials.yml) ## St
 	  $(PY) -m bot.web --host $(HOST) --port $(WEB_PORT) --chat-server $(WEBCHAT_SERVER_URL) & \
 	  METRICS_PORT=$(CONSOLE_METRICS_PORT) $(PY) -m bot.console --host $(HOST) --port $(CONSOLE_PORT) --rasa-url http://127.0.0.1:$(RASA_PORT) & \
 	  wait
+
+run-production: install knowledge train ## The whole system with the production stores: db upgrade, actions, 2 Rasa replicas (PostgreSQL, Redis), web, console, nginx on https://localhost:8443
+	@umask 077 && mkdir -p var && $(PY) -m bot secrets init
+	@umask 077; $(PY) scripts/run_production.py $(if $(REST),--rest)
 
 shell: install knowledge train ## Chat with the assistant in the terminal
 	@umask 077 && mkdir -p var && $(PY) -m bot secrets init

@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 PREFIX = "buergertelefon_"
 #: Input channels (``InputChannel.name()``); anything else is counted as ``other``.
 CHANNELS = ("rest", "socketio", "audiocodes")
-DATABASES = ("knowledge", "staff", "telephony", "tracker", "other")
+DATABASES = ("knowledge", "staff", "telephony", "tracker", "lock", "other")
 #: Turn latency buckets (seconds): the phone target is p95 < 300 ms.
 LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1.0, 2.0, 5.0, 10.0)
 #: Distinct values a free-form label (action names, topics, error types) may take per process.

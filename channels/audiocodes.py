@@ -12,8 +12,10 @@ over HTTP, with ``Authorization: Bearer <token>`` on every request:
 * ``POST …/conversation/<id>/keepalive`` and ``…/disconnect``.
 
 Call state is shared, never kept in this process only (``bot/telephony/store.py``): any
-replica can serve any request of any call. Retried activities (same id) are answered
-once. A call that arrives while this instance already carries ``max_concurrent_calls``
+replica can serve any request of any call. A retried activity (same id, e.g. after a
+replica died mid-request) is handled by Rasa once and answered with that answer again
+(``bot/server/rasa_stores.py``). When a store is unreachable the caller hears a short
+spoken apology (``channels/outage.py``), never silence. A call that arrives while this instance already carries ``max_concurrent_calls``
 calls is an overflow call: it hears a short message and a callback offer at once,
 handled without NLU (``bot/telephony/overflow.py``).
 """
@@ -47,6 +49,7 @@ from bot.telephony.callback_dialog import Answer, Numbers, fill_numbers, has_num
 from bot.telephony.overflow import OverflowDialog
 from bot.telephony.settings import TelephonyConfigError, TelephonySettings
 from bot.telephony.store import CallStore
+from channels import outage
 from channels.audiocodes_api import (
     CallerInput,
     check_path_id,
@@ -234,7 +237,7 @@ class AudiocodesInput(InputChannel):
             return response.json({"error": "unknown conversation"}, status=404)
         output = AudiocodesOutput()
         for activity, fresh in zip(items, turn.fresh):
-            if not fresh:
+            if not fresh and not turn.call.admitted:
                 logger.info("activity handled before: answered once")
                 continue
             caller_input = interpret(activity)
@@ -244,7 +247,7 @@ class AudiocodesInput(InputChannel):
             if caller_input.kind == "start":
                 output.add(config_event(self._settings.voice.session_params()))
             if turn.call.admitted:
-                await self._to_rasa(cid, caller_input, on_new_message, output)
+                await self._to_rasa(cid, caller_input, on_new_message, output, activity.id)
             else:
                 for bot_activity in await self._run(self._overflow_turn, cid, caller_input):
                     output.add(bot_activity)
@@ -268,8 +271,9 @@ class AudiocodesInput(InputChannel):
         )
         return self.overflow.answer(cid, answer, caller_input.number if caller_input.kind == "number" else None)
 
-    async def _to_rasa(self, cid: str, caller_input: CallerInput,
-                       on_new_message: Callable[[UserMessage], Awaitable[Any]], output: AudiocodesOutput) -> None:
+    async def _to_rasa(self, cid: str, caller_input: CallerInput, on_new_message: Callable[[UserMessage], Awaitable[Any]],
+                       output: AudiocodesOutput, activity_id: Optional[str] = None) -> None:
+        """Hand one caller input to Rasa; the activity id is the message id (a retry is answered once)."""
         if caller_input.kind == "start" and caller_input.number:
             await self._run(functools.partial(self.store.update_call, cid, caller=caller_input.number))
         elif caller_input.kind in ("number", "speech") and caller_input.number:
@@ -277,12 +281,17 @@ class AudiocodesInput(InputChannel):
         rasa_input = to_rasa(caller_input)
         before = len(output.messages)
         try:
-            await on_new_message(
-                UserMessage(rasa_input.text, output, cid, input_channel=CHANNEL_NAME, metadata=rasa_input.metadata)
-            )
+            await on_new_message(UserMessage(rasa_input.text, output, cid, input_channel=CHANNEL_NAME,
+                                             metadata=rasa_input.metadata, message_id=activity_id))
         except CancelledError:
             logger.error("phone message timed out")
-        except Exception:  # noqa: BLE001 - the caller hears an apology, the gateway never a 500
+        except Exception as error:  # noqa: BLE001 - the caller hears an apology, the gateway never a 500
+            store = outage.store_of(error)
+            if store is not None:
+                outage.count(store, CHANNEL_NAME, error)
+                del output.messages[before:]  # nothing of the turn was stored: no half answer
+                output.add(message(outage.SPOKEN))
+                return
             logger.exception("phone message failed")
             if len(output.messages) == before:
                 output.add(message(SORRY))
@@ -331,6 +340,14 @@ class AudiocodesInput(InputChannel):
                     return await handler(request, **kwargs)
                 except InvalidRequest as error:
                     return response.json({"error": str(error)}, status=400)
+                except Exception as error:
+                    if outage.store_of(error) is None:
+                        raise
+                    outage.count("telephony", CHANNEL_NAME, error)  # the call store, read by the channel
+                    if "cid" in kwargs and request.path.endswith("/activities"):
+                        return response.json({"conversation": kwargs["cid"], "activities": [stamp(message(outage.SPOKEN))]})
+                    return response.json({"error": "temporarily unavailable"}, status=503,
+                                         headers={"Retry-After": str(outage.RETRY_AFTER_SECONDS)})
 
             return wrapper
 

@@ -4,6 +4,11 @@ Same URL and protocol as Rasa's ``rest`` channel (``POST /webhooks/rest/webhook`
 with ``{"sender": …, "message": …}``, answered with a JSON list of bot messages),
 but wrong JSON, wrong types or a missing sender get a 400 instead of a 500, and
 empty or over-long texts get a short German answer without touching NLU.
+
+A client may send ``"message_id"``: a retry with the same id (after a 502/504 or a
+dropped connection) is not processed again but answered with the answer the first
+copy got (``bot/server/rasa_stores.py``). When a store is unreachable the answer is
+a 503 with a German message (``channels/outage.py``) and ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.metrics import timed_turns
+from channels import outage
 from channels.contact_guard import keep_contact_out
 from channels.validation import RATE_LIMITED_ANSWER, InvalidRequest, MessageLimits, parse_body, validate_message
 
@@ -69,12 +75,19 @@ class CitizenRestInput(RestInput):
                         incoming.sender,
                         input_channel=self.name(),
                         metadata=incoming.metadata,
+                        message_id=incoming.message_id,
                     )
                 )
             except CancelledError:
                 logger.error("REST message timed out")
-            except Exception:  # noqa: BLE001 - the citizen gets what was collected, never a 500
-                logger.exception("REST message failed")
+            except Exception as error:  # noqa: BLE001 - the citizen gets an answer, never a 500
+                store = outage.store_of(error)
+                if store is None:
+                    logger.exception("REST message failed")
+                else:
+                    outage.count(store, self.name(), error)
+                    return response.json([{"recipient_id": incoming.sender, "text": outage.WRITTEN}], status=503,
+                                         headers={"Retry-After": str(outage.RETRY_AFTER_SECONDS)})
             return response.json(collector.messages)
 
         return webhook

@@ -47,6 +47,7 @@ from socketio import AsyncRedisManager, AsyncServer
 
 from bot.metrics import timed_turns
 from bot.ratelimit import SlidingWindow, limit_from_env
+from channels import outage
 from channels.chat_history import (
     MAX_DISPLAY_TEXT,
     MESSAGE_ID_PATTERN,
@@ -324,9 +325,13 @@ class CitizenSocketIOInput(SocketIOInput):
                     UserMessage(await keep_contact_out(sender, incoming.text), output, sender, input_channel=self.name(),
                                 metadata=incoming.metadata)
                 )
-            except Exception:  # noqa: BLE001 - the citizen gets an answer, never silence
-                logger.exception("socket.io message failed")
-                await output.send_text_message(sender, ERROR_ANSWER)
+            except Exception as error:  # noqa: BLE001 - the citizen gets an answer, never silence
+                store = outage.store_of(error)
+                if store is None:
+                    logger.exception("socket.io message failed")
+                else:
+                    outage.count(store, self.name(), error)
+                await output.send_text_message(sender, ERROR_ANSWER if store is None else outage.WRITTEN)
 
         @sio.on("history_request", namespace=self.namespace)
         async def history_request(sid: Text, data: Any) -> Dict[str, Any]:
@@ -336,7 +341,13 @@ class CitizenSocketIOInput(SocketIOInput):
                 return {"messages": []}
             if not self.history_requests.allow(session_id):  # each one loads the tracker
                 return {"messages": [], "error": "rate_limited"}
-            tracker = await agent.tracker_store.retrieve(session_id)
+            try:
+                tracker = await agent.tracker_store.retrieve(session_id)
+            except Exception as error:  # noqa: BLE001 - an outage: the widget shows what it has
+                if outage.store_of(error) is None:
+                    raise
+                outage.count("tracker", self.name(), error)
+                return {"messages": [], "error": "unavailable"}
             if tracker is None:
                 return {"messages": []}
             expiration = agent.domain.session_config.session_expiration_time if agent.domain else 0

@@ -117,6 +117,8 @@ class IncomingMessage:
     text: str
     metadata: dict = field(default_factory=dict)
     answer: Optional[str] = None
+    #: The client's id of this message: a retry with the same id is answered once (REST).
+    message_id: Optional[str] = None
 
 
 def clean_text(text: str) -> str:
@@ -136,7 +138,7 @@ def parse_body(body: bytes) -> Any:
 
 
 def validate_message(payload: Any) -> IncomingMessage:
-    """Check ``{"sender": str, "message": str, "metadata": {…}?}``.
+    """Check ``{"sender": str, "message": str, "metadata": {…}?, "message_id": str?}``.
 
     Raises:
         InvalidRequest: for a wrong shape or types, or a bad sender id.
@@ -154,9 +156,12 @@ def validate_message(payload: Any) -> IncomingMessage:
     metadata = payload.get("metadata") or {}
     if not isinstance(metadata, dict):
         raise InvalidRequest("'metadata' must be an object")
+    message_id = payload.get("message_id")
+    if message_id is not None and (not isinstance(message_id, str) or not SENDER_PATTERN.match(message_id)):
+        raise InvalidRequest("'message_id' must be a string of 1-128 characters [A-Za-z0-9_.:@+-]")
     text = clean_text(message)
     if not text:
         return IncomingMessage(sender, "", metadata, answer=EMPTY_ANSWER)
     if len(text) > MAX_TEXT_LENGTH:
         return IncomingMessage(sender, "", metadata, answer=TOO_LONG_ANSWER)
-    return IncomingMessage(sender, safe_payload(text), metadata)
+    return IncomingMessage(sender, safe_payload(text), metadata, message_id=message_id)

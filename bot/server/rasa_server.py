@@ -11,7 +11,9 @@ Rasa's own ``--auth-token`` flag would put the token into the process arguments
   path — ``/``, ``/version``, ``/status``, ``/conversations/…``, ``/model…``,
   ``/domain`` — answers 401 without ``Authorization: Bearer <token>``;
 - caps request bodies at :data:`MAX_BODY_BYTES` before Sanic buffers them;
-- sends ``ACTION_SERVER_TOKEN`` to the action server in a header of every call.
+- sends ``ACTION_SERVER_TOKEN`` to the action server in a header of every call;
+- lets store errors reach the input channels instead of Rasa's in-memory fallback and
+  answers a repeated message id once (:mod:`bot.server.rasa_stores`).
 
 All arguments are those of ``rasa run`` (``--model``, ``--endpoints``, ``--credentials``,
 ``-i``, ``--port`` …); ``--enable-api`` is implied, ``--auth-token`` is refused.
@@ -99,9 +101,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not any(arg.split("=")[0] == "--endpoints" for arg in args):
         args += ["--endpoints", str(endpoints_file())]  # the file the console reads too (ENDPOINTS_FILE)
     from bot.metrics import serve_metrics
-    from bot.server import rasa_metrics
+    from bot.server import rasa_metrics, rasa_stores
 
     rasa_metrics.install()
+    rasa_stores.install()
     serve_metrics("rasa")
     rasa.core.run.configure_app = _guarded_configure_app(rasa.core.run.configure_app, api_token, action_token)
     sys.argv = ["rasa", command, *args, *(["--enable-api"] if command == "run" else [])]

@@ -9,12 +9,14 @@ from typing import Any, Iterator, Optional
 import pytest
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.exceptions import RasaException
+from sqlalchemy.exc import OperationalError
 
 from bot.db.engine import get_engine
 from bot.telephony import runtime
 from bot.telephony.settings import TelephonySettings
 from bot.telephony.store import AgentBoard, SqlCallStore
 from tests.schema import with_tables
+from channels import outage
 from channels.audiocodes import AudiocodesInput, AudiocodesOutput
 
 TOKEN = "0123456789abcdef0123"
@@ -48,6 +50,9 @@ class FakeRasa:
             await message.output_channel.send_response(message.sender_id, {"custom": {"type": "event", "name": "hangup"}})
         elif message.text == "kaputt":
             raise RuntimeError("boom")
+        elif message.text == "Datenbank weg":
+            await message.output_channel.send_response(message.sender_id, {"text": "halbe Antwort"})
+            raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
 
 
 @pytest.fixture()
@@ -104,7 +109,10 @@ async def test_activities_reach_rasa_without_phone_numbers(channel: AudiocodesIn
     assert rasa.messages[-1].text == '/phone_dtmf{"dtmf": "number"}'
     assert body["activities"][0]["text"] == "Nummer 0 7 1 1, 9 8 7, 6 5 4?"  # filled in after Rasa
     again = parsed(await channel.activities(request({"activities": [typed]}), "c1", rasa))
-    assert again["activities"] == [] and len(rasa.messages) == 2  # a retry is answered once
+    # A retry goes to Rasa with the same message id, which answers it from the tracker
+    # (bot/server/rasa_stores.py; tests/e2e/test_phone_replicas.py).
+    assert [m.message_id for m in rasa.messages[-2:]] == ["a2", "a2"] and len(rasa.messages) == 3
+    assert again["activities"][0]["text"] == "Nummer 0 7 1 1, 9 8 7, 6 5 4?"
 
 
 async def test_output_speaks_only_what_the_phone_can(channel: AudiocodesInput) -> None:
@@ -121,6 +129,14 @@ async def test_a_failing_turn_gets_an_apology(channel: AudiocodesInput) -> None:
     await channel.create_conversation(request({"conversation": "c1"}))
     body = parsed(await channel.activities(request({"activities": [{"type": "message", "text": "kaputt"}]}), "c1", FakeRasa()))
     assert "schiefgegangen" in body["activities"][0]["text"]
+
+
+async def test_a_store_outage_gets_a_spoken_apology_and_no_half_answer(channel: AudiocodesInput) -> None:
+    await channel.create_conversation(request({"conversation": "c1"}))
+    body = parsed(await channel.activities(request({"activities": [{"type": "message", "text": "Datenbank weg"}]}),
+                                           "c1", FakeRasa()))
+    assert [a["text"] for a in body["activities"]] == [outage.SPOKEN]
+    assert "http" not in outage.SPOKEN and "Sie" in outage.SPOKEN
 
 
 async def test_unknown_conversation_and_keepalive(channel: AudiocodesInput) -> None:

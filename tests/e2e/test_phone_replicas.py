@@ -70,14 +70,16 @@ async def test_a_call_moves_between_replicas(replicas: PhoneServers, gateways) -
     assert not tracker.get("active_loop")
 
 
-async def test_a_retried_activity_on_both_replicas_is_answered_once(replicas: PhoneServers, gateways) -> None:
+async def test_a_retried_activity_on_both_replicas_is_handled_once(replicas: PhoneServers, gateways) -> None:
     first, second = gateways
     call = await first.call()
     await call.start()
     activity = {"type": "message", "text": "Was kostet ein Personalausweis?"}
     answers = await asyncio.gather(call.send(activity, activity_id="dup-1"),
                                    on(call, second).send(activity, activity_id="dup-1"))
-    assert sorted(bool(a.activities) for a in answers) == [False, True]
+    # Rasa handles it once; the other copy waits for the conversation's lock and gets the
+    # same answer from the tracker (a gateway resends only what it got no answer for).
+    assert answers[0].texts == answers[1].texts and "Euro" in answers[0].said
     status, tracker = http_json("GET", f"{replicas.servers.rasa_urls[1]}/conversations/{call.conversation}/tracker")
     assert [e.get("text") for e in tracker["events"] if e["event"] == "user"].count(activity["text"]) == 1
     await call.disconnect()

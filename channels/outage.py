@@ -1,0 +1,63 @@
+"""What a citizen gets when a store of the bot is briefly unreachable, and how it is counted.
+
+A turn needs the tracker store (PostgreSQL), the lock store (Redis) and, on the
+phone, the call store (Redis or SQL). When one of them fails, the turn fails at once
+(``bot/server/rasa_stores.py``, ``bot/locks.py``: short connect and read timeouts, no
+in-memory fallback) and the input channel answers with :data:`WRITTEN` or
+:data:`SPOKEN` instead of a raw 500 or silence. Nothing of the turn is stored: the
+tracker store writes a turn in one transaction at its end. The next message after the
+store is back is handled normally, with the conversation as it was before the outage.
+Each such answer counts ``buergertelefon_database_errors_total{database=…}``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Optional
+
+from bot.metrics import count_database_error
+
+logger = logging.getLogger(__name__)
+
+#: Web (REST, web chat): written, with the way to a person.
+WRITTEN = (
+    "Entschuldigung, unser Dienst ist gerade kurz nicht erreichbar. "
+    "Bitte versuchen Sie es in einigen Minuten noch einmal. "
+    "Oder rufen Sie die Behördennummer 115 an."
+)
+#: Phone: speakable, short sentences, no link.
+SPOKEN = (
+    "Entschuldigung, unser Dienst ist gerade kurz gestört. "
+    "Bitte stellen Sie Ihre Frage in einer Minute noch einmal."
+)
+#: ``Retry-After`` (seconds) of a REST answer during an outage.
+RETRY_AFTER_SECONDS = 30
+
+
+def store_of(error: BaseException) -> Optional[str]:
+    """``tracker``, ``lock`` or ``telephony`` when ``error`` (or its cause) is a store failure, else None.
+
+    SQLAlchemy errors in the Rasa process come from the tracker store (the call store
+    is read by the channel itself, see :func:`count`); Redis errors and Rasa's
+    ``LockError`` from the lock store.
+    """
+    from rasa.core.lock_store import LockError
+    from redis.exceptions import RedisError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    seen = 0
+    current: Optional[BaseException] = error
+    while current is not None and seen < 5:
+        if isinstance(current, SQLAlchemyError):
+            return "tracker"
+        if isinstance(current, (RedisError, LockError)):
+            return "lock"
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return None
+
+
+def count(store: str, channel: str, error: BaseException) -> None:
+    """Count and log one turn answered with the outage message (the error type only, no data)."""
+    count_database_error(store)
+    logger.error("%s turn failed: the %s store is unreachable (%s)", channel, store, type(error).__name__)
