@@ -22,13 +22,11 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
-import pwd
 import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Optional, Sequence
@@ -42,19 +40,15 @@ DEFAULT_DB_URL = "postgresql://postgres@127.0.0.1:5432/buergertelefon"
 METRICS = {"actions": 9106, "rasa-1": 9105, "rasa-2": 9108, "console": 9107}
 
 
-def _renderer():
-    spec = importlib.util.spec_from_file_location("bt_nginx_render", ROOT / "deploy" / "nginx" / "render.py")
+def _nginx_local():
+    """``deploy/nginx/local.py``: the unprivileged nginx of the tests, here in front of the system."""
+    spec = importlib.util.spec_from_file_location("bt_nginx_local", ROOT / "deploy" / "nginx" / "local.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module
 
 
-def _as_nobody() -> None:  # pragma: no cover - runs in the child
-    if os.geteuid() == 0:
-        nobody = pwd.getpwnam("nobody")
-        os.setgroups([])
-        os.setgid(nobody.pw_gid)
-        os.setuid(nobody.pw_uid)
+nginx_local = _nginx_local()
 
 
 def wait_for_port(port: int, processes: list[subprocess.Popen], timeout: float = 240.0) -> None:
@@ -118,25 +112,14 @@ def environment(db_url: str, rasa_ports: list[int], origin: str, rest: bool) -> 
 def proxy_directory(rasa_ports: list[int], web_port: int, console_port: int, port: int, console_proxy: int,
                     rest: bool) -> Path:
     """A fresh nginx prefix (readable by ``nobody`` when run as root) with the rendered files."""
-    render = _renderer()
-    directory = Path(tempfile.mkdtemp(prefix="bt-production-nginx-"))
-    directory.chmod(0o755)
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=localhost",
-                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True, timeout=60)
-    local = {"SERVER_NAME": "localhost", "CONSOLE_SERVER_NAME": "localhost", "LISTEN": f"127.0.0.1:{port}",
-             "CONSOLE_LISTEN": f"127.0.0.1:{console_proxy}", "HTTP_REDIRECT": "off", "TLS_CERTIFICATE": str(cert),
-             "TLS_CERTIFICATE_KEY": str(key), "RASA_UPSTREAMS": ",".join(f"127.0.0.1:{p}" for p in rasa_ports),
-             "WEB_UPSTREAM": f"127.0.0.1:{web_port}", "CONSOLE_UPSTREAM": f"127.0.0.1:{console_port}",
-             "GATEWAY_ALLOW": "127.0.0.1", "STAFF_ALLOW": "127.0.0.1", "DEMO_PAGE": "on",
-             "EXPOSE_REST": "on" if rest else "off"}
-    settings = render.settings_from_env({**{f"BT_{k}": v for k, v in local.items()}, **os.environ})
-    render.render_standalone(directory, settings)
-    if os.geteuid() == 0:
-        nobody = pwd.getpwnam("nobody")
-        for path in [directory, *directory.rglob("*")]:
-            os.chown(path, nobody.pw_uid, nobody.pw_gid)
+    directory = nginx_local.unprivileged_dir("bt-production-nginx-")
+    cert, key = nginx_local.self_signed(directory, days=30)
+    upstreams = {"RASA_UPSTREAMS": ",".join(f"127.0.0.1:{p}" for p in rasa_ports),
+                 "WEB_UPSTREAM": f"127.0.0.1:{web_port}", "CONSOLE_UPSTREAM": f"127.0.0.1:{console_port}",
+                 "GATEWAY_ALLOW": "127.0.0.1", "STAFF_ALLOW": "127.0.0.1", "DEMO_PAGE": "on",
+                 "EXPOSE_REST": "on" if rest else "off"}
+    environment = {**{f"BT_{k}": v for k, v in upstreams.items()}, **os.environ}
+    nginx_local.prepare(directory, nginx_local.loopback_settings(port, console_proxy, cert, key, environment))
     return directory
 
 
@@ -144,8 +127,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rest", action="store_true", help="also the REST channel (behind nginx), e.g. to try it with curl")
     args = parser.parse_args(argv)
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not MODEL.exists() or not os.path.exists(nginx):
+    if not MODEL.exists() or nginx_local.NGINX is None:
         print(f"error: needs {MODEL.relative_to(ROOT)} (make train) and nginx (apt-get install nginx)", file=sys.stderr)
         return 2
     db_url = os.environ.get("PRODUCTION_DB_URL", DEFAULT_DB_URL)
@@ -177,8 +159,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                   {"METRICS_PORT": str(METRICS.get(f"rasa-{number}", 0)), "TELEPHONY_INSTANCE_ID": f"rasa-{number}"})
         start("web", [PY, "-m", "bot.web", "--port", str(web_port), "--chat-server", origin])
         start("console", [PY, "-m", "bot.console", "--port", str(console_port)], {"METRICS_PORT": str(METRICS["console"])})
-        start("nginx", [nginx, "-p", str(proxy_dir), "-c", str(proxy_dir / "nginx.conf"),
-                        "-g", f"daemon off; pid {proxy_dir}/nginx.pid;"], preexec_fn=_as_nobody)
+        start("nginx", nginx_local.nginx_command(proxy_dir), preexec_fn=nginx_local.drop_privileges)
         for waited in [action_port, *rasa_ports, web_port, console_port, port, console_proxy]:
             wait_for_port(waited, processes)
         print(f"Citizens (web chat demo page): {origin}/   (self-signed certificate: {proxy_dir / 'cert.pem'})")

@@ -195,8 +195,7 @@ def test_nginx_t_passes_on_the_production_defaults() -> None:
     values = nginx.render.settings_from_env({}, TLS_CERTIFICATE=str(cert), TLS_CERTIFICATE_KEY=str(key),
                                            LISTEN="127.0.0.1:8443", HTTP_LISTEN="127.0.0.1:8080",
                                            CONSOLE_LISTEN="127.0.0.1:9443", GATEWAY_ALLOW="192.0.2.0/24")
-    nginx.render.render_standalone(directory, values)
-    nginx._give_to_nobody(directory)
+    nginx.local.prepare(directory, values)
     done = nginx.nginx_test(directory)
     site = (directory / "buergertelefon.conf").read_text()
     shutil.rmtree(directory, ignore_errors=True)
