@@ -3,9 +3,9 @@
 Offered outside staffed hours or with a full queue (``actions/handoff_queue.py``), and
 started directly by ``request_callback``. The steps are the written wording of the
 callback dialogue of both channels (``bot/handoff/callback/``); this module runs it as a
-Rasa loop (``actions/loop.py``, like the phone's ``action_phone_dialog``): while it is active it gets every message first, hands an
-emergency or a clear new question back to the rules, and stores the request only after
-consent, as a ``callback_requests`` row with ``channel="web"``. The ``contact_data`` slot
+Rasa loop (``actions/loop.py``, like the phone's ``action_phone_dialog``): while it is
+active it gets every message first, hands an emergency or a clear new question back to
+the rules, and stores the request only after consent, as a ``callback_requests`` row with ``channel="web"``. The ``contact_data`` slot
 is reset when the dialogue ends, whatever the outcome.
 """
 
@@ -65,7 +65,8 @@ def closed_lead(next_opening: Optional[datetime], now: datetime) -> str:
 
 def contact_windows(now: datetime) -> list[Window]:
     """The callback windows to offer now: hotline hours from the knowledge base, as on the phone."""
-    return offer_windows(hotline_office(), runtime.store().board().hours_override, runtime.settings().callback_windows, now)
+    override = runtime.store().board().hours_override
+    return offer_windows(hotline_office(), override, runtime.settings().callback_windows, now)
 
 
 def retention_days() -> int:

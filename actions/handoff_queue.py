@@ -1,8 +1,8 @@
 """The web chat's way to a person: the handoff queue (``bot/handoff/queue.py``).
 
 During the team's staffed hours, and while fewer conversations wait than the queue
-limit (one rule with the phone: ``bot/handoff/staffing.py``), the conversation enters the queue: the citizen hears the position and an
-estimated wait and can cancel. Outside the hours, or with a full queue, the citizen is
+limit (one rule with the phone: ``bot/handoff/staffing.py``), the conversation enters
+the queue: the citizen hears the position and an estimated wait and can cancel. Outside the hours, or with a full queue, the citizen is
 offered a callback or an e-mail reply instead (``actions/contact_request.py``). While
 an agent has the conversation, the console pauses Rasa; the bot answers again when
 the agent hands back. Emergencies are answered by their own rule, also while waiting.

@@ -189,9 +189,10 @@ def start_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, in_loop: b
     staffing = staffed_hours(hotline_office(), now, board.hours_override)
     decision = route(staffing, board.waiting, agents_free=board.free)
     if decision == CLOSED:
-        closed = f"Unsere Mitarbeiterinnen und Mitarbeiter sind gerade nicht erreichbar.{_next_opening_said(staffing.next_opening, now)}"
-        return start_callback(dispatcher, tracker, offer=f"{closed} Ich kann einen Rückruf für Sie eintragen. Möchten Sie das?",
-                              in_loop=in_loop, closed=closed)
+        closed = ("Unsere Mitarbeiterinnen und Mitarbeiter sind gerade nicht erreichbar."
+                  f"{_next_opening_said(staffing.next_opening, now)}")
+        offer = f"{closed} Ich kann einen Rückruf für Sie eintragen. Möchten Sie das?"
+        return start_callback(dispatcher, tracker, offer=offer, in_loop=in_loop, closed=closed)
     if decision == CONNECT and store.claim_agent():
         return transfer(dispatcher, tracker, TRANSFER_NOW, kind="agent")
     position = board.waiting + 1
