@@ -1,11 +1,11 @@
 """The web chat's callback / e-mail reply: loop action ``action_contact_request``.
 
 Offered outside staffed hours or with a full queue (``actions/handoff_queue.py``), and
-started directly by ``request_callback``. The steps are the pure state machine in
-``bot/handoff/contact_dialog.py``; this module runs it as a Rasa loop (like the phone's
-``action_phone_dialog``): while it is active it gets every message first, hands an
-emergency or a clear new question back to the rules, and stores the request only after
-consent, as a ``callback_requests`` row with ``channel="web"``. The ``contact_data`` slot
+started directly by ``request_callback``. The steps are the written wording of the
+callback dialogue of both channels (``bot/handoff/callback/``); this module runs it as a
+Rasa loop (``actions/loop.py``, like the phone's ``action_phone_dialog``): while it is
+active it gets every message first, hands an emergency or a clear new question back to
+the rules, and stores the request only after consent, as a ``callback_requests`` row with ``channel="web"``. The ``contact_data`` slot
 is reset when the dialogue ends, whatever the outcome.
 """
 
@@ -16,23 +16,25 @@ from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.knowledge import repository
+from actions.loop import Loop, is_new_question, latest_intent
 from actions.phone import hotline_office
 from actions.replies import Reply, hotline_hint, is_voice, send
 from actions.staff import base_settings, handoff_settings
 from bot.german import WEEKDAY_NAMES
-from bot.handoff import contact_dialog
+from bot.handoff.callback import dialogue
+from bot.handoff.callback.turns import Message, Turn
+from bot.handoff.callback.windows import Window, offer_windows
 from bot.handoff.contact import EMAIL_PLACEHOLDER, PHONE_PLACEHOLDER, restore_contact
-from bot.handoff.contact_dialog import Answer, Turn
 from bot.handoff.settings import HandoffConfigError
+from bot.handoff.short_answers import Answer
 from bot.kb import hours as hours_logic
 from bot.telephony import runtime
 from bot.telephony.callbacks import HELD_CONTACT_HOURS, CallbackLimitReached, CallContext
-from bot.telephony.hotline import Window, offer_windows
 from bot.telephony.settings import TelephonyConfigError
 
 logger = logging.getLogger(__name__)
@@ -40,12 +42,10 @@ logger = logging.getLogger(__name__)
 CONTACT_PLACEHOLDERS = {"phone": PHONE_PLACEHOLDER, "email": EMAIL_PLACEHOLDER}
 LIMIT_REACHED = "Im Moment können wir leider keine weiteren Rückrufwünsche annehmen. Es wurde nichts gespeichert."
 
-LOOP = "action_contact_request"
 SLOT = "contact_data"
-#: Intents the loop never handles itself: the rules answer them.
-HANDED_BACK = frozenset({"emergency"})
-#: A clear new question (an ``ask_…`` intent this sure) that is no valid answer leaves the dialogue.
-NEW_QUESTION_CONFIDENCE = 0.6
+#: The loop; the rules always answer an emergency.
+LOOP = Loop("action_contact_request", (SLOT,), frozenset({"emergency"}))
+#: Besides ``ask_…``, these intents are a new question that leaves the dialogue.
 NEW_QUESTION_INTENTS = frozenset({"report_issue", "request_human", "bot_challenge"})
 CLOSED = "Unsere Mitarbeiterinnen und Mitarbeiter sind gerade nicht erreichbar."
 QUEUE_FULL = "Im Moment warten schon sehr viele Menschen auf ein Gespräch."
@@ -65,7 +65,8 @@ def closed_lead(next_opening: Optional[datetime], now: datetime) -> str:
 
 def contact_windows(now: datetime) -> list[Window]:
     """The callback windows to offer now: hotline hours from the knowledge base, as on the phone."""
-    return offer_windows(hotline_office(), runtime.store().board(), runtime.settings().callback_windows, now)
+    override = runtime.store().board().hours_override
+    return offer_windows(hotline_office(), override, runtime.settings().callback_windows, now)
 
 
 def retention_days() -> int:
@@ -91,13 +92,14 @@ def start_contact(dispatcher: CollectingDispatcher, tracker: Tracker, reason: st
     except STORE_ERRORS:
         logger.exception("callback windows unavailable")
         windows = []
-    turn = contact_dialog.start(reason, windows, now.date(), retention_days(), lead=lead, method=method)
+    turn = dialogue.start("written", windows, now.date(), reason=reason, lead=lead, method=method,
+                          retention_days=retention_days())
     if turn.outcome == "unavailable" and lead:
-        turn.messages.insert(0, contact_dialog.Message(lead))
+        turn.messages.insert(0, Message(lead))
     return apply_turn(dispatcher, tracker, turn, in_loop=False)
 
 
-def context_of(tracker: Tracker, reason: str) -> CallContext:
+def context_of(tracker: Tracker, reason: Optional[str]) -> CallContext:
     """Conversation id, reason, service and district for the staff's list."""
     return CallContext(tracker.sender_id, reason, tracker.get_slot("service"), tracker.get_slot("district"))
 
@@ -116,21 +118,20 @@ def apply_turn(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, i
                                         email=draft.email, now=hours_logic.now())
         except CallbackLimitReached:
             logger.warning("web callback request refused: hourly limit reached")
-            messages = [contact_dialog.Message(f"{LIMIT_REACHED} {hotline_hint(repository(), lead='Bitte')[0]}".strip())]
+            messages = [Message(f"{LIMIT_REACHED} {hotline_hint(repository(), lead='Bitte')[0]}".strip())]
         except STORE_ERRORS:
             logger.exception("callback request not stored")
-            messages = [contact_dialog.Message(f"{STORE_FAILED} {hotline_hint(repository(), lead='Bitte')[0]}".strip())]
+            messages = [Message(f"{STORE_FAILED} {hotline_hint(repository(), lead='Bitte')[0]}".strip())]
     if turn.outcome == "unavailable":
         written, _ = hotline_hint(repository(), lead="Bitte")
-        messages = [contact_dialog.Message(f"{m.text} {written}".strip(), m.buttons) for m in messages]
+        messages = [Message(f"{m.text} {written}".strip(), m.buttons) for m in messages]
     for message in messages:
         send(dispatcher, tracker, Reply(message.text, message.text, list(message.buttons)))
     if turn.state is not None:
         hold_contact(tracker.sender_id, turn.state, held)
-        events: List[EventType] = [SlotSet(SLOT, protected_state(turn.state))]
-        return events + ([] if in_loop else [ActiveLoop(LOOP), FollowupAction("action_listen")])
+        return LOOP.enter({SLOT: protected_state(turn.state)}, in_loop)
     forget_contact(tracker.sender_id)
-    return [ActiveLoop(None), SlotSet(SLOT, None), FollowupAction("action_listen")] if in_loop else [SlotSet(SLOT, None)]
+    return LOOP.leave() if in_loop else [SlotSet(SLOT, None)]
 
 
 def protected_state(state: Dict[str, Any]) -> Dict[str, Any]:
@@ -179,13 +180,7 @@ def forget_contact(sender_id: str) -> None:
 def hand_back(tracker: Tracker) -> List[EventType]:
     """The loop does not handle this message: leave the dialogue (nothing stored), the rules answer."""
     forget_contact(tracker.sender_id)
-    return [ActiveLoop(None), SlotSet(SLOT, None), ActionExecutionRejected(LOOP)]
-
-
-def latest_intent(tracker: Tracker) -> tuple[Optional[str], float]:
-    """Intent name and confidence of the latest message."""
-    intent = tracker.latest_message.get("intent") or {}
-    return intent.get("name"), float(intent.get("confidence") or 0.0)
+    return LOOP.hand_back()
 
 
 class ActionContactRequest(Action):
@@ -193,21 +188,20 @@ class ActionContactRequest(Action):
 
     def name(self) -> Text:
         """Action name (also the loop's name)."""
-        return LOOP
+        return LOOP.name
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         """Handle the citizen's answer to the current step, or hand it back to the rules."""
         state = tracker.get_slot(SLOT)
-        intent, confidence = latest_intent(tracker)
-        if not isinstance(state, dict) or intent in HANDED_BACK or is_voice(tracker):
+        intent, _ = latest_intent(tracker)
+        if not isinstance(state, dict) or intent in LOOP.handed_back or is_voice(tracker):
             return hand_back(tracker)
         phone, email = held_contact(tracker.sender_id)
         state = restored_state(state, phone, email)
         answer = Answer(text=restore_contact(tracker.latest_message.get("text") or "", phone, email), intent=intent)
-        new_question = bool(intent) and (intent.startswith("ask_") or intent in NEW_QUESTION_INTENTS)
-        if new_question and confidence >= NEW_QUESTION_CONFIDENCE and not contact_dialog.fits(state, answer):
+        if is_new_question(tracker, NEW_QUESTION_INTENTS) and not dialogue.fits(state, answer):
             return hand_back(tracker)
-        turn = contact_dialog.advance(state, answer, hours_logic.now().date())
+        turn = dialogue.advance(state, answer, hours_logic.now().date())
         return apply_turn(dispatcher, tracker, turn, in_loop=True, held=(phone, email))

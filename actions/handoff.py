@@ -7,10 +7,10 @@ Phone calls get transfer, queue and callbacks (``actions/phone.py``).
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contact_request import start_contact
@@ -36,6 +36,21 @@ def offer_reason(tracker: Tracker) -> str:
     return "fallback"
 
 
+def to_person(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> List[EventType]:
+    """The way to a person of this channel (the offer is consumed)."""
+    if is_voice(tracker):
+        return [SlotSet("offer", None)] + start_handoff(dispatcher, tracker)
+    return [SlotSet("offer", None)] + start_web_handoff(dispatcher, tracker, reason)
+
+
+def to_callback(dispatcher: CollectingDispatcher, tracker: Tracker, reason: Optional[str] = None) -> List[EventType]:
+    """The callback dialogue of this channel (phone: the number from the call)."""
+    if is_voice(tracker):
+        return [SlotSet("offer", None)] + start_callback(dispatcher, tracker)
+    return [SlotSet("offer", None)] + start_contact(dispatcher, tracker, reason=reason or "request_callback",
+                                                    method="phone")
+
+
 class ActionRequestHuman(Action):
     """The citizen wants a person."""
 
@@ -47,9 +62,7 @@ class ActionRequestHuman(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         """Queue, callback or e-mail offer (phone: transfer, queue or callback)."""
-        if is_voice(tracker):
-            return [SlotSet("offer", None)] + start_handoff(dispatcher, tracker)
-        return [SlotSet("offer", None)] + start_web_handoff(dispatcher, tracker, "request_human")
+        return to_person(dispatcher, tracker, "request_human")
 
 
 class ActionRequestCallback(Action):
@@ -63,9 +76,7 @@ class ActionRequestCallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         """Take the callback request: number, time, consent (phone: number from the call)."""
-        if is_voice(tracker):
-            return [SlotSet("offer", None)] + start_callback(dispatcher, tracker)
-        return [SlotSet("offer", None)] + start_contact(dispatcher, tracker, reason="request_callback", method="phone")
+        return to_callback(dispatcher, tracker)
 
 
 class ActionHandleAffirm(Action):
@@ -79,10 +90,7 @@ class ActionHandleAffirm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         """Follow the offer in the ``offer`` slot."""
-        offer = tracker.get_slot("offer")
-        if offer == "human" and is_voice(tracker):
-            return [SlotSet("offer", None)] + start_handoff(dispatcher, tracker)
-        if offer == "human":
-            return [SlotSet("offer", None)] + start_web_handoff(dispatcher, tracker, offer_reason(tracker))
+        if tracker.get_slot("offer") == "human":
+            return to_person(dispatcher, tracker, offer_reason(tracker))
         send(dispatcher, tracker, Reply("Gerne. Was möchten Sie wissen?", "Gerne. Was möchten Sie wissen?"))
         return [SlotSet("offer", None)]

@@ -1,8 +1,8 @@
 """The web chat's way to a person: the handoff queue (``bot/handoff/queue.py``).
 
 During the team's staffed hours, and while fewer conversations wait than the queue
-limit, the conversation enters the queue: the citizen hears the position and an
-estimated wait and can cancel. Outside the hours, or with a full queue, the citizen is
+limit (one rule with the phone: ``bot/handoff/staffing.py``), the conversation enters
+the queue: the citizen hears the position and an estimated wait and can cancel. Outside the hours, or with a full queue, the citizen is
 offered a callback or an e-mail reply instead (``actions/contact_request.py``). While
 an agent has the conversation, the console pauses Rasa; the bot answers again when
 the agent hands back. Emergencies are answered by their own rule, also while waiting.
@@ -22,16 +22,18 @@ from actions.contact_request import start_contact
 from actions.knowledge import repository
 from actions.replies import Reply, hotline_hint, is_voice, send
 from actions.staff import handoff_queue, handoff_settings, online_agents
-from bot.handoff.queue import QueueEntry, estimated_wait_minutes
-from bot.handoff.settings import HandoffConfigError, HandoffSettings
-from bot.handoff.staffing import team_staffing
+from bot.handoff.queue import QueueEntry
+from bot.handoff.settings import HandoffConfigError, HandoffSettings, Team
+from bot.handoff.staffing import CLOSED, FULL, route, team_staffing
+from bot.handoff.wait import CANCEL_BUTTON, estimated_wait_minutes, position_written
+from bot.telephony import runtime
+from bot.telephony.settings import TelephonyConfigError
 from bot.handoff.summary import build_summary
 from bot.kb import hours as hours_logic
 from bot.kb.repository import RecordNotFound
 
 logger = logging.getLogger(__name__)
 
-CANCEL_BUTTONS = [{"title": "Warten abbrechen", "payload": "/cancel_handoff"}]
 CONNECTING = "Ich verbinde Sie mit einer Mitarbeiterin oder einem Mitarbeiter."
 ALREADY_WAITING = "Sie warten bereits auf eine Mitarbeiterin oder einen Mitarbeiter."
 ASK_MEANWHILE = "Bis dahin können Sie mir gern weiter Fragen stellen."
@@ -42,14 +44,24 @@ NOT_WAITING = "Sie warten gerade nicht auf eine Mitarbeiterin oder einen Mitarbe
 STAFF_ERRORS = (SQLAlchemyError, HandoffConfigError, OSError)
 
 
-def minutes_text(minutes: int) -> str:
-    """``1`` → ``"etwa 1 Minute"``, ``12`` → ``"etwa 12 Minuten"``."""
-    return f"etwa {minutes} Minute" if minutes == 1 else f"etwa {minutes} Minuten"
+#: Errors of the shared call store (the agent board: handling time, staff override).
+BOARD_ERRORS = (SQLAlchemyError, OSError, TelephonyConfigError)
 
 
-def position_text(position: int, minutes: int) -> str:
-    """``"Sie sind an Position 2. Die Wartezeit beträgt etwa 12 Minuten."``."""
-    return f"Sie sind an Position {position}. Die Wartezeit beträgt {minutes_text(minutes)}."
+def board_state(team: Optional[Team] = None) -> tuple[int, Optional[str]]:
+    """The agent board's handling time in seconds, and the staff override of today for ``team``.
+
+    The override (console ``/phone``) is for the hotline's hours: it applies to a team whose
+    ``hours_office`` is the hotline office. Without the board: ``handoff.yml``, no override.
+    """
+    try:
+        board = runtime.store().board()
+        hotline = runtime.settings().hotline_office
+    except BOARD_ERRORS:
+        logger.exception("agent board unavailable")
+        return handoff_settings().avg_handle_minutes * 60, None
+    override = board.hours_override if team is not None and team.hours_office == hotline else None
+    return board.avg_handle_seconds, override
 
 
 def no_queue_reply() -> Reply:
@@ -73,11 +85,12 @@ def tell_position(dispatcher: CollectingDispatcher, tracker: Tracker, entry: Que
                   settings: HandoffSettings, lead: str) -> None:
     """Tell a waiting citizen the position and wait, and record what was told."""
     position = entry.position or 1
-    minutes = estimated_wait_minutes(position, settings.avg_handle_minutes, online_agents())
+    handle_seconds, _ = board_state()
+    minutes = estimated_wait_minutes(position, handle_seconds, online_agents())
     send(dispatcher, tracker, Reply(
-        text=f"{lead} {position_text(position, minutes)} {ASK_MEANWHILE}",
-        voice=f"{lead} {position_text(position, minutes)}",
-        buttons=CANCEL_BUTTONS,
+        text=f"{lead} {position_written(position, minutes)} {ASK_MEANWHILE}",
+        voice=f"{lead} {position_written(position, minutes)}",
+        buttons=[CANCEL_BUTTON],
     ))
     if entry.notified_position != position:
         handoff_queue().mark_notified(entry.id, entry.notified_position, position)
@@ -111,10 +124,11 @@ def _start_web_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reaso
         return []
     service = tracker.get_slot("service")
     team = settings.team_for(service)
-    staffing = team_staffing(team, repository(), hours_logic.now())
-    if not staffing.open_now:
+    staffing = team_staffing(team, repository(), hours_logic.now(), override=board_state(team)[1])
+    decision = route(staffing, queue.waiting_count(team.key) if staffing.open_now else 0, settings.queue_limit)
+    if decision == CLOSED:
         return start_contact(dispatcher, tracker, reason=reason, closed=True, next_opening=staffing.next_opening)
-    if queue.waiting_count(team.key) >= settings.queue_limit:
+    if decision == FULL:
         return start_contact(dispatcher, tracker, reason=reason, closed=False)
     entry = queue.enqueue(
         conversation_id=tracker.sender_id,

@@ -10,9 +10,9 @@ Handoff when a caller wants a person:
   (transfer into the queue) or a callback.
 
 Steps that expect a specific answer (keypad menu, wait-or-callback, the callback
-dialogue) run in ``action_phone_dialog``, a Rasa loop: while it is active it gets every
-caller input first, and hands anything it does not expect back to the rules by
-rejecting itself (e.g. a new question, an emergency, the hangup).
+dialogue, spoken wording of ``bot/handoff/callback/``) run in ``action_phone_dialog``, a
+Rasa loop (``actions/loop.py``): while it is active it gets every caller input first, and
+hands anything it does not expect back to the rules (a new question, an emergency, the hangup).
 """
 
 from __future__ import annotations
@@ -23,47 +23,40 @@ from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import (
-    ActionExecutionRejected,
-    ActiveLoop,
-    AllSlotsReset,
-    ConversationPaused,
-    EventType,
-    FollowupAction,
-    SlotSet,
-)
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, ConversationPaused, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import repository
+from actions.loop import Loop, is_new_question, latest_intent
 from actions.offices import latest_entity
 from actions.replies import is_voice
 from bot.german import clock_spoken, day_spoken
+from bot.handoff.callback import dialogue
+from bot.handoff.callback.spoken import SILENT_GOODBYE
+from bot.handoff.callback.turns import Numbers, Turn
+from bot.handoff.callback.windows import offer_windows
+from bot.handoff.short_answers import Answer
+from bot.handoff.staffing import CLOSED, CONNECT, route, staffed_hours
+from bot.handoff.wait import estimated_wait_minutes, minutes_spoken
 from bot.kb import hours as hours_logic
 from bot.kb.models import Office
 from bot.kb.repository import RecordNotFound
 from bot.nlu.folding import words
-from bot.telephony import callback_dialog, runtime
-from bot.telephony.activities import collect_digits_params, hangup_event, message, transfer_event
-from bot.telephony.callback_dialog import SILENT_GOODBYE, Answer, Numbers, Turn
+from bot.telephony import runtime
+from bot.telephony.activities import NUMBER_ENTERED, collect_digits_params, hangup_event, message, transfer_event
 from bot.telephony.callbacks import CallContext
-from bot.telephony.hotline import estimated_wait_minutes, hotline_status, offer_windows
-from bot.telephony.speech import minutes_spoken
 
 logger = logging.getLogger(__name__)
 
-LOOP = "action_phone_dialog"
-#: The value of the ``dtmf`` entity when the caller entered a whole phone number.
-NUMBER_ENTERED = "number"
 EVENT_INTENTS = frozenset({"phone_start", "phone_no_input", "phone_dtmf", "phone_hangup", "phone_transfer_status"})
 #: Intents that say nothing about what the call is about (left out of the transfer context).
 NON_TOPIC_INTENTS = EVENT_INTENTS | {
     "request_human", "request_callback", "affirm", "deny", "greet", "thank", "goodbye",
     "bot_challenge", "nlu_fallback", "out_of_scope", "inform",
 }
-#: Intents the loop never handles itself: the rules answer them.
-HANDED_BACK = frozenset({"phone_hangup", "phone_transfer_status", "phone_start", "emergency"})
-#: A clear new question (an ``ask_…`` intent this sure) leaves the callback dialogue.
-NEW_QUESTION_CONFIDENCE = 0.6
+#: The loop of the phone steps; the rules always answer these intents.
+LOOP = Loop("action_phone_dialog", ("phone_step", "phone_data"),
+            frozenset({"phone_hangup", "phone_transfer_status", "phone_start", "emergency"}))
 
 HOW_ELSE = "Wie kann ich Ihnen sonst helfen?"
 PRESS_ZERO = "Für eine Mitarbeiterin oder einen Mitarbeiter drücken Sie die 0."
@@ -99,24 +92,6 @@ def close_events() -> List[EventType]:
     return [ActiveLoop(None), AllSlotsReset(), ConversationPaused()]
 
 
-def leave_loop() -> List[EventType]:
-    """Leave a phone step and wait for the caller."""
-    return [ActiveLoop(None), SlotSet("phone_step", None), SlotSet("phone_data", None), FollowupAction("action_listen")]
-
-
-def hand_back() -> List[EventType]:
-    """The loop does not handle this input: leave the step and let the rules answer it."""
-    return [ActiveLoop(None), SlotSet("phone_step", None), SlotSet("phone_data", None), ActionExecutionRejected(LOOP)]
-
-
-def enter_step(step: str, data: dict, in_loop: bool) -> List[EventType]:
-    """Start (or continue with) a phone step; the loop gets the caller's next input."""
-    events: List[EventType] = [SlotSet("phone_step", step), SlotSet("phone_data", data)]
-    if not in_loop:
-        events += [ActiveLoop(LOOP), FollowupAction("action_listen")]
-    return events
-
-
 def hang_up(dispatcher: CollectingDispatcher, reason: str) -> List[EventType]:
     """Ask the gateway to end the call, and close the conversation."""
     dispatcher.utter_message(json_message=hangup_event(reason))
@@ -150,11 +125,6 @@ def from_gateway(tracker: Tracker) -> bool:
     return is_voice(tracker) and text.startswith("/phone_")
 
 
-def latest_intent(tracker: Tracker) -> Optional[str]:
-    """Intent of the latest user message."""
-    return (tracker.latest_message.get("intent") or {}).get("name")
-
-
 def topic_intent(tracker: Tracker) -> str:
     """The caller's latest intent that names a concern (e.g. ``ask_fees``), else ``request_human``."""
     for event in reversed(tracker.events):
@@ -179,7 +149,7 @@ def numbers(tracker: Tracker) -> Numbers:
 
 def answer_from(tracker: Tracker) -> Answer:
     """The caller's latest input as an answer to a dialogue step."""
-    intent = latest_intent(tracker)
+    intent, _ = latest_intent(tracker)
     if intent == "phone_no_input":
         return Answer(no_input=True)
     if intent == "phone_dtmf":
@@ -216,23 +186,23 @@ def start_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, in_loop: b
     store = runtime.store()
     board = store.board()
     now = hours_logic.now()
-    status = hotline_status(hotline_office(), board, now)
-    if not status.open_now:
-        offer = (
-            "Unsere Mitarbeiterinnen und Mitarbeiter sind gerade nicht erreichbar."
-            f"{_next_opening_said(status.next_opening, now)} Ich kann einen Rückruf für Sie eintragen. Möchten Sie das?"
-        )
-        return start_callback(dispatcher, tracker, offer=offer, in_loop=in_loop)
-    if store.claim_agent():
+    staffing = staffed_hours(hotline_office(), now, board.hours_override)
+    decision = route(staffing, board.waiting, agents_free=board.free)
+    if decision == CLOSED:
+        closed = ("Unsere Mitarbeiterinnen und Mitarbeiter sind gerade nicht erreichbar."
+                  f"{_next_opening_said(staffing.next_opening, now)}")
+        offer = f"{closed} Ich kann einen Rückruf für Sie eintragen. Möchten Sie das?"
+        return start_callback(dispatcher, tracker, offer=offer, in_loop=in_loop, closed=closed)
+    if decision == CONNECT and store.claim_agent():
         return transfer(dispatcher, tracker, TRANSFER_NOW, kind="agent")
     position = board.waiting + 1
-    minutes = estimated_wait_minutes(position, board)
+    minutes = estimated_wait_minutes(position, board.avg_handle_seconds, board.staffed)
     say(dispatcher, (
         "Im Moment sind alle Mitarbeiterinnen und Mitarbeiter im Gespräch. "
         f"In der Warteschlange wären Sie an Position {position}, die Wartezeit beträgt {minutes_spoken(minutes)}. "
         "Möchten Sie warten? Dann sagen Sie Ja oder drücken Sie die 1. Für einen Rückruf drücken Sie die 2."
     ))
-    return enter_step("handoff_choice", {}, in_loop)
+    return LOOP.enter({"phone_step": "handoff_choice", "phone_data": {}}, in_loop)
 
 
 def transfer(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, kind: str,
@@ -261,26 +231,33 @@ def join_queue(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Event
 
 
 def start_callback(dispatcher: CollectingDispatcher, tracker: Tracker, offer: Optional[str] = None,
-                   in_loop: bool = False) -> List[EventType]:
-    """Begin the callback dialogue (with an offer question first, if given)."""
+                   in_loop: bool = False, closed: Optional[str] = None) -> List[EventType]:
+    """Begin the callback dialogue (with an offer question first, if given).
+
+    ``closed``: said first when no callback can be offered (why nobody takes the call).
+    """
     now = hours_logic.now()
-    windows = offer_windows(hotline_office(), runtime.store().board(), runtime.settings().callback_windows, now)
-    turn = callback_dialog.start(windows, numbers(tracker), now.date(), offer)
+    windows = offer_windows(hotline_office(), runtime.store().board().hours_override,
+                            runtime.settings().callback_windows, now)
+    turn = dialogue.start("spoken", windows, now.date(), reason=topic_intent(tracker), lead=offer,
+                          numbers=numbers(tracker))
+    if turn.outcome == "unavailable" and closed:
+        say(dispatcher, closed)
     return apply_turn(dispatcher, tracker, turn, in_loop)
 
 
 def apply_turn(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, in_loop: bool) -> List[EventType]:
     """Speak a callback-dialogue turn and store the request when it is complete."""
-    for text in turn.say:
+    for text in turn.texts:
         say(dispatcher, text, collect_digits=turn.collect_digits)
     if turn.state is not None:
-        return enter_step("callback", {"callback": turn.state}, in_loop)
+        return LOOP.enter({"phone_step": "callback", "phone_data": {"callback": turn.state}}, in_loop)
     if turn.outcome == "stored" and turn.draft is not None:
         runtime.callbacks().add(turn.draft, call_context(tracker), hours_logic.now())
     if turn.hangup:
         return hang_up(dispatcher, f"callback dialogue: {turn.outcome}")
     say(dispatcher, HOW_ELSE)
-    return leave_loop()
+    return LOOP.leave()
 
 
 # --------------------------------------------------------------------------- actions
@@ -371,7 +348,7 @@ class ActionPhoneTransferStatus(_PhoneAction):
 def start_menu(dispatcher: CollectingDispatcher) -> List[EventType]:
     """Keypad menu for a caller who was not understood twice."""
     say(dispatcher, MENU)
-    return enter_step("menu", {}, in_loop=False)
+    return LOOP.enter({"phone_step": "menu", "phone_data": {}}, in_loop=False)
 
 
 class ActionPhoneDialog(Action):
@@ -379,7 +356,7 @@ class ActionPhoneDialog(Action):
 
     def name(self) -> Text:
         """Action name (also the loop's name)."""
-        return LOOP
+        return LOOP.name
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -387,14 +364,14 @@ class ActionPhoneDialog(Action):
         """Handle the caller's answer to the current step, or hand it back to the rules."""
         step = tracker.get_slot("phone_step")
         data = dict(tracker.get_slot("phone_data") or {})
-        intent = latest_intent(tracker)
-        if step is None or intent in HANDED_BACK or not is_voice(tracker):
-            return hand_back()
+        intent, _ = latest_intent(tracker)
+        if step is None or intent in LOOP.handed_back or not is_voice(tracker):
+            return LOOP.hand_back()
         if step == "callback":
-            if self._new_question(tracker, intent):
-                return hand_back()
-            turn = callback_dialog.advance(data.get("callback") or {}, answer_from(tracker), numbers(tracker),
-                                           hours_logic.now().date())
+            if is_new_question(tracker):
+                return LOOP.hand_back()
+            turn = dialogue.advance(data.get("callback") or {}, answer_from(tracker), hours_logic.now().date(),
+                                    numbers(tracker))
             return apply_turn(dispatcher, tracker, turn, in_loop=True)
         if intent == "phone_no_input":
             data["silences"] = data.get("silences", 0) + 1
@@ -408,25 +385,20 @@ class ActionPhoneDialog(Action):
         return self._handoff_choice(dispatcher, tracker, intent)
 
     @staticmethod
-    def _new_question(tracker: Tracker, intent: Optional[str]) -> bool:
-        confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
-        return bool(intent and intent.startswith("ask_") and confidence >= NEW_QUESTION_CONFIDENCE)
-
-    @staticmethod
     def _menu(dispatcher: CollectingDispatcher, tracker: Tracker, data: dict, intent: Optional[str]) -> List[EventType]:
         if intent != "phone_dtmf":
-            return hand_back()  # the caller speaks again: NLU gets another chance
+            return LOOP.hand_back()  # the caller speaks again: NLU gets another chance
         key = latest_entity(tracker, "dtmf")
         if key == "0":
             return start_handoff(dispatcher, tracker, in_loop=True)
         if key in DEPARTMENTS:
             department, hint = DEPARTMENTS[key]
             say(dispatcher, f"{hint} {PRESS_ZERO}")
-            return leave_loop() + [SlotSet("phone_department", department)]
+            return LOOP.leave() + [SlotSet("phone_department", department)]
         data["retries"] = data.get("retries", 0) + 1
         if data["retries"] >= 2:
             say(dispatcher, HOW_ELSE)
-            return leave_loop()
+            return LOOP.leave()
         say(dispatcher, MENU_AGAIN)
         return [SlotSet("phone_data", data)]
 
@@ -441,5 +413,5 @@ class ActionPhoneDialog(Action):
             return join_queue(dispatcher, tracker)
         if intent == "deny":
             say(dispatcher, f"In Ordnung. {HOW_ELSE}")
-            return leave_loop()
-        return hand_back()
+            return LOOP.leave()
+        return LOOP.hand_back()

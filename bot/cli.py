@@ -115,6 +115,8 @@ def audit_cli(action: str, target: str = "", detail: str = "") -> None:
 
 
 def _callbacks(args: argparse.Namespace) -> int:
+    from bot.handoff.phone_numbers import written as written_number
+    from bot.handoff.settings import HandoffSettings
     from bot.telephony import runtime
 
     repo = runtime.callbacks()
@@ -124,7 +126,8 @@ def _callbacks(args: argparse.Namespace) -> int:
             audit_cli("view_callbacks", "callbacks", f"{len(rows)} offen")
         for row in rows:
             # Web-chat requests may carry an e-mail address instead of a number.
-            contact = (row.phone or row.email or "-") if args.show_contact else masked_contact(row.phone, row.email)
+            full = written_number(row.phone) if row.phone else row.email or "-"
+            contact = full if args.show_contact else masked_contact(row.phone, row.email)
             print(f"{row.id:6d}  {row.channel or 'phone':5s}  {row.preferred_day}  {row.window_key:10s}  {contact:24s}  "
                   f"{row.reason or '-'} / {row.service or '-'} / {row.district or '-'}")
         return 0
@@ -140,7 +143,7 @@ def _callbacks(args: argparse.Namespace) -> int:
         audit_cli("callback_deleted", f"conversation:{args.conversation}", str(deleted))
         print(f"deleted {deleted} callback request(s) of {args.conversation}")
         return 0
-    days = args.days or runtime.settings().callback_retention_days
+    days = args.days or HandoffSettings.load().retention_days
     purged = repo.purge(days)
     audit_cli("callbacks_purged", f"retention:{days}d", str(purged))
     print(f"deleted {purged} callback request(s) older than {days} days")
@@ -197,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     done = callback_actions.add_parser("done", help="mark a request as done")
     done.add_argument("id", type=int)
     purge = callback_actions.add_parser("purge", help="delete requests older than the retention period")
-    purge.add_argument("--days", type=int, help="default: callback.retention_days in telephony.yml")
+    purge.add_argument("--days", type=int, help="default: retention_days in handoff.yml")
     delete = callback_actions.add_parser("delete", help="delete the requests of one call (deletion request)")
     delete.add_argument("conversation")
     callbacks.set_defaults(handler=_callbacks)

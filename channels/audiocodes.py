@@ -45,7 +45,9 @@ from bot.kb.repository import KnowledgeRepository
 from bot.metrics import ADMISSION_REJECTIONS, timed_turns
 from bot.telephony import runtime
 from bot.telephony.activities import config_event, is_bot_activity, message
-from bot.telephony.callback_dialog import Answer, Numbers, fill_numbers, has_numbers
+from bot.handoff.callback.spoken import fill_numbers, has_numbers
+from bot.handoff.callback.turns import Numbers
+from bot.handoff.short_answers import Answer
 from bot.telephony.overflow import OverflowDialog
 from bot.telephony.settings import TelephonyConfigError, TelephonySettings
 from bot.telephony.store import CallStore
@@ -97,7 +99,7 @@ class AudiocodesOutput(CollectingOutputChannel):
 
     @property
     def needs_numbers(self) -> bool:
-        """Some message has phone-number placeholders (see ``callback_dialog.fill_numbers``)."""
+        """Some message has phone-number placeholders (see ``bot/handoff/callback/spoken.py``)."""
         return any(m.get("type") == "message" and has_numbers(m.get("text", "")) for m in self.messages)
 
     def fill_numbers(self, numbers: Numbers) -> None:

@@ -32,13 +32,12 @@ from typing import Any, Optional
 
 from bot.config import utc_now
 from bot.nlu.folding import words
-from bot.telephony.speech import normalise_number, number_in_speech, spoken_number_text
+from bot.handoff.phone_numbers import normalise, number_in_speech, spoken_number_text
+from bot.telephony.activities import NUMBER_ENTERED
 from channels.validation import MAX_TEXT_LENGTH, SENDER_PATTERN, InvalidRequest, clean_text
 
 #: Most activities accepted in one request (the gateway sends one or two).
 MAX_ACTIVITIES = 20
-#: Value of the ``dtmf`` entity when the caller entered a whole phone number.
-NUMBER_ENTERED = "number"
 _DTMF = re.compile(r"^[0-9*#A-Da-d]{1,32}$")
 _ACTIVITY_ID = re.compile(r"^[\x21-\x7e]{1,128}$")
 _REASON_CODES = frozenset({"no-answer", "busy", "declined", "error"})
@@ -202,14 +201,14 @@ def interpret(activity: Activity) -> Optional[CallerInput]:
         if isinstance(callee, str):
             metadata["callee"] = callee[:64]
         caller = activity.parameters.get("caller")
-        return CallerInput("start", number=normalise_number(caller if isinstance(caller, str) else None), metadata=metadata)
+        return CallerInput("start", number=normalise(caller if isinstance(caller, str) else None), metadata=metadata)
     if name == "noUserInput":
         return CallerInput("no_input", metadata=metadata)
     if name == "DTMF":
         digits = dtmf_digits(activity)
         if digits is None:
             return None
-        number = normalise_number(digits) if len(digits) >= 6 else None
+        number = normalise(digits) if len(digits) >= 6 else None
         if number:
             return CallerInput("number", number=number, metadata=metadata)
         return CallerInput("dtmf", dtmf=digits, metadata=metadata)

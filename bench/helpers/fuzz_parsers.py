@@ -16,7 +16,8 @@ from typing import Any, Callable
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.handoff.contact import parse_email, parse_phone, protect_contact
+from bot.handoff.contact import parse_email, protect_contact
+from bot.handoff.phone_numbers import parse_phone
 from channels import audiocodes_api as api
 from channels.session_credentials import CREDENTIAL_PATTERN, SessionCredentials
 from channels.validation import (MAX_BODY_BYTES, MAX_TEXT_LENGTH, SENDER_PATTERN, IncomingMessage, InvalidRequest,

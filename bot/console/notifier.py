@@ -1,8 +1,8 @@
 """Position notices for citizens waiting in the queue, and expiry of stale entries.
 
 When a conversation moves up (someone ahead was taken over or left), the citizen gets
-"Sie sind jetzt an Position N. Geschätzte Wartezeit: etwa M Minuten." with a button to
-leave the queue. ``mark_notified`` is a compare-and-set, so of several console
+"Sie sind jetzt an Position N. Die Wartezeit beträgt etwa M Minuten." with a button to
+leave the queue (wording and estimate of ``bot/handoff/wait.py``). ``mark_notified`` is a compare-and-set, so of several console
 processes exactly one sends each notice.
 """
 
@@ -15,21 +15,36 @@ from datetime import timedelta
 from sqlalchemy.orm import sessionmaker
 
 from bot.console.rasa_client import RasaClient, RasaUnavailable
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.handoff.presence import agents_online
-from bot.handoff.queue import HandoffQueue, QueueEntry, estimated_wait_minutes
-from bot.handoff.settings import HandoffConfigError, HandoffSettings, effective_settings
+from bot.handoff.queue import HandoffQueue, QueueEntry
+from bot.handoff.settings import HandoffConfigError, HandoffSettings
+from bot.handoff.wait import CANCEL_BUTTON, estimated_wait_minutes, position_written
+from bot.telephony import runtime
+from bot.telephony.settings import TelephonyConfigError
 
 logger = logging.getLogger(__name__)
 
 #: Waiting entries older than this are closed as ``expired`` (the citizen has long gone).
 MAX_WAIT = timedelta(hours=2)
-CANCEL_BUTTON = {"title": "Warten abbrechen", "payload": "/cancel_handoff"}
 
 
 def position_text(position: int, minutes: int) -> str:
     """The notice a waiting citizen gets."""
-    unit = "Minute" if minutes == 1 else "Minuten"
-    return f"Sie sind jetzt an Position {position}. Geschätzte Wartezeit: etwa {minutes} {unit}."
+    return position_written(position, minutes, moved_up=True)
+
+
+def handle_seconds() -> int:
+    """The handling time of the agent board (``handoff.yml`` when the board is unreachable)."""
+    try:
+        return runtime.store().board().avg_handle_seconds
+    except (SQLAlchemyError, OSError, TelephonyConfigError, HandoffConfigError) as error:
+        logger.error("agent board unavailable, using handoff.yml: %s", error)
+    try:
+        return HandoffSettings.load().avg_handle_minutes * 60
+    except HandoffConfigError:
+        return HandoffSettings(teams=()).avg_handle_minutes * 60
 
 
 def due_notices(entries: list[QueueEntry]) -> list[QueueEntry]:
@@ -47,12 +62,7 @@ def _state(queue: HandoffQueue, sessions: sessionmaker) -> tuple[list[QueueEntry
         logger.info("closed %d queue entries waiting longer than %s", expired, MAX_WAIT)
     with sessions() as session:
         agents = agents_online(session)
-        try:
-            avg = effective_settings(session).avg_handle_minutes
-        except HandoffConfigError as error:
-            logger.error("handoff settings invalid, using defaults: %s", error)
-            avg = HandoffSettings(teams=()).avg_handle_minutes
-    return due_notices(queue.waiting()), agents, avg
+    return due_notices(queue.waiting()), agents, handle_seconds()
 
 
 async def notify_positions(queue: HandoffQueue, sessions: sessionmaker, rasa: RasaClient) -> int:

@@ -7,7 +7,6 @@ several replicas of the action server and the console can share one database.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Optional
@@ -61,11 +60,6 @@ def _entry(row: Handoff, position: Optional[int] = None) -> QueueEntry:
         agent_id=row.agent_id, outcome=row.outcome, notified_position=row.notified_position,
         position=position,
     )
-
-
-def estimated_wait_minutes(position: int, avg_handle_minutes: int, agents: int) -> int:
-    """Rough wait for ``position``: conversations ahead × handling time ÷ agents (at least 1 minute)."""
-    return max(1, math.ceil(position * avg_handle_minutes / max(1, agents)))
 
 
 class HandoffQueue:

@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
+#: The value of the ``dtmf`` entity when the caller entered a whole phone number (the channel
+#: keeps the number in the call store; the actions read it from there).
+NUMBER_ENTERED = "number"
 #: Events the bot may send to the gateway.
 BOT_EVENTS = frozenset({"transfer", "handover", "hangup", "config"})
 _HEADER_VALUE = re.compile(r"[^A-Za-z0-9_.:@+-]")

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from bot.config import as_utc
 from bot.metrics import count_callback_request
-from bot.telephony.callback_dialog import CallbackDraft
-from bot.telephony.hotline import Window
+from bot.handoff.callback.turns import CallbackDraft
+from bot.handoff.callback.windows import Window
 from bot.telephony.models import CallbackRequest, HeldContact
 
 
@@ -59,7 +59,7 @@ class CallbackRepository:
         self._engine.dispose()
 
     def add(self, draft: CallbackDraft, context: CallContext, now: Optional[datetime] = None) -> int:
-        """Store a caller's request; returns its id."""
+        """Store a caller's request (``channel="phone"``); returns its id."""
         return self._store(context, draft.window, "phone", draft.phone, None, now)
 
     def add_web(self, context: CallContext, window: Window, phone: Optional[str] = None,

@@ -11,11 +11,13 @@ from typing import Callable, Optional
 from bot.kb.hours import now as berlin_now
 from bot.kb.models import Office
 from bot.kb.repository import RecordNotFound
-from bot.telephony import callback_dialog
+from bot.handoff.callback import dialogue
+from bot.handoff.callback.spoken import fill_numbers
+from bot.handoff.callback.turns import Numbers, Turn
+from bot.handoff.callback.windows import offer_windows
+from bot.handoff.short_answers import Answer
 from bot.telephony.activities import collect_digits_params, hangup_event, message
-from bot.telephony.callback_dialog import Answer, Numbers, Turn, fill_numbers
 from bot.telephony.callbacks import CallbackRepository, CallContext
-from bot.telephony.hotline import offer_windows
 from bot.telephony.settings import TelephonySettings
 from bot.telephony.store import CallStore
 
@@ -46,9 +48,9 @@ class OverflowDialog:
         except RecordNotFound:
             logger.error("hotline office %r is not in the knowledge base", self._settings.hotline_office)
             office = None
-        windows = offer_windows(office, self._store.board(), self._settings.callback_windows, now)
+        windows = offer_windows(office, self._store.board().hours_override, self._settings.callback_windows, now)
         numbers = Numbers(caller)
-        turn = callback_dialog.start(windows, numbers, now.date(), offer=OFFER)
+        turn = dialogue.start("spoken", windows, now.date(), reason="overflow", lead=OFFER, numbers=numbers)
         self._store.update_call(conversation_id, caller=caller, overflow=turn.state)
         return self._activities(conversation_id, turn, numbers, now)
 
@@ -61,13 +63,13 @@ class OverflowDialog:
             return []  # the dialogue is over; the gateway hangs up
         now = self._clock()
         numbers = Numbers(call.caller, call.entered_number)
-        turn = callback_dialog.advance(call.overflow, answer, numbers, now.date())
+        turn = dialogue.advance(call.overflow, answer, now.date(), numbers)
         self._store.update_call(conversation_id, overflow=turn.state)
         return self._activities(conversation_id, turn, numbers, now)
 
     def _activities(self, conversation_id: str, turn: Turn, numbers: Numbers, now: datetime) -> list[dict]:
         params = collect_digits_params() if turn.collect_digits else None
-        out = [message(fill_numbers(text, numbers), params) for text in turn.say]
+        out = [message(fill_numbers(text, numbers), params) for text in turn.texts]
         if turn.state is not None:
             return out
         if turn.outcome == "stored" and turn.draft is not None:

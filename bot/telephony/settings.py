@@ -12,6 +12,7 @@ from typing import Any, Mapping, Optional
 import yaml
 
 from bot.config import PROJECT_ROOT, database_url
+from bot.handoff.callback.windows import CallbackWindow
 
 DEFAULT_CONFIG = PROJECT_ROOT / "telephony.yml"
 
@@ -20,14 +21,12 @@ class TelephonyConfigError(ValueError):
     """``telephony.yml`` or an override is invalid; the message names the value."""
 
 
-@dataclass(frozen=True)
-class CallbackWindow:
-    """A preferred callback window, e.g. ``vormittag`` 08:00–12:00 ("vormittags")."""
-
-    key: str
-    spoken: str
-    start: time
-    end: time
+#: Keys that moved to ``handoff.yml`` (one setting for both channels): refused with this hint.
+MOVED_KEYS = {
+    ("agents", "avg_handle_seconds"): "the handling time is avg_handle_minutes in handoff.yml (staff change it "
+                                      "on the console's /phone page)",
+    ("callback", "retention_days"): "callback requests are deleted after retention_days in handoff.yml",
+}
 
 
 @dataclass(frozen=True)
@@ -74,9 +73,7 @@ class TelephonySettings:
     staffed_agents: int
     free_agents: int
     waiting_calls: int
-    avg_handle_seconds: int
     callback_windows: tuple[CallbackWindow, ...]
-    callback_retention_days: int
     voice: VoiceSettings
     db_url: str
     redis_url: Optional[str]
@@ -106,6 +103,9 @@ class TelephonySettings:
         agents = _mapping(raw, "agents", path)
         callback = _mapping(raw, "callback", path)
         voice = _mapping(raw, "voice", path)
+        for (section, key), hint in MOVED_KEYS.items():
+            if key in _mapping(raw, section, path):
+                raise TelephonyConfigError(f"{path}: {section}.{key} is no longer read: {hint}")
         windows = tuple(_window(item, path) for item in callback.get("windows") or [])
         if not windows:
             raise TelephonyConfigError(f"{path}: callback.windows needs at least one window")
@@ -117,9 +117,7 @@ class TelephonySettings:
             staffed_agents=_int(agents.get("staffed", 1), "agents.staffed", minimum=0),
             free_agents=_int(agents.get("free", 0), "agents.free", minimum=0),
             waiting_calls=_int(agents.get("waiting", 0), "agents.waiting", minimum=0),
-            avg_handle_seconds=_int(agents.get("avg_handle_seconds", 240), "agents.avg_handle_seconds", minimum=1),
             callback_windows=windows,
-            callback_retention_days=_int(callback.get("retention_days", 30), "callback.retention_days", minimum=1),
             voice=VoiceSettings(
                 language=str(voice.get("language", "de-DE")),
                 barge_in=bool(voice.get("barge_in", True)),

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db.engine import get_engine
+from bot.handoff.settings import HandoffSettings
 from bot.telephony.models import AgentBoardRow, Base, PhoneCall, PhoneCallActivity
 from bot.telephony.settings import TelephonySettings
 
@@ -58,9 +59,11 @@ class AgentBoard:
     hours_override: Optional[str] = None
 
     @classmethod
-    def from_settings(cls, settings: TelephonySettings) -> "AgentBoard":
-        """The configured defaults (before staff report anything)."""
-        return cls(settings.staffed_agents, settings.free_agents, settings.waiting_calls, settings.avg_handle_seconds)
+    def from_settings(cls, settings: TelephonySettings, avg_handle_seconds: Optional[int] = None) -> "AgentBoard":
+        """Defaults before staff report; handling time: ``avg_handle_minutes`` of ``handoff.yml``."""
+        if avg_handle_seconds is None:
+            avg_handle_seconds = HandoffSettings.load().avg_handle_minutes * 60
+        return cls(settings.staffed_agents, settings.free_agents, settings.waiting_calls, avg_handle_seconds)
 
 
 @dataclass

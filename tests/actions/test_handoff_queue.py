@@ -178,3 +178,29 @@ async def test_unreachable_staff_database_points_to_115(staffed, monkeypatch, tm
     staff.reset()
     dispatcher, _ = await run(ActionRequestHuman(), tracker_for("c1", "Mensch", "request_human"))
     assert "115" in texts(dispatcher)
+
+
+async def test_web_queue_follows_the_staff_override_of_the_hotline(clock, queue) -> None:
+    """One staffing rule: the hotline team of handoff.yml (hours of the 115) obeys the /phone override."""
+    from tests.actions.conftest import STAFFED, UNSTAFFED
+
+    clock(*STAFFED)
+    runtime.store().set_board(hours_override="closed")
+    dispatcher, _ = await run(ActionRequestHuman(), tracker_for("c-closed", "Mitarbeiter bitte", "request_human"))
+    assert "nicht erreichbar" in texts(dispatcher) and queue.open_entry("c-closed") is None
+    assert "Sie sind wieder morgen ab 8:00 Uhr für Sie da." in texts(dispatcher)
+    clock(*UNSTAFFED)  # a Sunday
+    runtime.store().set_board(hours_override="open")
+    dispatcher, _ = await run(ActionRequestHuman(), tracker_for("c-open", "Mitarbeiter bitte", "request_human"))
+    assert "Sie sind an Position 1" in texts(dispatcher) and queue.open_entry("c-open") is not None
+
+
+async def test_web_wait_uses_the_handling_time_of_the_agent_board(clock, queue) -> None:
+    """One handling-time setting: the board's (default avg_handle_minutes of handoff.yml), set on /phone."""
+    from tests.actions.conftest import STAFFED
+
+    clock(*STAFFED)
+    assert runtime.store().board().avg_handle_seconds == 6 * 60  # handoff.yml
+    runtime.store().set_board(avg_handle_seconds=9 * 60)
+    dispatcher, _ = await run(ActionRequestHuman(), tracker_for("c-wait", "Mitarbeiter bitte", "request_human"))
+    assert "Die Wartezeit beträgt etwa 9 Minuten." in texts(dispatcher)

@@ -104,7 +104,7 @@ async def test_all_busy_offers_queue_or_callback() -> None:
     dispatcher, events = await run(ActionRequestHuman(), phone("Mitarbeiter bitte", "request_human"))
     assert "Position 5" in texts(dispatcher) and "etwa 13 Minuten" in texts(dispatcher)
     assert gateway_events(dispatcher) == []
-    assert {"event": "active_loop", "name": LOOP, "timestamp": None} in events
+    assert {"event": "active_loop", "name": LOOP.name, "timestamp": None} in events
     assert {"event": "followup", "name": "action_listen", "timestamp": None} in events
 
 
@@ -114,7 +114,7 @@ async def test_after_hours_offers_a_callback() -> None:
     assert "nicht erreichbar" in texts(dispatcher) and "ab 8 Uhr" in texts(dispatcher) and "Rückruf" in texts(dispatcher)
     assert gateway_events(dispatcher) == [] and runtime.store().board().free == 3
     step = next(e for e in events if e.get("name") == "phone_data")["value"]["callback"]["step"]
-    assert step == "offer"
+    assert step == "choose"
 
 
 async def test_web_chat_gets_the_web_handoff_not_a_transfer(clock) -> None:
@@ -190,7 +190,7 @@ async def test_failed_transfer_from_the_queue_offers_a_callback() -> None:
 async def test_two_misses_on_the_phone_open_the_keypad_menu() -> None:
     dispatcher, events = await run(ActionClarify(), phone("blubb", "nlu_fallback", history=["nlu_fallback"]))
     assert "drücken Sie die 1" in texts(dispatcher)
-    assert {"event": "active_loop", "name": LOOP, "timestamp": None} in events
+    assert {"event": "active_loop", "name": LOOP.name, "timestamp": None} in events
 
 
 def test_topic_intent_skips_handoff_and_events() -> None:
@@ -200,12 +200,18 @@ def test_topic_intent_skips_handoff_and_events() -> None:
 
 
 
-async def test_missing_hotline_office_still_transfers(tmp_path, monkeypatch) -> None:
+async def test_missing_hotline_office_is_closed_unless_staff_open_the_line(tmp_path, monkeypatch) -> None:
+    """The one staffing rule: no hours, no promise of a person (as in the web chat)."""
     config = tmp_path / "telephony.yml"
     config.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8").replace("behoerdennummer_115", "not_there"), encoding="utf-8")
     monkeypatch.setenv("TELEPHONY_CONFIG", str(config))
     runtime.settings.cache_clear()
     runtime.store().set_board(free=1, hours_override=None)
+    dispatcher, events = await run(ActionRequestHuman(), phone("Mitarbeiter bitte", "request_human"))
+    assert gateway_events(dispatcher) == [] and runtime.store().board().free == 1
+    assert texts(dispatcher).startswith("Unsere Mitarbeiterinnen und Mitarbeiter sind gerade nicht erreichbar.")
+    assert "Rückruf kann ich gerade leider nicht eintragen" in texts(dispatcher)
+    runtime.store().set_board(hours_override="open")
     dispatcher, _ = await run(ActionRequestHuman(), phone("Mitarbeiter bitte", "request_human"))
     assert sip_headers(dispatcher)["X-Conversation-Id"] == "test-sender"
 

@@ -11,9 +11,9 @@ from aiohttp.test_utils import TestClient
 from bot.console.settings import ConsoleSettings
 from bot.review.stores import open_stores
 from bot.staff.audit import audit_entries
-from bot.telephony.callback_dialog import CallbackDraft
+from bot.handoff.callback.turns import CallbackDraft
 from bot.telephony.callbacks import CallContext
-from bot.telephony.hotline import Window
+from bot.handoff.callback.windows import Window
 from tests.console.conftest import AddUser, login
 
 
@@ -21,7 +21,7 @@ def _requests(settings: ConsoleSettings) -> tuple[int, int]:
     start = datetime.now(timezone.utc) + timedelta(hours=2)
     window = Window(key="tomorrow_morning", spoken="morgen vormittag", start=start, end=start + timedelta(hours=2))
     with open_stores(settings) as stores:
-        phone = stores.callbacks.add(CallbackDraft("+49711123456", window),
+        phone = stores.callbacks.add(CallbackDraft("phone", "+49711123456", None, window),
                                      CallContext("call-1", reason="request_human", service="reisepass"))
         web = stores.callbacks.add_web(CallContext("web-1", reason="always_human", district="mitte"), window,
                                        email="erika@example.de")
@@ -33,7 +33,7 @@ async def test_agent_sees_open_requests_and_marks_one_done(console: TestClient, 
     add_user("alex", "agent")
     token = await login(console, "alex")
     page = await (await console.get("/callbacks")).text()
-    assert "+49711123456" in page and "erika@example.de" in page
+    assert "0711 123456" in page and "erika@example.de" in page  # stored E.164, written as staff dial it
     assert "Web-Chat" in page and "E-Mail-Antwort" in page and "reisepass" in page
     done = await console.post(f"/callbacks/{phone}/done", data={"csrf_token": token}, allow_redirects=False)
     assert done.status == 303 and done.headers["Location"] == "/callbacks?msg=done"

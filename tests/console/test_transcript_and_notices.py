@@ -57,8 +57,8 @@ def test_position_notices_only_when_moving_up(tmp_path) -> None:
     assert not queue.mark_notified(second.id, 2, 1)  # a second console loses the race
     assert due_notices(queue.waiting()) == []
     assert third.position == 3
-    assert position_text(1, 1) == "Sie sind jetzt an Position 1. Geschätzte Wartezeit: etwa 1 Minute."
-    assert position_text(2, 12) == "Sie sind jetzt an Position 2. Geschätzte Wartezeit: etwa 12 Minuten."
+    assert position_text(1, 1) == "Sie sind jetzt an Position 1. Die Wartezeit beträgt etwa 1 Minute."
+    assert position_text(2, 12) == "Sie sind jetzt an Position 2. Die Wartezeit beträgt etwa 12 Minuten."
 
 
 def test_agent_messages_carry_the_agent_for_the_widget() -> None:

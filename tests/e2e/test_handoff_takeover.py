@@ -253,6 +253,6 @@ def test_waiting_citizen_is_told_the_new_position(stack: Stack) -> None:
         notices = [e for e in tracker["events"] if e["event"] == "bot" and "jetzt an Position 1" in (e.get("text") or "")]
         time.sleep(0.5)
     assert len(notices) == 1, "no position notice within 30 s"
-    assert notices[0]["text"].startswith("Sie sind jetzt an Position 1. Geschätzte Wartezeit: etwa ")
+    assert notices[0]["text"].startswith("Sie sind jetzt an Position 1. Die Wartezeit beträgt etwa ")
     assert notices[0]["data"]["buttons"] == [{"title": "Warten abbrechen", "payload": "/cancel_handoff"}]
     say(second, "/cancel_handoff")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.db.engine import get_engine
 from bot.handoff.models import Handoff
-from bot.handoff.queue import HandoffQueue, estimated_wait_minutes
+from bot.handoff.queue import HandoffQueue
 from bot.staff import session_factory
 from tests.schema import with_tables
 
@@ -134,11 +134,3 @@ def test_times_come_back_in_utc(tmp_path: Path) -> None:
     with session_factory(engine)() as session:
         assert session.scalar(select(Handoff.summary)) == "Anliegen: Personalausweis"
     engine.dispose()
-
-
-@pytest.mark.parametrize(
-    ("position", "minutes", "agents", "expected"),
-    [(1, 6, 1, 6), (2, 6, 1, 12), (3, 6, 2, 9), (1, 6, 0, 6), (1, 0, 3, 1)],
-)
-def test_estimated_wait(position: int, minutes: int, agents: int, expected: int) -> None:
-    assert estimated_wait_minutes(position, minutes, agents) == expected

@@ -1,4 +1,5 @@
-"""Staffed hours of a team: knowledge-base hours, holidays, closures, always-staffed teams."""
+"""The one staffing rule: a team's hours (knowledge base, holidays, closures, always-staffed teams),
+the staff override, and where a citizen goes (queue limit, free agents)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 
 from bot.config import TIMEZONE
 from bot.handoff.settings import Team
-from bot.handoff.staffing import team_staffing
+from bot.handoff.staffing import CLOSED, CONNECT, FULL, QUEUE, Staffing, route, team_staffing
 from bench.helpers.handoff_config import CLOSED_OFFICE, add_closed_office
 
 HOTLINE = Team("buergertelefon", "Bürgertelefon", "behoerdennummer_115")
@@ -57,3 +58,22 @@ def test_closure_in_the_knowledge_base_closes_the_team(repo, sqlite_engine) -> N
     staffing = team_staffing(team, repo, at(2026, 11, 26, 10, 0))
     assert not staffing.open_now
     assert staffing.next_opening == at(2026, 11, 30, 8, 0)  # closure ends Saturday
+
+
+def test_staff_override_of_today_opens_or_closes_the_team(repo) -> None:
+    saturday = at(2026, 11, 28, 11, 0)
+    assert team_staffing(HOTLINE, repo, saturday, override="open").open_now
+    closed = team_staffing(HOTLINE, repo, at(2026, 11, 26, 10, 0), override="closed")  # Thursday
+    assert not closed.open_now and closed.next_opening == at(2026, 11, 27, 8, 0)
+    assert not team_staffing(Team("nacht", "Nacht", None), repo, saturday, override="closed").open_now
+
+
+@pytest.mark.parametrize("staffing, waiting, limit, free, expected", [
+    (Staffing(False), 0, 10, 3, CLOSED),
+    (Staffing(True), 10, 10, 0, FULL),
+    (Staffing(True), 9, 10, 0, QUEUE),
+    (Staffing(True), 2, None, 1, CONNECT),  # the phone: no queue limit, a free agent takes the call
+    (Staffing(True), 50, None, 0, QUEUE),
+])
+def test_route(staffing: Staffing, waiting: int, limit, free: int, expected: str) -> None:
+    assert route(staffing, waiting, limit, agents_free=free) == expected

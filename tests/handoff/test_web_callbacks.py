@@ -10,7 +10,7 @@ import pytest
 from bot.config import TIMEZONE
 from bot.db.engine import get_engine
 from bot.telephony.callbacks import CallbackRepository, CallContext
-from bot.telephony.hotline import Window
+from bot.handoff.callback.windows import Window
 from tests.schema import with_tables
 
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=TIMEZONE)

@@ -20,9 +20,9 @@ from bot.review.stores import open_stores
 from bot.review.tracker_events import EVENTS
 from bot.staff.audit import audit_entries
 from bot.staff.models import ConsoleSession
-from bot.telephony.callback_dialog import CallbackDraft
+from bot.handoff.callback.turns import CallbackDraft
 from bot.telephony.callbacks import CallContext
-from bot.telephony.hotline import Window
+from bot.handoff.callback.windows import Window
 from tests.review.trackers import bot, conversation, save, tracker_store, ts, user
 from tests.schema import with_tables
 
@@ -58,8 +58,8 @@ async def _fixture_data(settings: ConsoleSettings) -> None:
         stores.queue.enqueue("old-waiting", "socketio", "buergertelefon", "fallback", now=OUTSIDE)
         recent = stores.queue.enqueue("recent-1", "socketio", "buergertelefon", "request_human", now=INSIDE)
         stores.queue.close(recent.id, "solved", now=INSIDE)
-        stores.callbacks.add(CallbackDraft("+49711123456", window), CallContext("old-call"), now=OUTSIDE)
-        stores.callbacks.add(CallbackDraft("+49711654321", window), CallContext("recent-call"), now=INSIDE)
+        stores.callbacks.add(CallbackDraft("phone", "+49711123456", None, window), CallContext("old-call"), now=OUTSIDE)
+        stores.callbacks.add(CallbackDraft("phone", "+49711654321", None, window), CallContext("recent-call"), now=INSIDE)
 
 
 def _user_id(session) -> int:  # type: ignore[no-untyped-def]

@@ -9,9 +9,9 @@ import pytest
 
 from bot.config import TIMEZONE
 from bot.db.engine import get_engine
-from bot.telephony.callback_dialog import CallbackDraft
+from bot.handoff.callback.turns import CallbackDraft
 from bot.telephony.callbacks import CallbackRepository, CallContext
-from bot.telephony.hotline import Window
+from bot.handoff.callback.windows import Window
 from tests.schema import with_tables
 
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=TIMEZONE)
@@ -19,7 +19,7 @@ NOW = datetime(2026, 3, 4, 10, 0, tzinfo=TIMEZONE)
 
 def draft(phone: str = "0711987654", day: int = 5) -> CallbackDraft:
     start = datetime(2026, 3, day, 8, tzinfo=TIMEZONE)
-    return CallbackDraft(phone, Window("vormittag", "vormittags", start, start + timedelta(hours=4)))
+    return CallbackDraft("phone", phone, None, Window("vormittag", "vormittags", start, start + timedelta(hours=4)))
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -10,9 +10,9 @@ import pytest
 from bot.cli import main
 from bot.config import TIMEZONE
 from bot.telephony import runtime
-from bot.telephony.callback_dialog import CallbackDraft
+from bot.handoff.callback.turns import CallbackDraft
 from bot.telephony.callbacks import CallContext
-from bot.telephony.hotline import Window
+from bot.handoff.callback.windows import Window
 from tests.schema import with_tables
 
 
@@ -27,7 +27,7 @@ def telephony(tmp_path, monkeypatch) -> Iterator[None]:
 
 def add_request(conversation: str, days_ago: int) -> int:
     start = datetime(2026, 3, 5, 8, tzinfo=TIMEZONE)
-    draft = CallbackDraft("0711987654", Window("vormittag", "vormittags", start, start + timedelta(hours=4)))
+    draft = CallbackDraft("phone", "+49711987654", None, Window("vormittag", "vormittags", start, start + timedelta(hours=4)))
     return runtime.callbacks().add(draft, CallContext(conversation, "ask_fees"), datetime.now(TIMEZONE) - timedelta(days=days_ago))
 
 
@@ -50,11 +50,11 @@ def test_callbacks_list_done_delete_purge(capsys) -> None:
     masked = capsys.readouterr().out
     assert "0711987654" not in masked and masked.count("…654") == 3  # L9: numbers masked by default
     assert main(["callbacks", "list", "--show-contact"]) == 0
-    assert capsys.readouterr().out.count("0711987654") == 3
+    assert capsys.readouterr().out.count("0711 987654") == 3  # stored as +49711987654, written as staff dial it
     assert main(["callbacks", "done", str(first)]) == 0
     assert main(["callbacks", "done", str(first)]) == 2
     assert main(["callbacks", "delete", "call-3"]) == 0
-    assert main(["callbacks", "purge"]) == 0  # retention 30 days from telephony.yml
+    assert main(["callbacks", "purge"]) == 0  # retention_days 30 of handoff.yml
     assert "deleted 1 callback request(s) older than 30 days" in capsys.readouterr().out
     assert runtime.callbacks().open_requests() == []
     assert [entry.action for entry in reversed(_audit())] == [
@@ -83,3 +83,14 @@ def test_callbacks_list_shows_web_requests_with_an_email_address(capsys) -> None
     assert main(["callbacks", "list"]) == 0
     out = capsys.readouterr().out
     assert "web    2026-03-05  email       e…@example.de" in out and "phone" in out and "…654" in out
+
+
+def test_callbacks_purge_follows_the_retention_of_handoff_yml(tmp_path, monkeypatch, capsys) -> None:
+    config = tmp_path / "handoff.yml"
+    config.write_text("teams: [{key: a}]\nretention_days: 40\n", encoding="utf-8")
+    monkeypatch.setenv("HANDOFF_CONFIG", str(config))
+    add_request("call-1", days_ago=45)
+    add_request("call-2", days_ago=35)
+    assert main(["callbacks", "purge"]) == 0
+    assert "deleted 1 callback request(s) older than 40 days" in capsys.readouterr().out
+    assert [row.conversation_id for row in runtime.callbacks().open_requests()] == ["call-2"]

@@ -10,7 +10,7 @@ import pytest
 from bot.config import TIMEZONE
 from bot.db.engine import get_engine
 from bot.kb.repository import KnowledgeRepository
-from bot.telephony.callback_dialog import Answer
+from bot.handoff.short_answers import Answer
 from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.overflow import OverflowDialog
 from bot.telephony.settings import TelephonySettings

@@ -56,3 +56,18 @@ def test_invalid_file_is_named(tmp_path: Path) -> None:
         TelephonySettings.load(bad, env={})
     with pytest.raises(TelephonyConfigError, match="cannot read"):
         TelephonySettings.load(tmp_path / "missing.yml", env={})
+
+
+@pytest.mark.parametrize("old, hint", [
+    ("agents:\n  staffed: 4\n  avg_handle_seconds: 240\n", "avg_handle_minutes in handoff.yml"),
+    ("callback:\n  retention_days: 30\n  windows:\n    - {key: v, spoken: v, start: '08:00', end: '12:00'}\n",
+     "retention_days in handoff.yml"),
+])
+def test_keys_that_moved_to_handoff_yml_are_refused_with_a_hint(tmp_path: Path, old: str, hint: str) -> None:
+    """One setting for both channels: an old telephony.yml fails loudly instead of being half read."""
+    config = tmp_path / "telephony.yml"
+    base = "hotline_office: behoerdennummer_115\ntransfer_target: 'sip:a@b.invalid'\n"
+    windows = "callback:\n  windows:\n    - {key: v, spoken: v, start: '08:00', end: '12:00'}\n"
+    config.write_text(base + old + ("" if old.startswith("callback") else windows), encoding="utf-8")
+    with pytest.raises(TelephonyConfigError, match=hint):
+        TelephonySettings.load(config, env={})

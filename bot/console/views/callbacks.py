@@ -19,6 +19,7 @@ from bot.console.auth import current_user, require_role
 from bot.console.db import in_transaction
 from bot.console.keys import SETTINGS
 from bot.console.render import render
+from bot.handoff.phone_numbers import written as written_number
 from bot.console.settings import ConsoleSettings
 from bot.db.engine import get_engine
 from bot.review.stores import telephony_url
@@ -66,7 +67,8 @@ def _open_items(repository: CallbackRepository) -> list[CallbackItem]:
         channel = getattr(row, "channel", None) or "phone"
         items.append(CallbackItem(
             id=int(row.id), channel=CHANNEL_NAMES.get(channel, channel),
-            contact=email or row.phone or "", kind="E-Mail-Antwort" if email else "Rückruf",
+            contact=email or (written_number(row.phone) if row.phone else ""),
+            kind="E-Mail-Antwort" if email else "Rückruf",
             due_from=as_utc(row.due_from), due_until=as_utc(row.due_until), overdue=as_utc(row.due_until) < now,
             reason=row.reason or "", service=row.service or "", district=row.district or "",
             created_at=as_utc(row.created_at),
