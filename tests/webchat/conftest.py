@@ -24,6 +24,7 @@ from typing import Iterator
 import pytest
 
 from bot.config import PROJECT_ROOT
+from bench.helpers.handoff_config import ALWAYS_STAFFED, write_config
 from bench.helpers.servers import Servers, free_port, http_json, knowledge_db, start_servers, write_credentials
 
 WEBCHAT_DIR = PROJECT_ROOT / "channels" / "webchat"
@@ -68,7 +69,9 @@ def chat_servers(tmp_path_factory, seed_dir, chat_ports) -> Iterator[Servers]:
     workdir = tmp_path_factory.mktemp("webchat")
     url = knowledge_db(workdir, seed_dir)
     credentials = write_credentials(workdir / "credentials.yml", [f"http://127.0.0.1:{port}" for port in chat_ports])
-    running = start_servers(workdir, url, credentials=credentials)
+    # One team, always staffed: "Mit einem Menschen sprechen" queues at any time of day.
+    handoff = write_config(workdir / "handoff.yml", [ALWAYS_STAFFED])
+    running = start_servers(workdir, url, credentials=credentials, env_extra={"HANDOFF_CONFIG": str(handoff)})
     yield running
     running.stop()
 

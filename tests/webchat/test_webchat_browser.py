@@ -214,8 +214,8 @@ def test_human_button_asks_for_a_person(chat_page: ChatPage) -> None:
     before = chat_page.bot_messages.count()
     chat_page.panel.get_by_role("button", name="Mit einem Menschen sprechen").click()
     answer = chat_page.wait_for_answer(before)
-    # the handoff queue in staffed hours, else callback or e-mail (tests/e2e/test_handoff_dialogue.py)
-    assert "Sie sind an Position" in answer or "zurückrufen oder Ihnen per E-Mail antworten" in answer
+    # the stack's one team is always staffed (tests/webchat/conftest.py): the queue, never the callback offer
+    assert "Sie sind an Position" in answer, answer
     expect(chat_page.user_messages.last).to_have_text("Sie: Mit einem Menschen sprechen")
 
 
