@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -87,13 +87,13 @@ def many_buergerbueros_reply(repo: KnowledgeRepository, selection: Selection) ->
 class ActionLocation(Action):
     """Answers "Wo …?" and "Wer ist zuständig?"."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_location"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Send the addresses and remember the topic."""
         repo = repository()
         send(dispatcher, tracker, location_reply(repo, select_offices(repo, tracker)))

@@ -17,13 +17,14 @@ import resource
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.helpers import fuzz_http  # noqa: E402
-from bench.helpers.fuzz_parsers import properties, run_property  # noqa: E402
+from bench.helpers import fuzz_http
+from bench.helpers.fuzz_parsers import properties, run_property
 
 
 def peak_rss_mb() -> float:
@@ -51,7 +52,7 @@ def main() -> int:
         try:
             ran = run_property(strategy, check, cases, derandomize=not args.random)
             result = "ok"
-        except Exception as error:  # noqa: BLE001 - reported, counted, and the next property runs
+        except Exception as error:
             ran, result = cases, f"FAILED: {error!r}"
             failures += 1
             traceback.print_exc()

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -35,9 +36,10 @@ import sys
 import tempfile
 import time
 import urllib.error
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Any
 
 import aiohttp
 import socketio
@@ -45,15 +47,22 @@ import socketio
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from bench.helpers.handoff_config import ALWAYS_STAFFED, write_config  # noqa: E402
+from bench.helpers.servers import (  # noqa: E402
+    MODEL,
+    SECRETS_ENV,
+    free_port,
+    http_json,
+    knowledge_db,
+    staff_db,
+    webchat_sender,
+    write_credentials,
+)
+from bench.helpers.sioclient import Client  # noqa: E402
+from bench.helpers.stats import percentile  # noqa: E402
 from bot.config import PROJECT_ROOT  # noqa: E402
 from bot.console.sse import POLL_SECONDS  # noqa: E402
 from bot.console.views.conversation import HAND_BACK_TEXT  # noqa: E402
-from bench.helpers.servers import (  # noqa: E402
-    MODEL, SECRETS_ENV, free_port, http_json, knowledge_db, staff_db, webchat_sender, write_credentials,
-)
-from bench.helpers.handoff_config import ALWAYS_STAFFED, write_config  # noqa: E402
-from bench.helpers.sioclient import Client  # noqa: E402
-from bench.helpers.stats import percentile  # noqa: E402
 
 REQUEST_HUMAN = "Ich möchte mit einem Menschen sprechen"
 QUESTION = "Was kostet ein Personalausweis?"
@@ -294,7 +303,7 @@ def text_of(message: Any) -> str:
     return str(message.get("text") or "") if isinstance(message, dict) else ""
 
 
-def agent_of(message: Any) -> Optional[str]:
+def agent_of(message: Any) -> str | None:
     metadata = message.get("metadata") if isinstance(message, dict) else None
     return metadata.get("agent") if isinstance(metadata, dict) else None
 
@@ -313,10 +322,8 @@ async def read_stream(http: aiohttp.ClientSession, url: str, inbox: Inbox,
             if not line:
                 if data:
                     payload: Any = "\n".join(data)
-                    try:
+                    with contextlib.suppress(ValueError):
                         payload = json.loads(payload)
-                    except ValueError:
-                        pass
                     for item in on_event(name, payload):
                         await inbox.put(item)
                 name, data = "message", []
@@ -363,7 +370,7 @@ class Console:
             raise BenchError(f"queue page: status {response.status}, no CSRF token")
         self.csrf = match.group(1)
 
-    async def post(self, path: str, form: Optional[dict] = None, want_json: bool = False) -> tuple[int, str]:
+    async def post(self, path: str, form: dict | None = None, want_json: bool = False) -> tuple[int, str]:
         """POST with the session's CSRF token (header, as conversation.js; form field for the plain forms).
 
         Returns (status, Location header or body).
@@ -413,7 +420,7 @@ def in_queue(conversation_id: str) -> Callable[[Any], bool]:
     return check
 
 
-def handoff_id(snapshot: Any, conversation_id: str) -> Optional[int]:
+def handoff_id(snapshot: Any, conversation_id: str) -> int | None:
     for entry in snapshot.get("waiting") or []:
         if entry.get("conversation_id") == conversation_id:
             return int(entry["id"])
@@ -442,7 +449,7 @@ class Run:
             self.results[key].fail(str(error) or type(error).__name__)
             raise BenchError(str(error)) from error
 
-    async def ask_for_person(self, citizen: Citizen, delay: float) -> Optional[int]:
+    async def ask_for_person(self, citizen: Citizen, delay: float) -> int | None:
         """After ``delay`` s: both (a) and (b) from the moment the citizen sends; the handoff id (None on failure)."""
         await asyncio.sleep(delay)
         mark, queue_mark = citizen.inbox.mark(), 0
@@ -565,7 +572,7 @@ class Run:
     async def run(self) -> None:
         args = self.args
         citizens = [Citizen(number) for number in range(args.citizens)]
-        queue_reader: Optional[asyncio.Task] = None
+        queue_reader: asyncio.Task | None = None
         try:
             log(f"connecting {args.citizens} citizens (socket.io, long-polling) …")
 
@@ -620,7 +627,7 @@ async def measure(stack: Stack, args: argparse.Namespace, results: dict[str, Mea
     return 1 if run.aborted else 0
 
 
-def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--citizens", type=int, default=20, help="citizens asking for a person at once (20)")
     parser.add_argument("--spread", type=float, default=2.0,
@@ -640,7 +647,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     return args
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
 
     def terminate(_signum: int, _frame: Any) -> None:

@@ -17,18 +17,18 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.helpers.stats import percentile  # noqa: E402
-from bot.db.engine import get_engine  # noqa: E402
-from bot.db.migrate import create_all  # noqa: E402
-from bot.handoff.queue import HandoffQueue  # noqa: E402
+from bench.helpers.stats import percentile
+from bot.db.engine import get_engine
+from bot.db.migrate import create_all
+from bot.handoff.queue import HandoffQueue
 
 
 def _percentiles(samples: list[float]) -> str:
@@ -65,7 +65,7 @@ def run(label: str, url: str, sizes: list[int], repeat: int) -> None:
         engine.dispose()
 
 
-def _postgres_database(admin_url: str) -> Optional[str]:
+def _postgres_database(admin_url: str) -> str | None:
     name = f"bench_handoff_{uuid.uuid4().hex[:8]}"
     try:
         with get_engine(admin_url).connect().execution_options(isolation_level="AUTOCOMMIT") as connection:

@@ -31,9 +31,10 @@ import time
 import unicodedata
 import uuid
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import aiohttp
 
@@ -123,10 +124,9 @@ async def server_reachable_exact(url: str, timeout: float = 5.0) -> bool:
     try:
         async with aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=timeout)
-        ) as session:
-            async with session.get(url) as resp:
-                await resp.read()
-                return resp.status == 200
+        ) as session, session.get(url) as resp:
+            await resp.read()
+            return resp.status == 200
     except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
         return False
 

@@ -6,7 +6,6 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional
 from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +19,7 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def as_utc(moment: Optional[datetime] = None) -> datetime:
+def as_utc(moment: datetime | None = None) -> datetime:
     """``moment`` (default: :func:`utc_now`) as an aware UTC datetime.
 
     Our tables store UTC; SQLite drops the offset, so a naive value (read back from it) is
@@ -47,7 +46,7 @@ class Settings:
     knowledge_dir: Path
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         """Build settings from environment variables with defaults."""
         url = os.environ.get("KNOWLEDGE_DB_URL") or f"sqlite:///{DEFAULT_DB_PATH}"
         directory = Path(os.environ.get("KNOWLEDGE_DIR") or KNOWLEDGE_DIR)

@@ -13,8 +13,8 @@ Use in endpoints: ``lock_store: {type: bot.locks.AtomicRedisLockStore, url, port
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator, Text
 
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
@@ -33,7 +33,7 @@ class AtomicRedisLockStore(RedisLockStore):
         super().__init__(host=endpoint_config.url, **endpoint_config.kwargs)
 
     @contextmanager
-    def _mutex(self, conversation_id: Text) -> Iterator[None]:
+    def _mutex(self, conversation_id: str) -> Iterator[None]:
         name = f"{self.key_prefix}{conversation_id}:mutex"
         try:
             with self.red.lock(
@@ -43,22 +43,22 @@ class AtomicRedisLockStore(RedisLockStore):
         except RedisMutexError as error:
             raise LockError(f"Could not guard the lock of conversation '{conversation_id}': {error}") from error
 
-    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         """Issue a ticket while holding the mutex."""
         with self._mutex(conversation_id):
             return super().issue_ticket(conversation_id, lock_lifetime)
 
-    def update_lock(self, conversation_id: Text) -> None:
+    def update_lock(self, conversation_id: str) -> None:
         """Drop expired tickets while holding the mutex."""
         with self._mutex(conversation_id):
             super().update_lock(conversation_id)
 
-    def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
         """Return a ticket while holding the mutex."""
         with self._mutex(conversation_id):
             super().finish_serving(conversation_id, ticket_number)
 
-    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Return the ticket and delete the lock if nobody waits, in one guarded step."""
         with self._mutex(conversation_id):
             lock = self.get_lock(conversation_id)

@@ -28,7 +28,8 @@ import logging
 import threading
 import time
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.shared.exceptions import RasaException
@@ -74,7 +75,7 @@ class AudiocodesOutput(CollectingOutputChannel):
     """Collects the bot's activities of one request (spoken messages and call events)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         """Responses with ``channel: audiocodes`` are chosen for this channel."""
         return CHANNEL_NAME
 
@@ -103,23 +104,23 @@ class AudiocodesOutput(CollectingOutputChannel):
             if activity.get("type") == "message":
                 activity["text"] = fill_numbers(activity.get("text", ""), numbers)
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """One spoken message per bot text."""
         if text.strip():
             self.messages.append(message(text.strip()))
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
+    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict[str, Any]],
                                      **kwargs: Any) -> None:
         """Buttons cannot be spoken; the text must say what to answer."""
         await self.send_text_message(recipient_id, text)
 
-    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         """Images are dropped on the phone."""
 
-    async def send_attachment(self, recipient_id: Text, attachment: Text, **kwargs: Any) -> None:
+    async def send_attachment(self, recipient_id: str, attachment: str, **kwargs: Any) -> None:
         """Attachments are dropped on the phone."""
 
-    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
         """Call control from actions (transfer, hangup, messages with activityParams)."""
         if is_bot_activity(json_message):
             self.messages.append(dict(json_message))
@@ -131,12 +132,12 @@ class AudiocodesInput(InputChannel):
     """Input channel for the AudioCodes VoiceAI Connect Bot API (HTTP mode)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         """URL prefix ``/webhooks/audiocodes``."""
         return CHANNEL_NAME
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "AudiocodesInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> AudiocodesInput:
         """``token`` (required, e.g. ``${AUDIOCODES_TOKEN}``) from ``credentials.yml``."""
         if not credentials:
             cls.raise_missing_credentials_exception()
@@ -152,13 +153,13 @@ class AudiocodesInput(InputChannel):
             raise RasaException(f"audiocodes channel: {error}") from error
         return cls(token, settings)
 
-    def __init__(self, token: str, settings: TelephonySettings, store: Optional[CallStore] = None) -> None:
+    def __init__(self, token: str, settings: TelephonySettings, store: CallStore | None = None) -> None:
         self._token = token.encode("utf-8")
         self._settings = settings
         self._store = store
-        self._overflow: Optional[OverflowDialog] = None
-        self._knowledge: Optional[KnowledgeRepository] = None
-        self._office: Optional[tuple[float, Office]] = None
+        self._overflow: OverflowDialog | None = None
+        self._knowledge: KnowledgeRepository | None = None
+        self._office: tuple[float, Office] | None = None
         self._lazy = threading.Lock()  # lazy objects may first be needed in worker threads
 
     # ------------------------------------------------------------------ helpers
@@ -282,7 +283,7 @@ class AudiocodesInput(InputChannel):
             )
         except CancelledError:
             logger.error("phone message timed out")
-        except Exception:  # noqa: BLE001 - the caller hears an apology, the gateway never a 500
+        except Exception:  # the caller hears an apology, the gateway never a 500
             logger.exception("phone message failed")
             if len(output.messages) == before:
                 output.add(message(SORRY))
@@ -309,7 +310,7 @@ class AudiocodesInput(InputChannel):
             try:
                 await on_new_message(UserMessage(hangup.text, AudiocodesOutput(), cid, input_channel=CHANNEL_NAME,
                                                  metadata=hangup.metadata))
-            except Exception:  # noqa: BLE001 - the call state is deleted in any case
+            except Exception:  # the call state is deleted in any case
                 logger.exception("closing the conversation of a call failed")
         await self._run(self.store.end_call, cid)
         logger.info("call disconnected (%s)", reason or "no reason")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 import logging
 from asyncio import CancelledError
-from typing import Awaitable, Callable, Text
+from collections.abc import Awaitable, Callable
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -30,7 +30,7 @@ class CitizenRestInput(RestInput):
     """Rasa's REST input channel with strict request validation."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         """URL prefix ``/webhooks/rest``, as the stock channel."""
         return "rest"
 
@@ -73,7 +73,7 @@ class CitizenRestInput(RestInput):
                 )
             except CancelledError:
                 logger.error("REST message timed out")
-            except Exception:  # noqa: BLE001 - the citizen gets what was collected, never a 500
+            except Exception:  # the citizen gets what was collected, never a 500
                 logger.exception("REST message failed")
             return response.json(collector.messages)
 

@@ -11,7 +11,7 @@ from rasa.utils.endpoints import EndpointConfig
 from bot.locks import AtomicRedisLockStore
 
 
-@pytest.fixture()
+@pytest.fixture
 def store() -> AtomicRedisLockStore:
     import redis
 

@@ -7,7 +7,7 @@ import json
 import logging
 import subprocess
 import sys
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -17,7 +17,7 @@ from bot.config import PROJECT_ROOT
 CITIZEN_TEXT = "Ich heiße Anna Muster, Tel. 0711 123456, anna@example.de"
 
 
-@pytest.fixture()
+@pytest.fixture
 def restore_logging() -> Iterator[None]:
     """configure_logging changes the root logger and Sanic's defaults: put them back."""
     from sanic.log import LOGGING_CONFIG_DEFAULTS

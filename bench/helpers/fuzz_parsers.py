@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import secrets
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,8 +20,17 @@ from hypothesis import strategies as st
 from bot.handoff.contact import parse_email, parse_phone, protect_contact
 from channels import audiocodes_api as api
 from channels.session_credentials import CREDENTIAL_PATTERN, SessionCredentials
-from channels.validation import (MAX_BODY_BYTES, MAX_TEXT_LENGTH, SENDER_PATTERN, IncomingMessage, InvalidRequest,
-                                 clean_text, parse_body, safe_payload, validate_message)
+from channels.validation import (
+    MAX_BODY_BYTES,
+    MAX_TEXT_LENGTH,
+    SENDER_PATTERN,
+    IncomingMessage,
+    InvalidRequest,
+    clean_text,
+    parse_body,
+    safe_payload,
+    validate_message,
+)
 
 Check = Callable[[Any], None]
 
@@ -127,7 +137,7 @@ def check_validate_message(payload: Any) -> None:
 def check_clean_text(text: str) -> None:
     cleaned = clean_text(text)
     cleaned.encode("utf-8")
-    assert not any(ord(ch) < 32 and ch not in "\t\n\r" or ord(ch) == 127 for ch in cleaned)
+    assert not any((ord(ch) < 32 and ch not in "\t\n\r") or ord(ch) == 127 for ch in cleaned)
     assert cleaned == cleaned.strip()
 
 

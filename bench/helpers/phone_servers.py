@@ -5,15 +5,14 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
+from bench.helpers.servers import Servers, knowledge_db, start_servers
 from bot.config import PROJECT_ROOT
 from bot.db.engine import get_engine
 from bot.db.migrate import create_all
 from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.settings import TelephonySettings
 from bot.telephony.store import AgentBoard, CallStore, RedisCallStore, SqlCallStore
-from bench.helpers.servers import Servers, knowledge_db, start_servers
 
 AUDIOCODES_CHANNEL = "channels.audiocodes.AudiocodesInput"
 TRANSFER_TARGET = "sip:agents@pbx.test.invalid"
@@ -52,8 +51,8 @@ class PhoneServers:
 
 
 def start_phone_servers(workdir: Path, seed_dir: Path, max_calls: int = 3, replicas: int = 1,
-                        redis_url: Optional[str] = None, tracker_store: Optional[str] = None,
-                        endpoints_extra: str = "", env: Optional[dict] = None) -> PhoneServers:
+                        redis_url: str | None = None, tracker_store: str | None = None,
+                        endpoints_extra: str = "", env: dict | None = None) -> PhoneServers:
     """Action server and Rasa server(s) with the AudioCodes channel on free loopback ports.
 
     Call state goes to SQLite in ``workdir`` (or Redis when ``redis_url`` is given);

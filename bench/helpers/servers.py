@@ -13,7 +13,6 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from bot.config import KNOWLEDGE_DIR, PROJECT_ROOT
 
@@ -47,8 +46,8 @@ def webchat_sender(credential: str) -> str:
     return sender
 
 
-def http_json(method: str, url: str, body: Optional[object] = None, raw: Optional[bytes] = None,
-              headers: Optional[dict] = None, timeout: float = 60.0, auth: bool = True) -> tuple[int, object]:
+def http_json(method: str, url: str, body: object | None = None, raw: bytes | None = None,
+              headers: dict | None = None, timeout: float = 60.0, auth: bool = True) -> tuple[int, object]:
     """One HTTP request; returns (status, parsed JSON or text). Never raises on 4xx/5xx.
 
     With ``auth`` (default) it sends the test servers' API token, as the console does;
@@ -173,8 +172,8 @@ def migrate_databases(env: dict, workdir: Path) -> None:
 
 
 def start_servers(workdir: Path, knowledge_db_url: str, endpoints_extra: str = "",
-                  tracker_store: Optional[str] = None, env_extra: Optional[dict] = None,
-                  replicas: int = 1, credentials: Optional[Path] = None) -> Servers:
+                  tracker_store: str | None = None, env_extra: dict | None = None,
+                  replicas: int = 1, credentials: Path | None = None) -> Servers:
     """Start the action server and ``replicas`` × Rasa (REST, API behind :data:`API_TOKEN`); wait for all.
 
     Replicas share the endpoints (tracker and lock store), as in production.
@@ -225,7 +224,7 @@ def start_servers(workdir: Path, knowledge_db_url: str, endpoints_extra: str = "
     return servers
 
 
-def redis_unavailable_reason(host: str = "127.0.0.1", port: int = 6379) -> Optional[str]:
+def redis_unavailable_reason(host: str = "127.0.0.1", port: int = 6379) -> str | None:
     """Why the local Redis server cannot be used, or None when it answers."""
     import redis
 
@@ -236,7 +235,7 @@ def redis_unavailable_reason(host: str = "127.0.0.1", port: int = 6379) -> Optio
     return None
 
 
-def start_http_process(args: list[str], health_url: str, log_path: Path, env: Optional[dict] = None,
+def start_http_process(args: list[str], health_url: str, log_path: Path, env: dict | None = None,
                        timeout: float = 60.0) -> subprocess.Popen:
     """Start a Python server process (``python -m …``) and wait until ``health_url`` answers 200.
 

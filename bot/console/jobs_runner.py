@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 
@@ -25,11 +25,11 @@ async def run_round(app: web.Application) -> dict[str, int]:
     counts: dict[str, int] = {}
     try:
         counts["position_notices"] = await notify_positions(app[QUEUE], app[STAFF_SESSIONS], app[RASA])
-    except Exception:  # noqa: BLE001 - a background job must survive anything
+    except Exception:  # a background job must survive anything
         logger.exception("position notices failed")
     try:
         counts.update(await asyncio.to_thread(review_jobs.run_once, app[SETTINGS]))
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.exception("review jobs failed")
     return counts
 

@@ -9,9 +9,9 @@ from aiohttp import web
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-from bot.console.throttle import LoginGuard
 from bot.console.rasa_client import RasaClient
 from bot.console.settings import ConsoleSettings
+from bot.console.throttle import LoginGuard
 from bot.handoff.queue import HandoffQueue
 
 

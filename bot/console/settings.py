@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Optional
 
 from bot.config import PROJECT_ROOT
 from bot.endpoints import EndpointsError, endpoints_file, tracker_db_url
@@ -111,9 +111,9 @@ class ConsoleSettings:
     production: bool = False
     staff_db_url: str = ""
     tracker_db_url: str = DEFAULT_TRACKER_DB_URL
-    telephony_db_url: Optional[str] = None
+    telephony_db_url: str | None = None
     rasa_url: str = "http://127.0.0.1:5005"
-    rasa_token: Optional[str] = None
+    rasa_token: str | None = None
     cookie_secure: bool = False
     session_idle_minutes: int = 30
     session_max_hours: int = 10
@@ -123,7 +123,7 @@ class ConsoleSettings:
     knowledge_db_url: str = DEFAULT_KNOWLEDGE_DB_URL
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None, **overrides: object) -> "ConsoleSettings":
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> ConsoleSettings:
         """Settings from ``env`` (default ``os.environ``); keyword arguments win (CLI flags).
 
         Raises:

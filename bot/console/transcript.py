@@ -7,9 +7,10 @@ with ``metadata.agent`` are an agent's messages.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from bot.config import TIMEZONE
 from bot.review.redaction import redact
@@ -31,9 +32,9 @@ class Turn:
     actor: str
     text: str
     time: str
-    intent: Optional[str] = None
-    confidence: Optional[float] = None
-    agent: Optional[str] = None
+    intent: str | None = None
+    confidence: float | None = None
+    agent: str | None = None
     buttons: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
@@ -65,7 +66,7 @@ def _citizen_text(event: dict, reveal: bool = False) -> str:
     return text if reveal else redact(text)
 
 
-def _intent(event: dict) -> tuple[Optional[str], Optional[float]]:
+def _intent(event: dict) -> tuple[str | None, float | None]:
     parse = event.get("parse_data") if isinstance(event.get("parse_data"), dict) else {}
     intent = parse.get("intent") if isinstance(parse.get("intent"), dict) else {}
     name = intent.get("name") if isinstance(intent.get("name"), str) else None
@@ -81,7 +82,7 @@ def _buttons(event: dict) -> tuple[str, ...]:
     return tuple(b["title"][:200] for b in buttons if isinstance(b, dict) and isinstance(b.get("title"), str))
 
 
-def turn_of(index: int, event: Any, reveal: bool = False) -> Optional[Turn]:
+def turn_of(index: int, event: Any, reveal: bool = False) -> Turn | None:
     """The transcript line of one tracker event, or None for events staff need not see.
 
     Citizen text is redacted unless ``reveal`` (the assigned agent asked for it; audited).

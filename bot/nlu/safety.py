@@ -14,8 +14,8 @@ Pure Python (no Rasa), so that it can be tested in both directions without a mod
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Optional
 
 from bot.nlu.folding import fold, words
 
@@ -128,7 +128,7 @@ FIRE_NAMES = re.compile(r"\bfeu?e?r ?(?:bach|bacher|see|sees|ba|bacha)\b|\bfeier
 class Assessment:
     """What the safety layer read in a message."""
 
-    danger: Optional[str]  # a category of CATEGORIES, or None
+    danger: str | None  # a category of CATEGORIES, or None
     vetoed: bool  # a known false trigger is present (demote a classifier "emergency")
 
     @property
@@ -163,7 +163,7 @@ def assess(text: str, districts: Iterable[tuple[int, int]] = (), has_service: bo
     # Making a living, not a wish to die: "von meiner Rente nicht mehr leben".
     vetoed = vetoed or (bool(MONEY.search(plain)) and "leben" in plain.split())
     past = bool(PAST.search(plain))
-    found: Optional[str] = None
+    found: str | None = None
     for category in (SUICIDE, "breathing", "unconscious", "violence", "hot_car", "fire", "injury", "call_for_help"):
         match = PATTERNS[category].search(plain)
         if match is None:

@@ -11,7 +11,6 @@ move to Stuttgart). The keys are those of :data:`bot.kb.seed_extra.SITUATIONS`.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from bot.nlu.folding import folded_words
 
@@ -57,7 +56,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _MOVE_TO_PLACE = re.compile(rf"\b{_MOVE} (?:\w+ ){{0,4}}nach \w+")
 
 
-def situation_in(text: str, names_district: bool = False) -> Optional[str]:
+def situation_in(text: str, names_district: bool = False) -> str | None:
     """The life situation named in ``text``, or None.
 
     ``names_district``: the message names a Stuttgart district, so "Ich ziehe nach

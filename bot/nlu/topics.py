@@ -8,7 +8,6 @@ topic of the other question, read from cue words, so the answer covers both.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from bot.nlu.folding import folded_words
 
@@ -40,7 +39,7 @@ def topics_in(text: str) -> list[str]:
     return [topic for _, topic in sorted(found)]
 
 
-def second_topic(text: str, primary: str) -> Optional[str]:
+def second_topic(text: str, primary: str) -> str | None:
     """The topic of a second question in ``text`` other than ``primary``, or None."""
     if not _SECOND.search(text.strip()):
         return None

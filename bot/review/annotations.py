@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import yaml
 from sqlalchemy import select
@@ -47,7 +47,7 @@ def domain_intents(path: Path = DOMAIN_FILE) -> tuple[str, ...]:
 
 def add_annotation(
     session: Session, conversation_id: str, turn_seq: int, label: str, author: str,
-    correct_intent: Optional[str] = None, note: str = "", now: Optional[datetime] = None,
+    correct_intent: str | None = None, note: str = "", now: datetime | None = None,
 ) -> ReviewAnnotation:
     """Store an annotation of one turn (audited ``annotate``) and return it.
 

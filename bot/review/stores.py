@@ -9,9 +9,10 @@ shutdown), so a job round opens none; the tables come from ``python -m bot db up
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator, Optional, Protocol
+from typing import Protocol
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
@@ -21,7 +22,6 @@ from bot.handoff.queue import HandoffQueue
 from bot.staff import session_factory
 from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.settings import DEFAULT_DB_URL as DEFAULT_TELEPHONY_DB_URL
-
 
 
 class StoreUrls(Protocol):
@@ -35,7 +35,7 @@ class StoreUrls(Protocol):
     def tracker_db_url(self) -> str: ...
 
     @property
-    def telephony_db_url(self) -> Optional[str]: ...
+    def telephony_db_url(self) -> str | None: ...
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,7 +22,7 @@ ACTIONS = frozenset({
 
 def record_audit(
     session: Session, actor: str, action: str, target: str = "", detail: str = "",
-    now: Optional[datetime] = None,
+    now: datetime | None = None,
 ) -> None:
     """Add an entry to ``session`` (committed with the caller's transaction).
 
@@ -39,7 +38,7 @@ def record_audit(
 
 
 def audit_entries(
-    session: Session, limit: int = 200, action: Optional[str] = None, actor: Optional[str] = None,
+    session: Session, limit: int = 200, action: str | None = None, actor: str | None = None,
 ) -> list[AuditEntry]:
     """The newest entries first, optionally of one action or actor."""
     stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)

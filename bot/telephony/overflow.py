@@ -5,8 +5,8 @@ so the calls the instance already carries do not slow down."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable, Optional
 
 from bot.kb.hours import now as berlin_now
 from bot.kb.models import Office
@@ -38,11 +38,11 @@ class OverflowDialog:
         self._office = office
         self._clock = clock
 
-    def start(self, conversation_id: str, caller: Optional[str]) -> list[dict]:
+    def start(self, conversation_id: str, caller: str | None) -> list[dict]:
         """The first answer: overflow message and callback offer (or "call later" if none can be offered)."""
         now = self._clock()
         try:
-            office: Optional[Office] = self._office()
+            office: Office | None = self._office()
         except RecordNotFound:
             logger.error("hotline office %r is not in the knowledge base", self._settings.hotline_office)
             office = None
@@ -52,7 +52,7 @@ class OverflowDialog:
         self._store.update_call(conversation_id, caller=caller, overflow=turn.state)
         return self._activities(conversation_id, turn, numbers, now)
 
-    def answer(self, conversation_id: str, answer: Answer, entered_number: Optional[str] = None) -> list[dict]:
+    def answer(self, conversation_id: str, answer: Answer, entered_number: str | None = None) -> list[dict]:
         """The caller's next answer (keys, speech or silence)."""
         if entered_number:
             self._store.update_call(conversation_id, entered_number=entered_number)

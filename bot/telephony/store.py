@@ -17,8 +17,9 @@ from __future__ import annotations
 import json
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Optional, Sequence
+from typing import Any
 
 from sqlalchemy import delete, func, insert, literal, select, text, update
 from sqlalchemy.engine import Engine
@@ -26,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db.engine import get_engine
-from bot.telephony.models import AgentBoardRow, Base, PhoneCall, PhoneCallActivity
+from bot.telephony.models import AgentBoardRow, PhoneCall, PhoneCallActivity
 from bot.telephony.settings import TelephonySettings
 
 HOURS_OVERRIDES = (None, "open", "closed")
@@ -42,9 +43,9 @@ class CallRecord:
     admitted: bool
     created_at: float
     expires_at: float
-    caller: Optional[str] = None
-    entered_number: Optional[str] = None
-    overflow: Optional[dict] = None
+    caller: str | None = None
+    entered_number: str | None = None
+    overflow: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,10 @@ class AgentBoard:
     free: int
     waiting: int
     avg_handle_seconds: int
-    hours_override: Optional[str] = None
+    hours_override: str | None = None
 
     @classmethod
-    def from_settings(cls, settings: TelephonySettings) -> "AgentBoard":
+    def from_settings(cls, settings: TelephonySettings) -> AgentBoard:
         """The configured defaults (before staff report anything)."""
         return cls(settings.staffed_agents, settings.free_agents, settings.waiting_calls, settings.avg_handle_seconds)
 
@@ -79,7 +80,7 @@ class CallStore(ABC):
 
     @abstractmethod
     def create_call(self, conversation_id: str, instance: str, max_admitted: int, ttl: float,
-                    now: Optional[float] = None) -> tuple[CallRecord, bool]:
+                    now: float | None = None) -> tuple[CallRecord, bool]:
         """Create a call; admitted while ``instance`` carries fewer than ``max_admitted`` calls.
 
         Returns the record and whether it was created now (False: it existed already,
@@ -87,8 +88,8 @@ class CallStore(ABC):
         """
 
     @abstractmethod
-    def begin_turn(self, conversation_id: str, activity_ids: Sequence[Optional[str]], ttl: float,
-                   now: Optional[float] = None) -> Optional[TurnStart]:
+    def begin_turn(self, conversation_id: str, activity_ids: Sequence[str | None], ttl: float,
+                   now: float | None = None) -> TurnStart | None:
         """Refresh a live call and record activity ids; None for an unknown or expired call.
 
         ``fresh[i]`` is False when ``activity_ids[i]`` was handled before (a retry);
@@ -96,7 +97,7 @@ class CallStore(ABC):
         """
 
     @abstractmethod
-    def get_call(self, conversation_id: str, now: Optional[float] = None) -> Optional[CallRecord]:
+    def get_call(self, conversation_id: str, now: float | None = None) -> CallRecord | None:
         """The live call, or None."""
 
     @abstractmethod
@@ -105,11 +106,11 @@ class CallStore(ABC):
         """Change fields of a live call; False if there is none."""
 
     @abstractmethod
-    def end_call(self, conversation_id: str) -> Optional[CallRecord]:
+    def end_call(self, conversation_id: str) -> CallRecord | None:
         """Delete the call's state (it no longer counts for admission); the record, or None."""
 
     @abstractmethod
-    def active_calls(self, instance: str, now: Optional[float] = None) -> int:
+    def active_calls(self, instance: str, now: float | None = None) -> int:
         """Admitted live calls of ``instance``."""
 
     @abstractmethod
@@ -133,7 +134,7 @@ class CallStore(ABC):
         """A caller left the queue before an agent took the call (e.g. the transfer failed)."""
 
     @abstractmethod
-    def purge_expired(self, now: Optional[float] = None) -> int:
+    def purge_expired(self, now: float | None = None) -> int:
         """Delete expired call state; the number of calls removed."""
 
     def close(self) -> None:
@@ -181,7 +182,7 @@ class SqlCallStore(CallStore):
         return Session(self._engine, future=True, expire_on_commit=False)
 
     def create_call(self, conversation_id: str, instance: str, max_admitted: int, ttl: float,
-                    now: Optional[float] = None) -> tuple[CallRecord, bool]:
+                    now: float | None = None) -> tuple[CallRecord, bool]:
         now = time.time() if now is None else now
         try:
             with self._session() as session, session.begin():
@@ -211,8 +212,8 @@ class SqlCallStore(CallStore):
             return record, False
         return CallRecord(conversation_id, instance, admitted, now, now + ttl), True
 
-    def begin_turn(self, conversation_id: str, activity_ids: Sequence[Optional[str]], ttl: float,
-                   now: Optional[float] = None) -> Optional[TurnStart]:
+    def begin_turn(self, conversation_id: str, activity_ids: Sequence[str | None], ttl: float,
+                   now: float | None = None) -> TurnStart | None:
         now = time.time() if now is None else now
         for attempt in (1, 2):
             try:
@@ -222,8 +223,8 @@ class SqlCallStore(CallStore):
                     raise
         return None  # pragma: no cover
 
-    def _begin_turn(self, conversation_id: str, activity_ids: Sequence[Optional[str]], ttl: float,
-                    now: float) -> Optional[TurnStart]:
+    def _begin_turn(self, conversation_id: str, activity_ids: Sequence[str | None], ttl: float,
+                    now: float) -> TurnStart | None:
         with self._session() as session, session.begin():
             row = session.get(PhoneCall, conversation_id)
             if row is None or row.expires_at <= now:
@@ -247,7 +248,7 @@ class SqlCallStore(CallStore):
                     fresh.append(True)
             return TurnStart(_record(row), fresh)
 
-    def get_call(self, conversation_id: str, now: Optional[float] = None) -> Optional[CallRecord]:
+    def get_call(self, conversation_id: str, now: float | None = None) -> CallRecord | None:
         now = time.time() if now is None else now
         with self._session() as session:
             row = session.get(PhoneCall, conversation_id)
@@ -265,7 +266,7 @@ class SqlCallStore(CallStore):
             )
             return result.rowcount == 1
 
-    def end_call(self, conversation_id: str) -> Optional[CallRecord]:
+    def end_call(self, conversation_id: str) -> CallRecord | None:
         with self._session() as session, session.begin():
             row = session.get(PhoneCall, conversation_id)
             if row is None:
@@ -275,7 +276,7 @@ class SqlCallStore(CallStore):
             session.delete(row)
         return record
 
-    def active_calls(self, instance: str, now: Optional[float] = None) -> int:
+    def active_calls(self, instance: str, now: float | None = None) -> int:
         now = time.time() if now is None else now
         with self._session() as session:
             return int(session.scalar(
@@ -315,7 +316,7 @@ class SqlCallStore(CallStore):
             session.execute(update(AgentBoardRow).where(AgentBoardRow.id == 1, AgentBoardRow.waiting > 0)
                             .values(waiting=AgentBoardRow.waiting - 1, updated_at=time.time()))
 
-    def purge_expired(self, now: Optional[float] = None) -> int:
+    def purge_expired(self, now: float | None = None) -> int:
         return purge_expired_calls(self._engine, now)
 
     def close(self) -> None:
@@ -401,7 +402,7 @@ class RedisCallStore(CallStore):
         )
 
     def create_call(self, conversation_id: str, instance: str, max_admitted: int, ttl: float,
-                    now: Optional[float] = None) -> tuple[CallRecord, bool]:
+                    now: float | None = None) -> tuple[CallRecord, bool]:
         now = time.time() if now is None else now
         result = int(self._create(
             keys=[self._key("call", conversation_id), self._key("admitted", instance)],
@@ -414,8 +415,8 @@ class RedisCallStore(CallStore):
             return self.create_call(conversation_id, instance, max_admitted, ttl, now)  # expired just now
         return CallRecord(conversation_id, instance, result == 1, now, now + ttl), True
 
-    def begin_turn(self, conversation_id: str, activity_ids: Sequence[Optional[str]], ttl: float,
-                   now: Optional[float] = None) -> Optional[TurnStart]:
+    def begin_turn(self, conversation_id: str, activity_ids: Sequence[str | None], ttl: float,
+                   now: float | None = None) -> TurnStart | None:
         now = time.time() if now is None else now
         result = self._begin(
             keys=[self._key("call", conversation_id), self._key("acts", conversation_id)],
@@ -427,7 +428,7 @@ class RedisCallStore(CallStore):
         data = dict(zip(flat[::2], flat[1::2]))
         return TurnStart(self._from_hash(conversation_id, data), [bool(int(f)) for f in flags])
 
-    def get_call(self, conversation_id: str, now: Optional[float] = None) -> Optional[CallRecord]:
+    def get_call(self, conversation_id: str, now: float | None = None) -> CallRecord | None:
         data = self._redis.hgetall(self._key("call", conversation_id))
         if not data:
             return None
@@ -456,7 +457,7 @@ class RedisCallStore(CallStore):
         pipe.execute()
         return True
 
-    def end_call(self, conversation_id: str) -> Optional[CallRecord]:
+    def end_call(self, conversation_id: str) -> CallRecord | None:
         key = self._key("call", conversation_id)
         pipe = self._redis.pipeline()
         pipe.hgetall(key)
@@ -469,7 +470,7 @@ class RedisCallStore(CallStore):
             self._redis.zrem(data["admitted_key"], conversation_id)
         return record
 
-    def active_calls(self, instance: str, now: Optional[float] = None) -> int:
+    def active_calls(self, instance: str, now: float | None = None) -> int:
         now = time.time() if now is None else now
         return int(self._redis.zcount(self._key("admitted", instance), f"({now}", "+inf"))
 
@@ -504,7 +505,7 @@ class RedisCallStore(CallStore):
     def leave_queue(self) -> None:
         self._leave(keys=[self._key("board")])
 
-    def purge_expired(self, now: Optional[float] = None) -> int:
+    def purge_expired(self, now: float | None = None) -> int:
         return 0  # keys expire by themselves; admission sets are pruned on every create
 
     def clear(self) -> int:
@@ -516,7 +517,7 @@ class RedisCallStore(CallStore):
         self._redis.close()
 
 
-def purge_expired_calls(engine: Engine, now: Optional[float] = None) -> int:
+def purge_expired_calls(engine: Engine, now: float | None = None) -> int:
     """Delete the SQL state of calls that expired (caller numbers included); the number removed.
 
     Also run by the console's retention job, for calls that never sent a hangup.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
@@ -92,7 +92,7 @@ def error_middleware(render_error: Callable[[web.Request, int], web.StreamRespon
             if error.status < 400:
                 raise
             return render_error(request, error.status)
-        except Exception:  # noqa: BLE001 - one place turns every failure into a 500 page
+        except Exception:  # one place turns every failure into a 500 page
             logger.exception("%s %s failed", request.method, request.path)
             return render_error(request, 500)
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.console.settings import ConsoleSettings

@@ -25,7 +25,7 @@ def _all(url: str, model):  # type: ignore[no-untyped-def]
         engine.dispose()
 
 
-@pytest.fixture()
+@pytest.fixture
 async def admin_console(console_settings: ConsoleSettings, seed, add_user):  # type: ignore[no-untyped-def]
     """A console whose knowledge base holds the real seed; logged in as admin."""
     engine = get_engine(console_settings.knowledge_db_url)

@@ -18,7 +18,7 @@ from tests.schema import with_tables
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture()
+@pytest.fixture
 def staff_db_url(postgres_url: str) -> str:
     """The console fixtures use a fresh PostgreSQL database instead of SQLite."""
     return with_tables(postgres_url, "staff")

@@ -193,9 +193,9 @@ async def test_transcript_comes_from_the_tracker_store_redacted_and_live(console
     assert [(turn["actor"], turn["text"]) for turn in turns] == [("citizen", "<b>Noch da?</b>")]
     assert turns[0]["index"] > after
     store.engine.dispose()
-    from bot.staff.audit import audit_entries
-    from bot.staff import session_factory
     from bot.db.engine import get_engine
+    from bot.staff import session_factory
+    from bot.staff.audit import audit_entries
 
     engine = get_engine(staff_db_url)
     with session_factory(engine)() as session:  # the stream is a read of the transcript too (M4)

@@ -50,7 +50,7 @@ async def _conversations(settings: ConsoleSettings) -> None:
         ingest(stores.tracker_engine, stores.sessions)
 
 
-@pytest.fixture()
+@pytest.fixture
 async def data(console_settings: ConsoleSettings) -> ConsoleSettings:
     await _conversations(console_settings)
     return console_settings

@@ -4,8 +4,8 @@ the old ``create_all`` code are stamped, and upgrading again changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, inspect, text

@@ -6,17 +6,22 @@ from __future__ import annotations
 import secrets
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Iterator
 
 import pytest
 
+from bench.helpers.servers import (
+    Servers,
+    free_port,
+    knowledge_db,
+    start_http_process,
+    start_servers,
+    stop_process,
+    write_credentials,
+)
 from bot.config import PROJECT_ROOT
 from tests.deploy import proxy as nginx
-from bench.helpers.servers import (
-    Servers, free_port, knowledge_db, start_http_process, start_servers, stop_process, write_credentials,
-)
 
 WIDGET_DIST = PROJECT_ROOT / "channels" / "webchat" / "dist"
 #: bot/web with a given widget folder (the built one, or a stub where `make webchat` has not run).

@@ -10,10 +10,10 @@ import uuid
 import pytest
 from prometheus_client import generate_latest
 
+from bench.helpers.servers import free_port
 from bot import metrics
 from tests.deploy.conftest import Stack
 from tests.deploy.test_nginx import call
-from bench.helpers.servers import free_port
 
 
 def scrape(url: str) -> str:

@@ -17,11 +17,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import socketio
 
+from bench.helpers.servers import free_port
 from bot.web.middlewares import content_security_policy
 from bot.web.settings import WebSettings
 from tests.deploy import proxy as nginx
 from tests.deploy.conftest import Stack, nginx_missing
-from bench.helpers.servers import free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -166,10 +166,9 @@ def test_the_console_has_its_own_server_block(stack: Stack) -> None:
 
 
 def test_tls_needs_the_server_name_and_tls_1_2(stack: Stack) -> None:
-    with pytest.raises(ssl.SSLError):
-        with socket.create_connection(("127.0.0.1", stack.proxy.port), timeout=5) as raw:
-            with ssl._create_unverified_context().wrap_socket(raw):  # no SNI: refused
-                pass
+    with pytest.raises(ssl.SSLError), socket.create_connection(("127.0.0.1", stack.proxy.port), timeout=5) as raw:
+        with ssl._create_unverified_context().wrap_socket(raw):  # no SNI: refused
+            pass
     old = nginx.client_context(stack.proxy.cert)
     old.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
     old.maximum_version = ssl.TLSVersion.TLSv1_1
@@ -214,10 +213,10 @@ def test_the_renderer_refuses_values_that_could_change_the_configuration(name: s
 
 
 class _Named(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:  # http.server's name
         self._answer()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._answer()
 
     def _answer(self) -> None:

@@ -9,16 +9,17 @@ the bot answers again after the console paused and resumed the conversation.
 from __future__ import annotations
 
 import json
-
 import uuid
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from bench.helpers.handoff_config import ALWAYS_STAFFED, CLOSED_TEAM, add_closed_office, set_override, write_config
+from bench.helpers.servers import Servers, http_json, start_servers
 from bot.db.engine import get_engine
 from bot.handoff.models import Handoff
 from bot.handoff.queue import HandoffQueue
@@ -26,8 +27,6 @@ from bot.kb.seed import load_seed, parse_directory
 from bot.staff.models import ConsoleSetting
 from bot.telephony.models import CallbackRequest, HeldContact
 from tests.e2e.conftest import joined
-from bench.helpers.servers import Servers, http_json, start_servers
-from bench.helpers.handoff_config import ALWAYS_STAFFED, CLOSED_TEAM, add_closed_office, set_override, write_config
 
 pytestmark = pytest.mark.e2e
 

@@ -12,19 +12,26 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from bot.config import PROJECT_ROOT
+from bench.helpers.handoff_config import ALWAYS_STAFFED, write_config
 from bench.helpers.servers import (
+    Servers,
+    free_port,
+    http_json,
+    knowledge_db,
+    staff_db,
+    start_http_process,
+    start_servers,
+    stop_process,
     webchat_sender,
-    Servers, free_port, http_json, knowledge_db, staff_db, start_http_process, start_servers, stop_process,
     write_credentials,
 )
-from bench.helpers.handoff_config import ALWAYS_STAFFED, write_config
+from bot.config import PROJECT_ROOT
 from tests.webchat.chatpage import ChatPage
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -87,7 +94,7 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture()
+@pytest.fixture
 def pages(browser: Browser, stack: Stack) -> Iterator[tuple[ChatPage, Page]]:
     """A citizen's web chat and an agent's console, each in its own browser context."""
     citizen_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")

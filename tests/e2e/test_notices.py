@@ -6,12 +6,12 @@ from datetime import date, timedelta
 
 import pytest
 
+from bench.helpers.servers import Servers
 from bot.db.engine import get_engine
 from bot.db.migrate import create_all
 from bot.handoff.notices import add_notice, delete_notice
 from bot.staff import session_factory
 from tests.e2e.conftest import Say, joined
-from bench.helpers.servers import Servers
 
 pytestmark = pytest.mark.e2e
 

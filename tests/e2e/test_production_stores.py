@@ -11,8 +11,8 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import joined
 from bench.helpers.servers import http_json, knowledge_db, redis_unavailable_reason, start_servers
+from tests.e2e.conftest import joined
 
 pytestmark = pytest.mark.e2e
 

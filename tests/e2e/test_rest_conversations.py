@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import joined
 from bench.helpers.servers import http_json
+from tests.e2e.conftest import joined
 
 pytestmark = pytest.mark.e2e
 

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bot.config import PROJECT_ROOT
 from bench.helpers.servers import ACTION_TOKEN, API_TOKEN, Servers, http_json
+from bot.config import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
 

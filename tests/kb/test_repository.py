@@ -63,9 +63,8 @@ def test_hotline_contact_and_unknown_facts(any_repo: KnowledgeRepository) -> Non
 
 
 def test_cache_serves_repeated_queries_until_it_expires(sqlite_engine, seed_dir, monkeypatch) -> None:
-    from bot.kb.seed import parse_directory
-
     from bot.kb import repository as module
+    from bot.kb.seed import parse_directory
 
     clock = [1000.0]
     monkeypatch.setattr(module.time, "monotonic", lambda: clock[0])

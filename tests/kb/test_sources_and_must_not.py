@@ -9,8 +9,8 @@ life-situation lines, contacts).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
-from typing import Iterator
 from urllib.parse import urlparse
 
 import pytest

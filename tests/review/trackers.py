@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Optional
+from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 from bot.config import PROJECT_ROOT
 
-_DOMAIN: Optional[Domain] = None
+_DOMAIN: Domain | None = None
 
 
 def project_domain() -> Domain:
@@ -50,7 +50,7 @@ def user(text: str, intent: str, confidence: float, at: float, channel: str = "s
                        input_channel=channel)
 
 
-def bot(text: str, at: float, agent: Optional[str] = None) -> BotUttered:
+def bot(text: str, at: float, agent: str | None = None) -> BotUttered:
     """A bot message; with ``agent`` one written by a staff member in the console."""
     return BotUttered(text, {}, {"agent": agent} if agent else {}, timestamp=at)
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from bench.helpers.servers import http_json, webchat_sender
 from bot.config import PROJECT_ROOT
 from channels.chat_history import message_id
-from bench.helpers.servers import http_json, webchat_sender
 from tests.webchat.chatpage import ChatPage
 from tests.webchat.conftest import NODE_MODULES, ChatStack, missing
 
@@ -148,7 +148,7 @@ def test_keyboard_only(chat_page: ChatPage) -> None:
     # rate the answer with the keyboard
     for _ in range(10):
         keyboard.press("Shift+Tab")
-        if chat_page.focused()["className"] == "wc-rate" and "Hilfreich" == chat_page.focused()["text"]:
+        if chat_page.focused()["className"] == "wc-rate" and chat_page.focused()["text"] == "Hilfreich":
             break
     else:
         pytest.fail("the feedback buttons cannot be reached with Shift+Tab")

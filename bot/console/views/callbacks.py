@@ -8,9 +8,10 @@ worker thread over the process's engine (:func:`bot.db.engine.get_engine`). "Erl
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, Optional, TypeVar
+from typing import TypeVar
 
 from aiohttp import web
 
@@ -62,7 +63,7 @@ def _open_items(repository: CallbackRepository) -> list[CallbackItem]:
     now = utc_now()
     items = []
     for row in repository.open_requests():
-        email: Optional[str] = getattr(row, "email", None)
+        email: str | None = getattr(row, "email", None)
         channel = getattr(row, "channel", None) or "phone"
         items.append(CallbackItem(
             id=int(row.id), channel=CHANNEL_NAMES.get(channel, channel),

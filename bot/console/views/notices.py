@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
-from typing import Any, Optional
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select
@@ -38,7 +38,7 @@ def subjects(knowledge_db_url: str) -> dict[str, dict[str, str]]:
     }, {"office": {}, "service": {}})
 
 
-async def _page(request: web.Request, error: Optional[str] = None, form: Optional[dict] = None,
+async def _page(request: web.Request, error: str | None = None, form: dict | None = None,
                 status: int = 200) -> web.StreamResponse:
     catalogue = await asyncio.to_thread(subjects, request.app[SETTINGS].knowledge_db_url)
     notices = await in_transaction(request.app, lambda session: current_notices(session, date.today()))
