@@ -72,8 +72,10 @@ def what_about(repo: KnowledgeRepository, tracker: Tracker) -> Reply:
         ("Adresse", "/ask_location"),
     )
     return Reply(
-        text=f"Was möchten Sie {subject} wissen? Zum Beispiel Öffnungszeiten, Unterlagen oder Gebühren.".replace("  ", " "),
-        voice=f"Was möchten Sie {subject} wissen? Zum Beispiel Unterlagen, Gebühren oder Öffnungszeiten.".replace("  ", " "),
+        text=f"Was möchten Sie {subject} wissen? Zum Beispiel Öffnungszeiten, Unterlagen oder Gebühren."
+        .replace("  ", " "),
+        voice=f"Was möchten Sie {subject} wissen? Zum Beispiel Unterlagen, Gebühren oder Öffnungszeiten."
+        .replace("  ", " "),
         buttons=[{"title": title, "payload": payload} for title, payload in questions],
     )
 

@@ -81,7 +81,8 @@ class ActionClarify(Action):
                 "Zum Beispiel: Öffnungszeiten, Unterlagen, Gebühren oder ein Termin – "
                 "und für welche Leistung, etwa Personalausweis oder Wohngeld?"
             ),
-            voice="Entschuldigung, das habe ich nicht verstanden. Sagen Sie zum Beispiel: Was kostet ein Personalausweis?",
+            voice="Entschuldigung, das habe ich nicht verstanden. "
+                  "Sagen Sie zum Beispiel: Was kostet ein Personalausweis?",
             buttons=TOPIC_BUTTONS,
         )
         send(dispatcher, tracker, reply)
@@ -112,7 +113,8 @@ class ActionOutOfScope(Action):
                     "Ausländerbehörde, Kfz-Zulassung und Führerschein, Fundbüro, Bewohnerparken "
                     f"und zu Leistungen des Sozialamts. {written}"
                 ).strip(),
-                voice=f"Dabei kann ich leider nicht helfen. Ich beantworte Fragen zu Bürgerbüro und Sozialamt. {spoken}".strip(),
+                voice=f"Dabei kann ich leider nicht helfen. Ich beantworte Fragen zu Bürgerbüro und Sozialamt. "
+                      f"{spoken}".strip(),
             ),
         )
         return []

@@ -21,7 +21,8 @@ MAX_LISTED = 5
 def ask_for_district(what: str) -> Reply:
     """Ask for the Stadtbezirk of a Bürgerbüro."""
     return Reply(
-        text=f"Gerne. Welches Bürgerbüro meinen Sie? Nennen Sie bitte den Stadtbezirk, zum Beispiel Bad Cannstatt oder Vaihingen. ({what})",
+        text=f"Gerne. Welches Bürgerbüro meinen Sie? Nennen Sie bitte den Stadtbezirk, "
+             f"zum Beispiel Bad Cannstatt oder Vaihingen. ({what})",
         voice="Gerne. Welches Bürgerbüro meinen Sie? Nennen Sie bitte den Stadtbezirk.",
     )
 
@@ -80,7 +81,8 @@ def many_buergerbueros_reply(repo: KnowledgeRepository, selection: Selection) ->
             f"{selection.label}: Zuständig sind die Bürgerbüros. Nennen Sie mir Ihren Stadtbezirk, "
             f"dann nenne ich Ihnen die Adresse.{where}"
         ),
-        voice=f"{selection.label}: Zuständig sind die Bürgerbüros. Nennen Sie mir Ihren Stadtbezirk, dann nenne ich die Adresse.",
+        voice=f"{selection.label}: Zuständig sind die Bürgerbüros. "
+              "Nennen Sie mir Ihren Stadtbezirk, dann nenne ich die Adresse.",
     )
 
 

@@ -130,7 +130,8 @@ def _hours_reply(repo: KnowledgeRepository, selection: Selection, text: str, now
     known = [o for o in selection.offices if o.hours_known]
     if not known:
         office = selection.offices[0]
-        reply = unknown_reply(repo, office.name, "den Öffnungszeiten", office.web_url, gap=("office", office.key, "hours"))
+        reply = unknown_reply(repo, office.name, "den Öffnungszeiten", office.web_url,
+                              gap=("office", office.key, "hours"))
         return with_usual_hours(repo, office, reply)
     replies = [office_hours_reply(o, reference, now, closures_of(notices, o.key)) for o in known[:MAX_OFFICES]]
     reply = Reply(text="\n\n".join(r.text for r in replies), voice=replies[0].voice)

@@ -134,7 +134,8 @@ def unknown_reply(repo: KnowledgeRepository, subject: str, topic: str, page: str
     written_hotline, spoken_hotline = hotline_hint(repo)
     url = page or portal_url(repo)
     opening = f"Zu „{subject}“ habe ich leider keine geprüften Angaben zu {topic}."
-    pointer = f"Bitte sehen Sie auf der offiziellen Seite nach: {url}" if url else "Bitte sehen Sie auf stuttgart.de nach."
+    pointer = (f"Bitte sehen Sie auf der offiziellen Seite nach: {url}" if url
+               else "Bitte sehen Sie auf stuttgart.de nach.")
     return Reply(
         text=f"{opening} {pointer} {written_hotline}".strip(),
         voice=f"{opening} Bitte schauen Sie auf stuttgart.de nach. {spoken_hotline}".strip(),

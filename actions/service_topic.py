@@ -55,7 +55,8 @@ def ask_for_service(topic_phrase: str) -> Reply:
             f"Gerne. Für welche Leistung möchten Sie {topic_phrase} wissen? "
             "Zum Beispiel Personalausweis, Reisepass, Anmeldung oder Wohngeld."
         ),
-        voice=f"Gerne. Für welche Leistung möchten Sie {topic_phrase} wissen? Zum Beispiel Personalausweis oder Wohngeld.",
+        voice=f"Gerne. Für welche Leistung möchten Sie {topic_phrase} wissen? "
+              "Zum Beispiel Personalausweis oder Wohngeld.",
         buttons=service_buttons(),
     )
 

@@ -52,7 +52,7 @@ def main() -> int:
         try:
             ran = run_property(strategy, check, cases, derandomize=not args.random)
             result = "ok"
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - reported, counted, and the next property runs
             ran, result = cases, f"FAILED: {error!r}"
             failures += 1
             traceback.print_exc()
@@ -64,8 +64,9 @@ def main() -> int:
     for name, strategy, check, cases in runs:
         run(name, strategy, check, cases)
     with fuzz_http.temporary_directory() as directory:
-        for name, make, strategy in (("http_web_server", fuzz_http.web_app, fuzz_http.raw_requests(fuzz_http.WEB_PATHS)),
-                                     ("http_console", fuzz_http.console_app, fuzz_http.console_requests())):
+        for name, make, strategy in (
+                ("http_web_server", fuzz_http.web_app, fuzz_http.raw_requests(fuzz_http.WEB_PATHS)),
+                ("http_console", fuzz_http.console_app, fuzz_http.console_requests())):
             app = make(Path(directory))
             try:
                 run(name, strategy, lambda request, app=app: fuzz_http.check_raw_request(app, request), args.http_cases)

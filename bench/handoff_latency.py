@@ -44,11 +44,10 @@ from typing import Any
 import aiohttp
 import socketio
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.helpers.handoff_config import ALWAYS_STAFFED, write_config  # noqa: E402
-from bench.helpers.servers import (  # noqa: E402
+from bench.helpers.handoff_config import ALWAYS_STAFFED, write_config
+from bench.helpers.servers import (
     MODEL,
     SECRETS_ENV,
     free_port,
@@ -58,11 +57,11 @@ from bench.helpers.servers import (  # noqa: E402
     webchat_sender,
     write_credentials,
 )
-from bench.helpers.sioclient import Client  # noqa: E402
-from bench.helpers.stats import percentile  # noqa: E402
-from bot.config import PROJECT_ROOT  # noqa: E402
-from bot.console.sse import POLL_SECONDS  # noqa: E402
-from bot.console.views.conversation import HAND_BACK_TEXT  # noqa: E402
+from bench.helpers.sioclient import Client
+from bench.helpers.stats import percentile
+from bot.config import PROJECT_ROOT
+from bot.console.sse import POLL_SECONDS
+from bot.console.views.conversation import HAND_BACK_TEXT
 
 REQUEST_HUMAN = "Ich möchte mit einem Menschen sprechen"
 QUESTION = "Was kostet ein Personalausweis?"
@@ -126,7 +125,8 @@ def print_table(results: dict[str, Measure]) -> None:
         rows.append([label, str(len(ordered)), *figures, str(measure.errors)])
     widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
     for number, row in enumerate([headers, *rows]):
-        log("  ".join(cell.rjust(width) if i else cell.ljust(width) for i, (cell, width) in enumerate(zip(row, widths))))
+        cells = enumerate(zip(row, widths, strict=True))
+        log("  ".join(cell.rjust(width) if i else cell.ljust(width) for i, (cell, width) in cells))
         if number == 0:
             log("  ".join("-" * width for width in widths))
     for key, label in MEASURES:
@@ -526,7 +526,7 @@ class Run:
                     self.results["agent_message"].fail(f"reply answered {status}: {body[:120]}")
                     raise BenchError("reply failed")
                 arrival, _ = await self.step("agent_message", citizen.inbox.wait_for(
-                    lambda m: text_of(m) == text and agent_of(m) == AGENT_NAME, mark, self.timeout,
+                    lambda m, text=text: text_of(m) == text and agent_of(m) == AGENT_NAME, mark, self.timeout,
                     "agent message with metadata.agent at the citizen"))
                 self.record("agent_message", arrival - start)
 
@@ -538,8 +538,8 @@ class Run:
                 start = time.perf_counter()
                 await citizen.send(text)
                 arrival, _ = await self.step("citizen_message", transcript.wait_for(
-                    lambda turn: turn.get("actor") == "citizen" and turn.get("text") == text, mark, self.timeout,
-                    "citizen message on the agent's stream"))
+                    lambda turn, text=text: turn.get("actor") == "citizen" and turn.get("text") == text,
+                    mark, self.timeout, "citizen message on the agent's stream"))
                 self.record("citizen_message", arrival - start)
         finally:
             reader.cancel()
@@ -581,7 +581,7 @@ class Run:
                 citizen.session_id = await asyncio.wait_for(citizen.session(), self.timeout)
 
             connected = await asyncio.gather(*(connect(c) for c in citizens), return_exceptions=True)
-            failed = [(c, e) for c, e in zip(citizens, connected) if isinstance(e, BaseException)]
+            failed = [(c, e) for c, e in zip(citizens, connected, strict=True) if isinstance(e, BaseException)]
             if failed:
                 raise BenchError(f"{len(failed)} citizens could not connect, e.g.: {failed[0][1]!r}")
 
@@ -597,7 +597,7 @@ class Run:
             if queue_reader.done():
                 raise BenchError(f"the queue stream ended: {queue_reader.exception()!r}")
 
-            pairs = [(c, h) for c, h in zip(citizens, handoffs) if h is not None]
+            pairs = [(c, h) for c, h in zip(citizens, handoffs, strict=True) if h is not None]
             log(f"agent takes over {len(pairs)} conversations ({args.parallel} at a time), "
                 f"{args.messages} messages each way, then hands back …")
             limit = asyncio.Semaphore(args.parallel)

@@ -47,22 +47,27 @@ def _time(operation: Callable[[int], object], repeat: int) -> list[float]:
 def run(label: str, url: str, sizes: list[int], repeat: int) -> None:
     """Measure one database."""
     for size in sizes:
-        engine = get_engine(url)
-        create_all(engine, "staff")  # a fresh benchmark database (processes use `python -m bot db upgrade`)
-        queue = HandoffQueue(engine)
-        run_id = uuid.uuid4().hex[:8]
-        for index in range(size):
-            queue.enqueue(f"{run_id}-w{index}", "socketio", "buergertelefon", "request_human")
-        enqueue = _time(lambda i: queue.enqueue(f"{run_id}-n{i}", "socketio", "buergertelefon", "fallback"), repeat)
-        position = _time(lambda i: queue.open_entry(f"{run_id}-w{size // 2}"), repeat)
-        poll = _time(lambda i: (queue.last_change(), queue.waiting()), max(10, repeat // 10))
-        ids = [entry.id for entry in queue.waiting()[:repeat]]
-        claim = _time(lambda i: queue.claim(ids[i % len(ids)], None), min(repeat, len(ids)))
-        print(f"{label:9} {size:>6}  enqueue {_percentiles(enqueue)}  position {_percentiles(position)}"
-              f"  live-poll {_percentiles(poll)}  claim {_percentiles(claim)}")
-        for entry in queue.history(limit=size + 2 * repeat):
-            queue.delete_conversation(entry.conversation_id)
-        engine.dispose()
+        measure(label, url, size, repeat)
+
+
+def measure(label: str, url: str, size: int, repeat: int) -> None:
+    """One queue length on one database."""
+    engine = get_engine(url)
+    create_all(engine, "staff")  # a fresh benchmark database (processes use `python -m bot db upgrade`)
+    queue = HandoffQueue(engine)
+    run_id = uuid.uuid4().hex[:8]
+    for index in range(size):
+        queue.enqueue(f"{run_id}-w{index}", "socketio", "buergertelefon", "request_human")
+    enqueue = _time(lambda i: queue.enqueue(f"{run_id}-n{i}", "socketio", "buergertelefon", "fallback"), repeat)
+    position = _time(lambda i: queue.open_entry(f"{run_id}-w{size // 2}"), repeat)
+    poll = _time(lambda i: (queue.last_change(), queue.waiting()), max(10, repeat // 10))
+    ids = [entry.id for entry in queue.waiting()[:repeat]]
+    claim = _time(lambda i: queue.claim(ids[i % len(ids)], None), min(repeat, len(ids)))
+    print(f"{label:9} {size:>6}  enqueue {_percentiles(enqueue)}  position {_percentiles(position)}"
+          f"  live-poll {_percentiles(poll)}  claim {_percentiles(claim)}")
+    for entry in queue.history(limit=size + 2 * repeat):
+        queue.delete_conversation(entry.conversation_id)
+    engine.dispose()
 
 
 def _postgres_database(admin_url: str) -> str | None:

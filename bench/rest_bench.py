@@ -100,7 +100,7 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     line = "  ".join("-" * w for w in widths)
     for n, row in enumerate(cells):
         log("  ".join(c.rjust(w) if n and i else c.ljust(w)
-                      for i, (c, w) in enumerate(zip(row, widths))))
+                      for i, (c, w) in enumerate(zip(row, widths, strict=True))))
         if n == 0:
             log(line)
 
@@ -455,7 +455,8 @@ async def part_long_conversation(args: argparse.Namespace, reachable: bool) -> N
         ["turns", "p50 ms", "p95 ms"],
         [
             [f"1-{window}", fmt_ms(percentile(first, 0.5)), fmt_ms(percentile(first, 0.95))],
-            [f"{len(latencies) - window + 1}-{len(latencies)}", fmt_ms(percentile(last, 0.5)), fmt_ms(percentile(last, 0.95))],
+            [f"{len(latencies) - window + 1}-{len(latencies)}", fmt_ms(percentile(last, 0.5)),
+             fmt_ms(percentile(last, 0.95))],
         ],
     )
 
@@ -504,7 +505,7 @@ def spawn(
     cmd: list[str], logfile: Path, cwd: Path | None = None
 ) -> subprocess.Popen[bytes]:
     """Start ``cmd`` in its own process group, output to ``logfile``."""
-    with open(logfile, "wb") as out:
+    with Path(logfile).open("wb") as out:
         proc = subprocess.Popen(
             cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, env=child_env(), start_new_session=True,

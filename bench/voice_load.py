@@ -97,7 +97,7 @@ def print_table(rows: Sequence[Sequence[Any]]) -> None:
     cells = [HEADERS] + [[str(c) for c in r] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(HEADERS))]
     for n, row in enumerate(cells):
-        log("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        log("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))))
         if n == 0:
             log("  ".join("-" * w for w in widths))
 
@@ -254,7 +254,8 @@ class Server:
         self._dir.cleanup()
 
 
-async def search(url: str, token: str, args: argparse.Namespace, deadline: float) -> tuple[list[LevelResult], int, int | None]:
+async def search(url: str, token: str, args: argparse.Namespace,
+                 deadline: float) -> tuple[list[LevelResult], int, int | None]:
     """Largest N with p95 < 300 ms and no errors: double from --start, then bisect."""
     results: list[LevelResult] = []
     best, worst = 0, None

@@ -192,7 +192,7 @@ def run_report(model: Path, data: Path, out: Path | None, styles: Iterable[Path]
     paths = [data] + [path for path in styles if path.exists()]
     reports = evaluate_all(model, paths)
     failures = []
-    for path, report in zip(paths, reports):
+    for path, report in zip(paths, reports, strict=True):
         print(f"== {path.name}")
         print(report.summary())
         styled = bool(report.styles)

@@ -27,9 +27,9 @@ SECRETS_DIR = PROJECT_ROOT / "var" / "secrets"
 MIN_LENGTH = 16
 
 #: Rasa's HTTP API (``/conversations``, ``/model``, ``/status``): the console and tools send it.
-RASA_AUTH_TOKEN = "RASA_AUTH_TOKEN"
+RASA_AUTH_TOKEN = "RASA_AUTH_TOKEN"  # noqa: S105 - names of secrets, not secrets
 #: Rasa → action server (``POST /webhook``).
-ACTION_SERVER_TOKEN = "ACTION_SERVER_TOKEN"
+ACTION_SERVER_TOKEN = "ACTION_SERVER_TOKEN"  # noqa: S105
 #: Key that signs the web chat's session credentials (``channels/socketio_input.py``).
 WEBCHAT_SESSION_KEY = "WEBCHAT_SESSION_KEY"
 

@@ -87,7 +87,8 @@ class AudiocodesOutput(CollectingOutputChannel):
     @property
     def ends_call(self) -> bool:
         """The bot asked the gateway to hang up or to transfer the call."""
-        return any(m.get("type") == "event" and m.get("name") in {"hangup", "transfer", "handover"} for m in self.messages)
+        return any(m.get("type") == "event" and m.get("name") in {"hangup", "transfer", "handover"}
+                   for m in self.messages)
 
     def add(self, activity: dict) -> None:
         """Append a bot activity built by the channel itself."""
@@ -234,7 +235,7 @@ class AudiocodesInput(InputChannel):
         if turn is None:
             return response.json({"error": "unknown conversation"}, status=404)
         output = AudiocodesOutput()
-        for activity, fresh in zip(items, turn.fresh):
+        for activity, fresh in zip(items, turn.fresh, strict=True):
             if not fresh:
                 logger.info("activity handled before: answered once")
                 continue

@@ -202,7 +202,8 @@ def interpret(activity: Activity) -> CallerInput | None:
         if isinstance(callee, str):
             metadata["callee"] = callee[:64]
         caller = activity.parameters.get("caller")
-        return CallerInput("start", number=normalise_number(caller if isinstance(caller, str) else None), metadata=metadata)
+        return CallerInput("start", number=normalise_number(caller if isinstance(caller, str) else None),
+                           metadata=metadata)
     if name == "noUserInput":
         return CallerInput("no_input", metadata=metadata)
     if name == "DTMF":

@@ -9,6 +9,7 @@ documented validation error (:class:`channels.validation.InvalidRequest`, Rasa's
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 from collections.abc import Callable
@@ -162,10 +163,8 @@ def check_conversation_id(payload: Any) -> None:
 
 
 def check_path_id(cid: str) -> None:
-    try:
+    with contextlib.suppress(InvalidRequest):
         assert api.check_path_id(cid) == cid and SENDER_PATTERN.match(cid)
-    except InvalidRequest:
-        pass
 
 
 def check_activities(request: tuple[str, Any]) -> None:
@@ -208,7 +207,7 @@ def check_protect_contact(parts: list[tuple[str, str]]) -> None:
     # Two numbers with only white space between them can read as one longer number
     # ("010 100000 010 …"): a comma or a word separates them, as citizens write.
     text = "".join((", " if kind == "phone" and previous == "phone" else " ") + value
-                   for (previous, _), (kind, value) in zip([("", "")] + parts, parts)).lstrip()
+                   for (previous, _), (kind, value) in zip([("", ""), *parts], parts, strict=False)).lstrip()
     protected, phone, email = protect_contact(text)
     given_phones = [value for kind, value in parts if kind == "phone"]
     given_emails = [value for kind, value in parts if kind == "email"]

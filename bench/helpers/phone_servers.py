@@ -23,7 +23,8 @@ def phone_credentials(path: Path) -> Path:
 
     The same block ``make run`` adds when ``AUDIOCODES_TOKEN`` is set.
     """
-    parts = [(PROJECT_ROOT / name).read_text(encoding="utf-8") for name in ("credentials.yml", "credentials.audiocodes.yml")]
+    parts = [(PROJECT_ROOT / name).read_text(encoding="utf-8")
+             for name in ("credentials.yml", "credentials.audiocodes.yml")]
     path.write_text("\n".join(parts), encoding="utf-8")
     return path
 
@@ -79,5 +80,6 @@ def start_phone_servers(workdir: Path, seed_dir: Path, max_calls: int = 3, repli
                         else SqlCallStore(get_engine(telephony_url), defaults))
     callbacks = CallbackRepository(get_engine(telephony_url))
     servers = start_servers(workdir, kb_url, endpoints_extra=endpoints_extra, tracker_store=tracker_store,
-                            env_extra=env_extra, replicas=replicas, credentials=phone_credentials(workdir / "credentials.yml"))
+                            env_extra=env_extra, replicas=replicas,
+                            credentials=phone_credentials(workdir / "credentials.yml"))
     return PhoneServers(servers, token, store, callbacks, instance)

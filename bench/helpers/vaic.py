@@ -89,8 +89,10 @@ class Call:
         """Post activities (ids and timestamps are added unless given)."""
         stamped = []
         for activity in activities:
-            stamped.append({"id": activity_id or str(uuid.uuid4()), "timestamp": _now(), "language": "de-DE", **activity})
-        turn = await self.gateway.post(self._url("activitiesURL"), {"conversation": self.conversation, "activities": stamped})
+            stamped.append({"id": activity_id or str(uuid.uuid4()), "timestamp": _now(), "language": "de-DE",
+                            **activity})
+        turn = await self.gateway.post(self._url("activitiesURL"),
+                                       {"conversation": self.conversation, "activities": stamped})
         self.turns.append(turn)
         if turn.hangup:
             self.ended = True
@@ -140,7 +142,8 @@ class Call:
     async def disconnect(self, reason: str = "Client Side") -> BotTurn:
         """The call is over."""
         self.ended = self.disconnected = True
-        return await self.gateway.post(self._url("disconnectURL"), {"conversation": self.conversation, "reason": reason})
+        return await self.gateway.post(self._url("disconnectURL"),
+                                       {"conversation": self.conversation, "reason": reason})
 
     async def __aenter__(self) -> Call:
         return self

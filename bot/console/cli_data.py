@@ -117,7 +117,8 @@ def _guarded(handler):  # type: ignore[no-untyped-def]
 
 def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this module's subcommands."""
-    command = actions.add_parser("purge", help="delete conversations, handoffs, callbacks older than the retention period")
+    command = actions.add_parser("purge",
+                                 help="delete conversations, handoffs, callbacks older than the retention period")
     command.add_argument("--days", type=int, default=None, help="retention in days (default: handoff.yml / console)")
     command.set_defaults(handler=_guarded(_purge))
 

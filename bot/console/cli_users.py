@@ -32,7 +32,7 @@ from bot.staff.models import ROLES, ConsoleUser
 
 ACTOR = "cli"
 #: Where ``dev-user`` writes the development password (``CONSOLE_DEV_PASSWORD_FILE`` overrides).
-DEV_PASSWORD = "CONSOLE_DEV_PASSWORD"
+DEV_PASSWORD = "CONSOLE_DEV_PASSWORD"  # noqa: S105 - the name of the variable, not a password
 
 
 class PasswordInputError(ValueError):

@@ -8,6 +8,7 @@ logged and the next round runs as usual.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 
@@ -48,7 +49,5 @@ async def background_jobs(app: web.Application) -> AsyncIterator[None]:
     task = asyncio.create_task(_loop(app))
     yield
     task.cancel()
-    try:
+    with contextlib.suppress(asyncio.CancelledError):
         await task
-    except asyncio.CancelledError:
-        pass

@@ -40,7 +40,7 @@ TRACKER_ENGINE = web.AppKey("tracker_engine", Engine)
 #: Set by the authentication middleware for logged-in requests.
 CURRENT_USER = "console.user"
 #: The session's CSRF token (forms: hidden field ``csrf_token``; fetch: header ``X-CSRF-Token``).
-CSRF_TOKEN = "console.csrf_token"
+CSRF_TOKEN = "console.csrf_token"  # noqa: S105 - a request key, not a token
 
 
 #: Per-address login limit and the bounded pool in which password hashes are checked.

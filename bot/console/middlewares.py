@@ -185,10 +185,7 @@ async def csrf_protection(request: web.Request, handler: Handler) -> web.StreamR
         logger.warning("%s %s refused: foreign Origin %r", request.method, request.path, request.headers.get("Origin"))
         raise web.HTTPForbidden()
     given = await csrf.submitted_token(request)
-    if request.path == "/login":
-        expected = request.cookies.get(csrf.LOGIN_COOKIE)
-    else:
-        expected = request.get(CSRF_TOKEN)
+    expected = request.cookies.get(csrf.LOGIN_COOKIE) if request.path == "/login" else request.get(CSRF_TOKEN)
     if not csrf.tokens_match(expected, given):
         logger.info("%s %s refused: missing or wrong CSRF token", request.method, request.path)
         raise web.HTTPForbidden()

@@ -76,7 +76,8 @@ class RasaClient:
 
         One request, resume first: a citizen who answers the notice at once gets the bot.
         """
-        await self.append_events(conversation_id, [{"event": "resume"}, *_bot_events(notice)], side_effects=bool(notice))
+        await self.append_events(conversation_id, [{"event": "resume"}, *_bot_events(notice)],
+                                 side_effects=bool(notice))
 
     async def send_bot_message(
         self, conversation_id: str, text: str, buttons: Sequence[dict] = (), metadata: dict | None = None,

@@ -60,7 +60,7 @@ def _create(url: str) -> Engine:
 
 def get_engine(url: str) -> Engine:
     """The process's engine for ``url`` (created on the first call, then reused)."""
-    global _atexit_registered
+    global _atexit_registered  # noqa: PLW0603 - one flag of the module, changed under _lock
     with _lock:
         engine = _engines.get(url)
         if engine is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from datetime import date, time
@@ -15,10 +16,15 @@ URL_PATTERN = re.compile(r"^https?://[^\s<>\"']+$")
 TIME_RANGE_PATTERN = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 
 DISTRICTS = frozenset(
-    ["mitte", "nord", "ost", "sued", "west", "bad_cannstatt", "birkach", "botnang", "degerloch", "feuerbach", "hedelfingen", "moehringen", "muehlhausen", "muenster", "obertuerkheim", "plieningen", "sillenbuch", "stammheim", "untertuerkheim", "vaihingen", "wangen", "weilimdorf", "zuffenhausen"]
+    ["mitte", "nord", "ost", "sued", "west", "bad_cannstatt", "birkach", "botnang", "degerloch", "feuerbach",
+     "hedelfingen", "moehringen", "muehlhausen", "muenster", "obertuerkheim", "plieningen", "sillenbuch", "stammheim",
+     "untertuerkheim", "vaihingen", "wangen", "weilimdorf", "zuffenhausen"]
 )
 SERVICES = frozenset(
-    ["personalausweis", "reisepass", "wohnsitz_anmeldung", "wohnsitz_abmeldung", "meldebescheinigung", "fuehrungszeugnis", "bewohnerparkausweis", "fuehrerschein", "kfz_zulassung", "aufenthaltstitel", "einbuergerung", "gewerbeanmeldung", "fundsache", "grundsicherung", "hilfe_zum_lebensunterhalt", "wohngeld", "bonuscard", "hilfe_zur_pflege", "bildung_und_teilhabe", "buergergeld"]
+    ["personalausweis", "reisepass", "wohnsitz_anmeldung", "wohnsitz_abmeldung", "meldebescheinigung",
+     "fuehrungszeugnis", "bewohnerparkausweis", "fuehrerschein", "kfz_zulassung", "aufenthaltstitel", "einbuergerung",
+     "gewerbeanmeldung", "fundsache", "grundsicherung", "hilfe_zum_lebensunterhalt", "wohngeld", "bonuscard",
+     "hilfe_zur_pflege", "bildung_und_teilhabe", "buergergeld"]
 )
 
 
@@ -88,10 +94,8 @@ class Fields:
         """An ISO date written without quotes (YYYY-MM-DD)."""
         value = self.mapping.get(key)
         if isinstance(value, str):
-            try:
+            with contextlib.suppress(ValueError):
                 value = date.fromisoformat(value)
-            except ValueError:
-                pass
         if not isinstance(value, date):
             self.fail(f"{self.what}: '{key}' must be a date YYYY-MM-DD, got {value!r}")
         return value

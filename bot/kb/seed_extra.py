@@ -18,7 +18,8 @@ REQUIREMENT_KINDS = frozenset({"eligibility", "prerequisite", "obligation", "dea
 
 #: The life situations the assistant knows (issue 13), each with its services in order.
 SITUATIONS = frozenset(
-    ["umzug_nach_stuttgart", "umzug_innerhalb_stuttgart", "umzug_ins_ausland", "geld_reicht_nicht", "verloren_gefunden", "gewerbe_gegruendet", "kind_geboren", "aufenthaltstitel_laeuft_ab"]
+    ["umzug_nach_stuttgart", "umzug_innerhalb_stuttgart", "umzug_ins_ausland", "geld_reicht_nicht", "verloren_gefunden",
+     "gewerbe_gegruendet", "kind_geboren", "aufenthaltstitel_laeuft_ab"]
 )
 
 SOURCED = ("source_url", "verified_on")

@@ -169,12 +169,13 @@ class WaitingTimeFeed:
     async def _refresh(self) -> None:
         timeout = aiohttp.ClientTimeout(total=self.timeout)
         try:
-            async with aiohttp.ClientSession(timeout=timeout) as http:
-                # The city's own clients add a random value against caches.
-                async with http.get(self.url, params={"r": str(random.randint(1, 10**9))}) as response:
-                    if response.status != 200:
-                        raise FeedError(f"status {response.status}")
-                    payload = await response.json(content_type=None)
+            # The city's own clients add a random value against caches.
+            cache_buster = str(random.randint(1, 10**9))  # noqa: S311 - no secret
+            async with aiohttp.ClientSession(timeout=timeout) as http, http.get(
+                    self.url, params={"r": cache_buster}) as response:
+                if response.status != 200:
+                    raise FeedError(f"status {response.status}")
+                payload = await response.json(content_type=None)
             self._good = parse_feed(payload, self._clock())
             self._failed_at = None
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:

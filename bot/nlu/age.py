@@ -11,8 +11,8 @@ import re
 
 from bot.nlu.folding import folded_words, spoken_number, words
 
-_PERSON = r"(?:tochter|sohn|kind|kinder|enkel|enkelin|enkelkind|mann|frau|mutter|vater|oma|opa|bruder|schwester|" \
-    r"daughter|son|child|kid|wife|husband|mother|father)"
+_PERSON = (r"(?:tochter|sohn|kind|kinder|enkel|enkelin|enkelkind|mann|frau|mutter|vater|oma|opa|bruder|schwester|"
+           r"daughter|son|child|kid|wife|husband|mother|father)")
 _AGE = re.compile(
     r"\b(?:(?P<before>\d{1,2}) (?:jahre|jahren|jahr|jahrig|jahrige|jahrigen|years|year|yo)\b"
     r"|(?:ist|bin|wird|werde|is|am|turns) (?:erst |schon |gerade |jetzt |noch )?(?P<after>\d{1,2})\b"

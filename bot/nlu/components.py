@@ -147,10 +147,10 @@ class SafetyGuard(GraphComponent):
             top = {"name": EMERGENCY, "confidence": 1.0}
             rest = [dict(r, confidence=0.0) for r in ranking if r.get("name") != EMERGENCY]
             message.set(INTENT, top, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [top] + rest, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [top, *rest], add_to_output=True)
             danger = {"entity": "danger", "value": assessment.danger, "confidence_entity": 1.0,
                       "extractor": SafetyGuard.__name__}
-            message.set(ENTITIES, entities + [danger], add_to_output=True)
+            message.set(ENTITIES, [*entities, danger], add_to_output=True)
         elif intent.get("name") == EMERGENCY and (assessment.vetoed or has_service):
             rest = [r for r in ranking if r.get("name") != EMERGENCY]
             if rest:

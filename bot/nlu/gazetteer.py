@@ -28,11 +28,15 @@ MIN_JOINED = 7
 NEGATIONS = frozenset({"nicht", "kein", "keinen", "keine", "keinem", "not", "no"})
 #: Words that may stand between a negation and the negated name ("nicht um die …").
 NEGATION_FILLERS = frozenset(
-    ["den", "die", "das", "dem", "der", "des", "ein", "einen", "eine", "einem", "um", "fur", "furs", "zum", "zur", "mein", "meinen", "meine", "the", "a", "an"]
+    ["den", "die", "das", "dem", "der", "des", "ein", "einen", "eine", "einem", "um", "fur", "furs", "zum", "zur",
+     "mein", "meinen", "meine", "the", "a", "an"]
 )
 #: Function words that never begin or end a split name read with typos ("… ausweis in").
 SPAN_EDGE_WORDS = frozenset(
-    ["in", "im", "am", "an", "auf", "aus", "bei", "mit", "nach", "von", "vom", "zu", "zum", "zur", "fur", "furs", "und", "oder", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "ich", "mein", "meine", "meinen", "sie", "wir", "er", "es", "ist", "bin", "hat", "was", "wie", "wo", "wann", "wer", "welche", "welcher", "welches", "warum", "muss", "kann", "auch", "noch", "schon", "nur", "and", "or", "the", "to", "for", "my", "is"]
+    ["in", "im", "am", "an", "auf", "aus", "bei", "mit", "nach", "von", "vom", "zu", "zum", "zur", "fur", "furs", "und",
+     "oder", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "ich", "mein", "meine",
+     "meinen", "sie", "wir", "er", "es", "ist", "bin", "hat", "was", "wie", "wo", "wann", "wer", "welche", "welcher",
+     "welches", "warum", "muss", "kann", "auch", "noch", "schon", "nur", "and", "or", "the", "to", "for", "my", "is"]
 )
 IGNORE = "ignore"
 VEHICLE = "vehicle"
@@ -48,7 +52,9 @@ REGISTRATION_STEMS = (
 )
 #: Frequent words that must never be read as a typo of a vocabulary word.
 COMMON_WORDS = frozenset(
-    ["bitte", "wagen", "wegen", "sagen", "fragen", "haben", "morgen", "hallo", "danke", "schon", "mitten", "antrag", "antrage", "person", "personen", "personal", "passt", "passen", "wohnung", "wohnen", "gelten", "gilt", "gehen", "geht", "machen", "kosten", "kostet", "erlaubnis", "bescheinigung"]
+    ["bitte", "wagen", "wegen", "sagen", "fragen", "haben", "morgen", "hallo", "danke", "schon", "mitten", "antrag",
+     "antrage", "person", "personen", "personal", "passt", "passen", "wohnung", "wohnen", "gelten", "gilt", "gehen",
+     "geht", "machen", "kosten", "kostet", "erlaubnis", "bescheinigung"]
 )
 
 
@@ -87,7 +93,8 @@ def _max_typos(word: str) -> int:
 class Gazetteer:
     """Finds service and district mentions; tolerant of case, umlauts, typos, compounds."""
 
-    def __init__(self, forms: list[Form], elsewhere: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ())) -> None:
+    def __init__(self, forms: list[Form],
+                 elsewhere: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ())) -> None:
         self.elsewhere_words, self.elsewhere_suffixes = elsewhere
         self._by_words: dict[tuple[str, ...], Form] = {}
         for form in sorted(forms, key=lambda f: f.weak):  # strong forms win duplicates
@@ -152,7 +159,7 @@ class Gazetteer:
             return None
         return self._fuzzy(tokens)
 
-    @lru_cache(maxsize=65536)
+    @lru_cache(maxsize=65536)  # noqa: B019 - the one gazetteer (load_gazetteer) lives as long as the process
     def _fuzzy(self, tokens: tuple[str, ...]) -> Form | None:
         if any(t in COMMON_WORDS for t in tokens) or all(len(t) < 7 for t in tokens):
             return None
@@ -169,7 +176,7 @@ class Gazetteer:
             if head[:1] != theirs_head[:1] and head[1:2] != theirs_head[1:2]:
                 continue
             cost = 0
-            for mine, theirs in zip(tokens, form.words):
+            for mine, theirs in zip(tokens, form.words, strict=True):
                 limit = _max_typos(theirs)
                 distance = 0 if mine == theirs else edit_distance(mine, theirs, limit)
                 if distance > limit:
@@ -180,7 +187,7 @@ class Gazetteer:
                     best, best_cost = form, cost
         return best
 
-    @lru_cache(maxsize=65536)
+    @lru_cache(maxsize=65536)  # noqa: B019 - the one gazetteer (load_gazetteer) lives as long as the process
     def _joined_lookup(self, tokens: tuple[str, ...]) -> Form | None:
         """A split name or compound ("wohn geld", "mö ringen") looked up with its parts joined."""
         if not all(t.isalpha() for t in tokens):
@@ -207,7 +214,7 @@ class Gazetteer:
                     best, best_cost = candidate, cost
         return best
 
-    @lru_cache(maxsize=65536)
+    @lru_cache(maxsize=65536)  # noqa: B019 - the one gazetteer (load_gazetteer) lives as long as the process
     def _compound(self, token: str) -> Form | None:
         for form in self._compound_forms:
             word = form.words[0]
@@ -219,7 +226,7 @@ class Gazetteer:
         """All mentions in ``text``, weak and negated ones resolved."""
         return list(self._find(text))
 
-    @lru_cache(maxsize=1024)
+    @lru_cache(maxsize=1024)  # noqa: B019 - the one gazetteer (load_gazetteer) lives as long as the process
     def _find(self, text: str) -> tuple[Match, ...]:
         """``find`` cached: the extractor and the classifier read the same message."""
         return tuple(self._scan(text))

@@ -127,7 +127,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "exclude_intents": [],
         }
 
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, pipeline: Any = None) -> None:
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 pipeline: Any = None) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -136,7 +137,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     @classmethod
     def create(
-        cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+        cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+        execution_context: ExecutionContext
     ) -> LinearIntentClassifier:
         """A new, untrained classifier."""
         return cls(config, model_storage, resource)
@@ -147,7 +149,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         from sklearn.pipeline import make_pipeline, make_union
 
         features = make_union(
-            TfidfVectorizer(analyzer="word", ngram_range=tuple(self._config["word_ngrams"]), sublinear_tf=True, token_pattern=r"\S+"),
+            TfidfVectorizer(analyzer="word", ngram_range=tuple(self._config["word_ngrams"]), sublinear_tf=True,
+                            token_pattern=r"\S+"),  # noqa: S106 - a regular expression, not a password
             TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self._config["char_ngrams"]), sublinear_tf=True),
         )
         classifier = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"], random_state=42)
@@ -187,7 +190,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             with model_storage.read_from(resource) as directory:
                 pipeline = load_pipeline(directory / MODEL_FILE)
         except FileNotFoundError as error:
-            logger.warning(f"LinearIntentClassifier could not be loaded: {error}")
+            logger.warning("LinearIntentClassifier could not be loaded: %s", error)
         return cls(config, model_storage, resource, pipeline)
 
     def _spelling(self) -> Speller | None:
@@ -226,9 +229,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             if weight > 0:
                 focused = self._pipeline.predict_proba([feature_text(message, span, speller)])[0]
                 probabilities[index] = (1 - weight) * probabilities[index] + weight * focused
-        for message, row in zip(messages, probabilities):
+        for message, row in zip(messages, probabilities, strict=True):
             ranking = sorted(
-                ({"name": str(name), "confidence": float(p)} for name, p in zip(classes, row)),
+                ({"name": str(name), "confidence": float(p)} for name, p in zip(classes, row, strict=True)),
                 key=lambda item: -item["confidence"],
             )
             message.set(INTENT, ranking[0], add_to_output=True)

@@ -17,9 +17,15 @@ from bot.nlu.folding import fold
 
 #: A sentence ends at . ! ? (not inside numbers or common abbreviations).
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
-_ABBREVIATION = re.compile(r"(?:\b[A-Za-z]|\b(?:z\.B|bzw|ca|evtl|ggf|Nr|Str|usw|d\.h|u\.a|Fr|Hr|Dr)|\d)\.$", re.IGNORECASE)
+_ABBREVIATION = re.compile(r"(?:\b[A-Za-z]|\b(?:z\.B|bzw|ca|evtl|ggf|Nr|Str|usw|d\.h|u\.a|Fr|Hr|Dr)|\d)\.$",
+                           re.IGNORECASE)
 QUESTION_WORDS = frozenset(
-    fold(w) for w in ["wann", "wo", "wohin", "woher", "was", "wie", "welche", "welcher", "welches", "welchen", "wer", "wem", "wen", "wieso", "warum", "weshalb", "kann", "konnen", "koennen", "könnte", "könnten", "muss", "musst", "müssen", "brauche", "brauch", "braucht", "gibt", "gibt's", "ist", "sind", "hat", "haben", "habe", "darf", "dürfen", "soll", "sollte", "wird", "werden", "bekomme", "krieg", "kriege", "where", "when", "what", "how", "which", "who", "can", "could", "do", "does", "is", "are", "may"]
+    fold(w) for w in ["wann", "wo", "wohin", "woher", "was", "wie", "welche", "welcher", "welches", "welchen", "wer",
+                      "wem", "wen", "wieso", "warum", "weshalb", "kann", "konnen", "koennen", "könnte", "könnten",
+                      "muss", "musst", "müssen", "brauche", "brauch", "braucht", "gibt", "gibt's", "ist", "sind", "hat",
+                      "haben", "habe", "darf", "dürfen", "soll", "sollte", "wird", "werden", "bekomme", "krieg",
+                      "kriege", "where", "when", "what", "how", "which", "who", "can", "could", "do", "does", "is",
+                      "are", "may"]
 )
 #: A message needs at least this many words (and two sentences) to be focused.
 MIN_WORDS = 8

@@ -17,8 +17,8 @@ CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for topic, pattern in (
         ("fees", r"\b(?:kost\w*|gebuhr\w*|preis\w*|was zahl\w*|wie ?viel zahl\w*|how much|cost\w*|fee|fees)\b"),
         ("documents", r"\b(?:unterlagen|mitbringen|mitnehmen|dokumente\w*|nachweis\w*|papiere|documents?|bring)\b"),
-        ("processing_time", r"\b(?:wie lang\w* (?:\w+ )?daur\w*|daurt (?:es|das)|bearbeitungszeit\w*|"
-                            r"wann (?:ist|sind) (?:\w+ ){0,2}fertig|how long does|how long will)\b"),
+        ("processing_time", (r"\b(?:wie lang\w* (?:\w+ )?daur\w*|daurt (?:es|das)|bearbeitungszeit\w*|"
+                             r"wann (?:ist|sind) (?:\w+ ){0,2}fertig|how long does|how long will)\b")),
         ("forms", r"\b(?:formular\w*|vordruck\w*|form)\b"),
         ("appointment", r"\b(?:termin\w*|appointment\w*)\b"),
         ("requirements", r"\b(?:voraussetzung\w*|frist\w*|bis wann muss|anspruch|berechtigt|requirements?)\b"),

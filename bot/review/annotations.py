@@ -36,10 +36,7 @@ def domain_intents(path: Path = DOMAIN_FILE) -> tuple[str, ...]:
     items = raw.get("intents") if isinstance(raw, dict) else None
     names = []
     for item in items if isinstance(items, list) else []:
-        if isinstance(item, dict):
-            name = next(iter(item), None)
-        else:
-            name = item
+        name = next(iter(item), None) if isinstance(item, dict) else item
         if isinstance(name, str) and not name.startswith(_NOT_TRAINABLE_PREFIX):
             names.append(name)
     return tuple(names)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.config import utc_now
+from bot.kb.hours import now as berlin_now
 from bot.kb.models import Contact, Fee, Form, Office, ProcessingTime, RequiredDocument, Requirement, Service
 from bot.review.models import KnowledgeGap
 
@@ -75,7 +76,7 @@ def gap_counts(session: Session, since: date | None = None) -> list[GapCount]:
 
 def stale_facts(session: Session, today: date | None = None) -> list[StaleFact]:
     """Facts of the knowledge base (``session``) verified more than a year before ``today``, oldest first."""
-    cutoff = (today or date.today()) - STALE_AFTER
+    cutoff = (today or berlin_now().date()) - STALE_AFTER
     found: list[StaleFact] = []
     for model in _SOURCED:
         for row in session.scalars(select(model).where(model.verified_on < cutoff)):

@@ -73,7 +73,8 @@ class ReviewFilter:
         return {key: value for key, value in values.items() if value}
 
 
-def list_flagged(session: Session, filters: ReviewFilter, page_size: int = PAGE_SIZE) -> tuple[list[ReviewConversation], int]:
+def list_flagged(session: Session, filters: ReviewFilter,
+                 page_size: int = PAGE_SIZE) -> tuple[list[ReviewConversation], int]:
     """One page of flagged conversations (newest first) and the total number matching."""
     conditions = [ReviewConversation.flagged.is_(True)]
     if filters.date_from:

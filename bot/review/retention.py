@@ -2,8 +2,8 @@
 
 :func:`purge` deletes, with cutoff = now − ``retention_days`` (effective settings,
 default 30): every tracker event older than the cutoff (by the event's own age, so an
-active sender id loses its old events too), closed handoffs created before it (open ones stay), callback requests of phone
-and web chat, review rows and annotations of the deleted conversations, and expired
+active sender id loses its old events too), closed handoffs created before it (open ones stay), callback requests of
+phone and web chat, review rows and annotations of the deleted conversations, and expired
 console sessions, and audit entries older than ``audit_retention_days`` (365).
 :func:`delete_conversation` deletes everything of one conversation.
 Both write one audit entry.

@@ -13,7 +13,8 @@ from bot.staff.models import AuditEntry
 #: Actions written to the audit log (checked, so that a typo cannot hide an entry).
 ACTIONS = frozenset({
     "login", "login_failed", "locked", "logout",
-    "view_conversation", "stream_conversation", "view_callbacks", "reveal_original", "take_over", "hand_back", "close_handoff",
+    "view_conversation", "stream_conversation", "view_callbacks", "reveal_original", "take_over", "hand_back",
+    "close_handoff",
     "annotate", "export", "delete_conversation", "retention_purge",
     "callback_done", "callback_deleted", "callbacks_purged", "notice_created", "notice_deleted",
     "user_created", "user_changed", "settings_changed",

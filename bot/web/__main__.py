@@ -34,7 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (settings.widget_dir / "webchat.js").exists():
         print(f"error: {settings.widget_dir}/webchat.js is missing: run `make install`", file=sys.stderr)
         return 2
-    print(f"Demo page with the web chat: http://{settings.host}:{settings.port}/  (chat server {settings.chat_server_url})",
+    print(f"Demo page with the web chat: http://{settings.host}:{settings.port}/  "
+          f"(chat server {settings.chat_server_url})",
           flush=True)
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
     return 0

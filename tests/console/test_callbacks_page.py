@@ -27,7 +27,8 @@ def _requests(settings: ConsoleSettings) -> tuple[int, int]:
     return phone, web
 
 
-async def test_agent_sees_open_requests_and_marks_one_done(console: TestClient, add_user: AddUser, console_settings) -> None:
+async def test_agent_sees_open_requests_and_marks_one_done(console: TestClient, add_user: AddUser,
+                                                           console_settings) -> None:
     phone, web = _requests(console_settings)
     add_user("alex", "agent")
     token = await login(console, "alex")

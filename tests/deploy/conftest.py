@@ -28,7 +28,8 @@ WIDGET_DIST = PROJECT_ROOT / "channels" / "webchat" / "dist"
 WEB_LAUNCHER = (
     "import sys; from pathlib import Path; from aiohttp import web; "
     "from bot.web.app import create_app; from bot.web.settings import WebSettings; "
-    "s = WebSettings(chat_server_url=sys.argv[1], port=int(sys.argv[2]), widget_dir=Path(sys.argv[3]), rasa_health_url=sys.argv[4]); "
+    "s = WebSettings(chat_server_url=sys.argv[1], port=int(sys.argv[2]), widget_dir=Path(sys.argv[3]),"
+    " rasa_health_url=sys.argv[4]); "
     "web.run_app(create_app(s), host='127.0.0.1', port=s.port, print=None)"
 )
 

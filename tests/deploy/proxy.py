@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bot.config import PROJECT_ROOT
 
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 SERVER_NAME = "localhost"
 
 
@@ -126,7 +126,7 @@ def nginx_test(directory: Path) -> subprocess.CompletedProcess:
     """``nginx -t`` on the standalone configuration in ``directory``."""
     return subprocess.run([NGINX, "-p", str(directory), "-c", str(directory / "nginx.conf"), "-t",
                            "-g", f"pid {directory}/nginx.pid;"],
-                          capture_output=True, text=True, timeout=30, preexec_fn=_drop_privileges)
+                          check=False, capture_output=True, text=True, timeout=30, preexec_fn=_drop_privileges)
 
 
 def start_proxy(directory: Path, port: int, console_port: int, cert: Path, key: Path, **overrides: str) -> Proxy:
@@ -137,7 +137,7 @@ def start_proxy(directory: Path, port: int, console_port: int, cert: Path, key: 
     process = subprocess.Popen(
         [NGINX, "-p", str(directory), "-c", str(directory / "nginx.conf"),
          "-g", f"daemon off; pid {directory}/nginx.pid;"],
-        stdout=log, stderr=subprocess.STDOUT, preexec_fn=_drop_privileges)
+        stdout=log, stderr=subprocess.STDOUT, preexec_fn=_drop_privileges)  # noqa: PLW1509 - only setgroups/setgid/setuid
     proxy = Proxy(directory, process, port, console_port, cert)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:

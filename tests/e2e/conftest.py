@@ -43,7 +43,8 @@ def say(servers: Servers, sender: str) -> Say:
     """Send one message as ``sender`` over the REST webhook; returns the bot's messages."""
 
     def _say(text: str) -> list[dict]:
-        status, body = http_json("POST", f"{servers.rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": text})
+        status, body = http_json("POST", f"{servers.rasa_url}/webhooks/rest/webhook",
+                                 {"sender": sender, "message": text})
         assert status == 200, (status, body)
         assert isinstance(body, list)
         return body

@@ -257,7 +257,8 @@ def test_waiting_citizen_is_told_the_new_position(stack: Stack) -> None:
     while time.monotonic() < deadline and not notices:
         status, tracker = http_json("GET", f"{stack.servers.rasa_url}/conversations/{second}/tracker")
         assert status == 200
-        notices = [e for e in tracker["events"] if e["event"] == "bot" and "jetzt an Position 1" in (e.get("text") or "")]
+        notices = [e for e in tracker["events"]
+                   if e["event"] == "bot" and "jetzt an Position 1" in (e.get("text") or "")]
         time.sleep(0.5)
     assert len(notices) == 1, "no position notice within 30 s"
     assert notices[0]["text"].startswith("Sie sind jetzt an Position 1. Geschätzte Wartezeit: etwa ")

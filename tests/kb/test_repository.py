@@ -14,10 +14,7 @@ from bot.kb.seed import load_seed
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_repo(request, seed, tmp_path):
     """The same repository on SQLite and on the local PostgreSQL server."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'kb.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
+    url = f"sqlite:///{tmp_path / 'kb.db'}" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
     engine = get_engine(url)
     load_seed(engine, seed)
     yield KnowledgeRepository(engine)

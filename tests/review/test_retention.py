@@ -143,7 +143,7 @@ async def test_delete_conversation_removes_everything_of_it(settings: ConsoleSet
     with open_stores(settings) as stores, stores.sessions() as session:
         entry = audit_entries(session, action="delete_conversation")[0]
         assert (entry.actor, entry.target) == ("admin", "conversation:recent-1")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="conversation id is empty"):
         delete_conversation(settings, "  ", "admin")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from functools import cache
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
@@ -13,15 +14,11 @@ from sqlalchemy.engine import make_url
 
 from bot.config import PROJECT_ROOT
 
-_DOMAIN: Domain | None = None
 
-
+@cache
 def project_domain() -> Domain:
     """The project's ``domain.yml`` (loaded once per test session)."""
-    global _DOMAIN
-    if _DOMAIN is None:
-        _DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
-    return _DOMAIN
+    return Domain.load(str(PROJECT_ROOT / "domain.yml"))
 
 
 def tracker_store(url: str) -> SQLTrackerStore:

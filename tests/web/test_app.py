@@ -27,7 +27,8 @@ def widget_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(widget_dir: Path) -> WebSettings:
-    return WebSettings(chat_server_url=f"http://127.0.0.1:{free_port()}", title="Bürgerservice-Chat", widget_dir=widget_dir)
+    return WebSettings(chat_server_url=f"http://127.0.0.1:{free_port()}", title="Bürgerservice-Chat",
+                       widget_dir=widget_dir)
 
 
 @pytest.fixture

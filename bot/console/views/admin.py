@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from typing import Any
 
@@ -195,10 +196,8 @@ async def _settings_page(request: web.Request, message: str | None = None, error
         base = HandoffSettings(teams=())
     stored = await in_transaction(request.app, stored_overrides)
     effective = base
-    try:
+    with contextlib.suppress(HandoffConfigError):
         effective = base.with_overrides(stored)
-    except HandoffConfigError:
-        pass
     values = form or {
         "queue_limit": str(effective.queue_limit),
         "always_human_services": "\n".join(effective.always_human_services),

@@ -148,5 +148,5 @@ async def take(request: web.Request) -> web.StreamResponse:
         await connect_citizen(request, entry, user)
     except RasaUnavailable as error:
         logger.warning("takeover of handoff %d: %s", handoff_id, error)
-        raise web.HTTPFound("/queue?msg=rasa")
+        raise web.HTTPFound("/queue?msg=rasa") from None
     raise web.HTTPFound(conversation_path(entry.conversation_id))

@@ -200,7 +200,7 @@ async def delete(request: web.Request) -> web.StreamResponse:
         counts = await asyncio.to_thread(delete_conversation, settings, conversation_id, _user(request).username)
     except RetentionError:
         logger.exception("deletion of a conversation failed")
-        raise web.HTTPSeeOther("/review?msg=delete_failed")
+        raise web.HTTPSeeOther("/review?msg=delete_failed") from None
     if not any(counts.values()):
         raise web.HTTPSeeOther("/review?msg=delete_nothing")
     raise web.HTTPSeeOther("/review?" + urlencode({"msg": "deleted", **{f"n_{k}": v for k, v in counts.items()}}))
