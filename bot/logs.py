@@ -35,7 +35,7 @@ import logging
 import logging.config
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any, TextIO
 
 FORMATS = ("text", "json")
@@ -235,7 +235,7 @@ def _configure_structlog(log_level: int | None = None) -> None:
     )
 
 
-def _structlog_to_stdlib(_logger: Any, _method: str, event_dict: dict) -> dict:
+def _structlog_to_stdlib(_logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> dict[str, Any]:
     event = str(event_dict.pop("event", ""))
     kwargs: dict[str, Any] = {key: event_dict.pop(key) for key in ("exc_info", "stack_info") if key in event_dict}
     return {"msg": event, "extra": {FIELDS_ATTR: {key: safe_value(key, value) for key, value in event_dict.items()}},

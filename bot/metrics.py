@@ -22,7 +22,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
@@ -125,7 +125,7 @@ def timed_turns(handler: Callable[[Any], Awaitable[T]], channel: str) -> Callabl
     return timed
 
 
-def metrics_port(process: str = "", env: dict | None = None) -> int | None:
+def metrics_port(process: str = "", env: Mapping[str, str] | None = None) -> int | None:
     """``METRICS_PORT_<PROCESS>`` or else ``METRICS_PORT`` of ``env`` (default ``os.environ``);
     None when unset or 0. (The per-process name lets one environment serve several processes.)
 

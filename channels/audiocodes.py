@@ -142,7 +142,7 @@ class AudiocodesInput(InputChannel):
         """``token`` (required, e.g. ``${AUDIOCODES_TOKEN}``) from ``credentials.yml``."""
         if not credentials:
             cls.raise_missing_credentials_exception()
-        token = str(credentials.get("token") or "")
+        token = str((credentials or {}).get("token") or "")
         if len(token) < MIN_TOKEN_LENGTH or token.startswith("${"):
             raise RasaException(
                 f"The audiocodes channel needs a token of at least {MIN_TOKEN_LENGTH} characters "

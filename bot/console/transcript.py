@@ -53,13 +53,23 @@ def _clock(timestamp: Any) -> str:
         return ""
 
 
+def _dict(event: dict[str, Any], key: str) -> dict[str, Any]:
+    value = event.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _list(event: dict[str, Any], key: str) -> list[Any]:
+    value = event.get(key)
+    return value if isinstance(value, list) else []
+
+
 def _text(value: Any) -> str:
     return value[:MAX_TEXT] if isinstance(value, str) else ""
 
 
 def _citizen_text(event: dict, reveal: bool = False) -> str:
     text = _text(event.get("text"))
-    metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
+    metadata = _dict(event, "metadata")
     shown = metadata.get("display_text")
     if text.startswith("/") and isinstance(shown, str) and shown.strip():
         text = shown.strip()[:MAX_TEXT]
@@ -67,8 +77,8 @@ def _citizen_text(event: dict, reveal: bool = False) -> str:
 
 
 def _intent(event: dict) -> tuple[str | None, float | None]:
-    parse = event.get("parse_data") if isinstance(event.get("parse_data"), dict) else {}
-    intent = parse.get("intent") if isinstance(parse.get("intent"), dict) else {}
+    parse = _dict(event, "parse_data")
+    intent = _dict(parse, "intent")
     name = intent.get("name") if isinstance(intent.get("name"), str) else None
     confidence = intent.get("confidence")
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float)):
@@ -77,8 +87,8 @@ def _intent(event: dict) -> tuple[str | None, float | None]:
 
 
 def _buttons(event: dict) -> tuple[str, ...]:
-    data = event.get("data") if isinstance(event.get("data"), dict) else {}
-    buttons = data.get("buttons") if isinstance(data.get("buttons"), list) else []
+    data = _dict(event, "data")
+    buttons = _list(data, "buttons")
     return tuple(b["title"][:200] for b in buttons if isinstance(b, dict) and isinstance(b.get("title"), str))
 
 
@@ -95,7 +105,7 @@ def turn_of(index: int, event: Any, reveal: bool = False) -> Turn | None:
         intent, confidence = _intent(event)
         return Turn(index, "citizen", _citizen_text(event, reveal), clock, intent, confidence)
     if kind == "bot":
-        metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
+        metadata = _dict(event, "metadata")
         agent = metadata.get("agent") if isinstance(metadata.get("agent"), str) else None
         text = _text(event.get("text"))
         if not text and not _buttons(event):

@@ -76,8 +76,16 @@ def head_revision(name: str) -> str:
 def baseline_tables(name: str) -> frozenset[str]:
     """The tables the first revision of ``name`` creates (its ``TABLES``)."""
     script = ScriptDirectory.from_config(alembic_config(database(name)))
-    base = script.get_revision(script.get_base())
+    base = script.get_revision(_base_revision(script))
     return frozenset(base.module.TABLES)
+
+
+def _base_revision(script: ScriptDirectory) -> str:
+    """The first revision of a migration directory (each of ours has exactly one)."""
+    base = script.get_base()
+    if base is None:
+        raise RuntimeError(f"no migrations in {script.dir}")
+    return base
 
 
 def _legacy(connection: Connection, db: Database) -> bool:
@@ -94,7 +102,7 @@ def upgrade(engine: Engine, name: str, revision: str = "head") -> UpgradeResult:
         before = current_revision(connection, name)
         stamped = False
         if _legacy(connection, db) and baseline_tables(name) <= set(inspect(connection).get_table_names()):
-            command.stamp(config, ScriptDirectory.from_config(config).get_base())
+            command.stamp(config, _base_revision(ScriptDirectory.from_config(config)))
             stamped = True
         command.upgrade(config, revision)
         after = current_revision(connection, name)

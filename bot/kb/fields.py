@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, time
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from bot.kb.yaml_lines import KnowledgeFileError, LineDict
 
@@ -42,7 +42,7 @@ class Fields:
         self.mapping: dict = mapping
         self.what = what
 
-    def fail(self, message: str) -> None:
+    def fail(self, message: str) -> NoReturn:
         """Raise a :class:`KnowledgeFileError` at this mapping's line."""
         raise KnowledgeFileError(self.path, self.line, message)
 

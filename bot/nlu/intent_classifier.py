@@ -9,6 +9,7 @@ where DIET needed ten minutes, and was more accurate on our held-out split.
 from __future__ import annotations
 
 import logging
+from operator import itemgetter
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -232,7 +233,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         for message, row in zip(messages, probabilities, strict=True):
             ranking = sorted(
                 ({"name": str(name), "confidence": float(p)} for name, p in zip(classes, row, strict=True)),
-                key=lambda item: -item["confidence"],
+                key=itemgetter("confidence"), reverse=True,  # stable: ties keep the classes' order
             )
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set("intent_ranking", ranking[: self._config["ranking_length"]], add_to_output=True)

@@ -141,8 +141,8 @@ def _add_bot_turn(result: ConversationDigest, event: TrackerEvent, data: dict[st
     raw = data.get("text")
     if not isinstance(raw, str) or not raw:
         return
-    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-    agent = metadata.get("agent")
+    metadata = data.get("metadata")
+    agent = metadata.get("agent") if isinstance(metadata, dict) else None
     if isinstance(agent, str) and agent.strip():
         result.turns.append(TurnCopy(
             seq=len(result.turns), at=_moment(event.timestamp), actor="agent", text=_text(raw),

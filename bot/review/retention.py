@@ -31,11 +31,11 @@ from bot.telephony.store import purge_expired_calls
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_RETENTION_DAYS = HandoffSettings.__dataclass_fields__["retention_days"].default
+DEFAULT_RETENTION_DAYS = HandoffSettings.retention_days  # the dataclass default
 _CHUNK = 500
 
 
-DEFAULT_AUDIT_DAYS = HandoffSettings.__dataclass_fields__["audit_retention_days"].default
+DEFAULT_AUDIT_DAYS = HandoffSettings.audit_retention_days
 
 
 class RetentionError(RuntimeError):

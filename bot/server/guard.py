@@ -9,7 +9,8 @@ compared in constant time.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any
 
 from sanic import Sanic, response
 from sanic.request import Request
@@ -31,7 +32,7 @@ def is_public(path: str, public_prefixes: Iterable[str], public_paths: Iterable[
 
 def token_guard(
     token: str, public_prefixes: Iterable[str], public_paths: Iterable[str] = (),
-) -> Callable[[Request], Awaitable[HTTPResponse | None]]:
+) -> Callable[[Request], Coroutine[Any, Any, HTTPResponse | None]]:
     """The middleware: 401 for a non-public path without ``Bearer <token>``."""
     prefixes = tuple(public_prefixes)
     paths = tuple(public_paths)
