@@ -201,19 +201,20 @@ def start_servers(workdir: Path, knowledge_db_url: str, endpoints_extra: str = "
     }
     migrate_databases(env, workdir)
     servers = Servers([f"http://127.0.0.1:{port}" for port in rasa_ports], f"http://127.0.0.1:{action_port}", workdir)
-    actions_log = (workdir / "actions.log").open("w")
-    servers.processes.append(subprocess.Popen(
-        [sys.executable, "-m", "bot.server.action_server", "--port", str(action_port)],
-        cwd=PROJECT_ROOT, env=env, stdout=actions_log, stderr=subprocess.STDOUT,
-    ))
-    for number, port in enumerate(rasa_ports):
+    # The children write their logs; the parent closes its copy of each file at once.
+    with (workdir / "actions.log").open("w") as actions_log:
         servers.processes.append(subprocess.Popen(
-            [sys.executable, "-m", "bot.server.rasa_server", "--model", str(MODEL), "--endpoints", str(endpoints),
-             "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"),
-             "-i", "127.0.0.1", "--port", str(port)],
-            cwd=PROJECT_ROOT, env=env, stdout=(workdir / f"rasa-{number}.log").open("w"),
-            stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "bot.server.action_server", "--port", str(action_port)],
+            cwd=PROJECT_ROOT, env=env, stdout=actions_log, stderr=subprocess.STDOUT,
         ))
+    for number, port in enumerate(rasa_ports):
+        with (workdir / f"rasa-{number}.log").open("w") as rasa_log:
+            servers.processes.append(subprocess.Popen(
+                [sys.executable, "-m", "bot.server.rasa_server", "--model", str(MODEL), "--endpoints", str(endpoints),
+                 "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"),
+                 "-i", "127.0.0.1", "--port", str(port)],
+                cwd=PROJECT_ROOT, env=env, stdout=rasa_log, stderr=subprocess.STDOUT,
+            ))
     deadline = time.monotonic() + START_TIMEOUT
     try:
         _wait(f"{servers.action_url}/health", servers, deadline)
@@ -243,11 +244,11 @@ def start_http_process(args: list[str], health_url: str, log_path: Path, env: di
     Raises:
         RuntimeError: when the process dies or does not answer in time (its log is in the message).
     """
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [sys.executable, *args], cwd=PROJECT_ROOT, env={**os.environ, **SECRETS_ENV, **(env or {})},
-        stdout=log, stderr=subprocess.STDOUT,
-    )
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, *args], cwd=PROJECT_ROOT, env={**os.environ, **SECRETS_ENV, **(env or {})},
+            stdout=log, stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + timeout
     while True:
         try:

@@ -133,11 +133,12 @@ def start_proxy(directory: Path, port: int, console_port: int, cert: Path, key: 
     """Render into ``directory`` (with ``cert``/``key`` inside it) and start nginx; waits for its ports."""
     render.render_standalone(directory, settings(port, console_port, cert, key, **overrides))
     _give_to_nobody(directory)
-    log = (directory / "stdout.log").open("w")
-    process = subprocess.Popen(
-        [NGINX, "-p", str(directory), "-c", str(directory / "nginx.conf"),
-         "-g", f"daemon off; pid {directory}/nginx.pid;"],
-        stdout=log, stderr=subprocess.STDOUT, preexec_fn=_drop_privileges)  # noqa: PLW1509 - only setgroups/setgid/setuid
+    with (directory / "stdout.log").open("w") as log:
+        process = subprocess.Popen(
+            [NGINX, "-p", str(directory), "-c", str(directory / "nginx.conf"),
+             "-g", f"daemon off; pid {directory}/nginx.pid;"],
+            stdout=log, stderr=subprocess.STDOUT,
+            preexec_fn=_drop_privileges)  # noqa: PLW1509 - only setgroups/setgid/setuid
     proxy = Proxy(directory, process, port, console_port, cert)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
