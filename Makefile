@@ -30,7 +30,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONHASHSEED ?= 0
 
-.PHONY: help install webchat train knowledge run run-production shell test test-unit validate test-stories bench bench-voice bench-handoff clean
+.PHONY: help install webchat train knowledge run run-production shell lint test test-unit validate test-stories bench bench-voice bench-handoff clean
 
 help: ## Show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -109,7 +109,11 @@ test-stories: train ## End-to-end test stories (rasa test, fails on any predicti
 test-unit: install knowledge ## pytest: actions, repository, NLU components, servers over REST
 	$(PY) -m pytest
 
-test: install knowledge train validate test-stories ## Everything: validate, test stories, pytest (incl. NLU held-out report, e2e)
+lint: $(VENV)/.installed ## ruff check (pyproject.toml) and mypy on bot/, actions/, channels/ (seconds)
+	$(PY) -m ruff check
+	$(PY) -m mypy
+
+test: install lint knowledge train validate test-stories ## Everything: lint, validate, test stories, pytest (incl. NLU held-out report, e2e)
 	$(PY) -m pytest
 
 bench: install knowledge train ## Benchmarks (NLU accuracy on held-out split, REST latency vs. rasa init, knowledge coverage, fuzzing ~2 min)

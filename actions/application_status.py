@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -17,13 +17,13 @@ from bot.kb.repository import RecordNotFound
 class ActionApplicationStatus(Action):
     """Explains that the status of one's own case needs a person."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_application_status"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Explain, name the responsible office's contact, offer a person."""
         contact = ""
         key = tracker.get_slot("service")

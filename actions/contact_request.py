@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -53,7 +53,7 @@ STORE_FAILED = "Das Speichern hat leider nicht geklappt."
 STORE_ERRORS = (SQLAlchemyError, OSError, TelephonyConfigError)
 
 
-def closed_lead(next_opening: Optional[datetime], now: datetime) -> str:
+def closed_lead(next_opening: datetime | None, now: datetime) -> str:
     """``"… nicht erreichbar. Sie sind wieder am Montag ab 8:00 Uhr für Sie da."``."""
     if next_opening is None:
         return CLOSED
@@ -79,8 +79,8 @@ def retention_days() -> int:
 
 
 def start_contact(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str,
-                  closed: Optional[bool] = None, next_opening: Optional[datetime] = None,
-                  method: Optional[str] = None) -> List[EventType]:
+                  closed: bool | None = None, next_opening: datetime | None = None,
+                  method: str | None = None) -> list[EventType]:
     """Offer a callback or an e-mail reply (``closed``: outside hours, False: queue full).
 
     ``method="phone"`` (the citizen asked for a callback) goes straight to the number.
@@ -99,13 +99,13 @@ def start_contact(dispatcher: CollectingDispatcher, tracker: Tracker, reason: st
     return apply_turn(dispatcher, tracker, turn, in_loop=False)
 
 
-def context_of(tracker: Tracker, reason: Optional[str]) -> CallContext:
+def context_of(tracker: Tracker, reason: str | None) -> CallContext:
     """Conversation id, reason, service and district for the staff's list."""
     return CallContext(tracker.sender_id, reason, tracker.get_slot("service"), tracker.get_slot("district"))
 
 
 def apply_turn(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, in_loop: bool,
-               held: tuple[Optional[str], Optional[str]] = (None, None)) -> List[EventType]:
+               held: tuple[str | None, str | None] = (None, None)) -> list[EventType]:
     """Send a turn's messages; store the request when consented; enter, stay in or leave the loop.
 
     ``held``: the phone number and e-mail address already held for the conversation.
@@ -134,19 +134,19 @@ def apply_turn(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, i
     return LOOP.leave() if in_loop else [SlotSet(SLOT, None)]
 
 
-def protected_state(state: Dict[str, Any]) -> Dict[str, Any]:
+def protected_state(state: dict[str, Any]) -> dict[str, Any]:
     """The dialogue's state as the tracker keeps it: placeholders instead of number and address."""
     return {**state, **{key: placeholder for key, placeholder in CONTACT_PLACEHOLDERS.items() if state.get(key)}}
 
 
-def restored_state(state: Dict[str, Any], phone: Optional[str], email: Optional[str]) -> Dict[str, Any]:
+def restored_state(state: dict[str, Any], phone: str | None, email: str | None) -> dict[str, Any]:
     """The state with the held values in place of the placeholders."""
     values = {"phone": phone, "email": email}
     return {key: values[key] if key in values and value == CONTACT_PLACEHOLDERS[key] else value
             for key, value in state.items()}
 
 
-def hold_contact(sender_id: str, state: Dict[str, Any], held: tuple[Optional[str], Optional[str]]) -> None:
+def hold_contact(sender_id: str, state: dict[str, Any], held: tuple[str | None, str | None]) -> None:
     """Hold the state's number and address server-side (the slot gets placeholders).
 
     The channel usually holds them already (``held``); only what differs is written.
@@ -160,7 +160,7 @@ def hold_contact(sender_id: str, state: Dict[str, Any], held: tuple[Optional[str
             logger.exception("contact details could not be held")
 
 
-def held_contact(sender_id: str) -> tuple[Optional[str], Optional[str]]:
+def held_contact(sender_id: str) -> tuple[str | None, str | None]:
     """What the channel held for this conversation (see ``channels/contact_guard.py``)."""
     try:
         return runtime.callbacks().held_contact(sender_id)
@@ -177,7 +177,7 @@ def forget_contact(sender_id: str) -> None:
         logger.exception("held contact details not deleted (they expire after %d h)", HELD_CONTACT_HOURS)
 
 
-def hand_back(tracker: Tracker) -> List[EventType]:
+def hand_back(tracker: Tracker) -> list[EventType]:
     """The loop does not handle this message: leave the dialogue (nothing stored), the rules answer."""
     forget_contact(tracker.sender_id)
     return LOOP.hand_back()
@@ -186,13 +186,13 @@ def hand_back(tracker: Tracker) -> List[EventType]:
 class ActionContactRequest(Action):
     """The loop of the callback / e-mail dialogue in the web chat."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name (also the loop's name)."""
         return LOOP.name
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Handle the citizen's answer to the current step, or hand it back to the rules."""
         state = tracker.get_slot(SLOT)
         intent, _ = latest_intent(tracker)

@@ -8,7 +8,7 @@ with the corrected service. The ``topic`` slot holds the last topic.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -27,8 +27,7 @@ from bot.kb.repository import KnowledgeRepository, RecordNotFound
 from bot.nlu.folding import folded_words
 
 
-
-def topic_reply(repo: KnowledgeRepository, topic: Optional[str], tracker: Tracker) -> Optional[Reply]:
+def topic_reply(repo: KnowledgeRepository, topic: str | None, tracker: Tracker) -> Reply | None:
     """Answer the remembered topic again for the current slots; None without topic."""
     action = topic_actions().get(topic or "")
     if action is not None:
@@ -63,8 +62,10 @@ def what_about(repo: KnowledgeRepository, tracker: Tracker) -> Reply:
         ("Adresse", "/ask_location"),
     )
     return Reply(
-        text=f"Was möchten Sie {subject} wissen? Zum Beispiel Öffnungszeiten, Unterlagen oder Gebühren.".replace("  ", " "),
-        voice=f"Was möchten Sie {subject} wissen? Zum Beispiel Unterlagen, Gebühren oder Öffnungszeiten.".replace("  ", " "),
+        text=f"Was möchten Sie {subject} wissen? Zum Beispiel Öffnungszeiten, Unterlagen oder Gebühren."
+        .replace("  ", " "),
+        voice=f"Was möchten Sie {subject} wissen? Zum Beispiel Unterlagen, Gebühren oder Öffnungszeiten."
+        .replace("  ", " "),
         buttons=[{"title": title, "payload": payload} for title, payload in questions],
     )
 
@@ -74,7 +75,7 @@ EXPIRING = frozenset({"personalausweis", "reisepass", "aufenthaltstitel", "fuehr
 _EXPIRES = re.compile(r"\b(?:lauft (?:\w+ ){0,4}ab|laufen (?:\w+ ){0,4}ab|abgelaufen|ablauf\w*|expir\w*|ungultig)\b")
 
 
-def renewal_reply(repo: KnowledgeRepository, tracker: Tracker) -> Optional[Reply]:
+def renewal_reply(repo: KnowledgeRepository, tracker: Tracker) -> Reply | None:
     """For an expiring document named without a question: what the new one needs."""
     service = latest_entity(tracker, "service")
     folded = folded_words(tracker.latest_message.get("text") or "")
@@ -91,13 +92,13 @@ class ActionHandleInform(Action):
     the services that apply, as ``ask_service_info`` would.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_handle_inform"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Answer the remembered topic with the new service/district."""
         repo = repository()
         topic = tracker.get_slot("topic")
@@ -121,13 +122,13 @@ class ActionHandleInform(Action):
 class ActionHandleDeny(Action):
     """"Nein" — with a corrected service the topic is answered again."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_handle_deny"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Re-answer on a correction; otherwise ask how else to help."""
         repo = repository()
         corrected = latest_entity(tracker, "service") or latest_entity(tracker, "district")

@@ -5,7 +5,7 @@ On the phone, two misses lead to the keypad menu instead (``actions/phone.py``).
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -48,7 +48,7 @@ def offer_person() -> Reply:
     )
 
 
-def escalate_if_stuck(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
+def escalate_if_stuck(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
     """After two misses in a row: the keypad menu on the phone, else the offer of a person.
 
     Returns the events to return from the action, or None when not stuck.
@@ -64,13 +64,13 @@ def escalate_if_stuck(dispatcher: CollectingDispatcher, tracker: Tracker) -> Opt
 class ActionClarify(Action):
     """Low NLU confidence: ask a clarifying question, offer a person after two misses."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_clarify"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Clarify or offer a person."""
         escalation = escalate_if_stuck(dispatcher, tracker)
         if escalation is not None:
@@ -81,7 +81,8 @@ class ActionClarify(Action):
                 "Zum Beispiel: Öffnungszeiten, Unterlagen, Gebühren oder ein Termin – "
                 "und für welche Leistung, etwa Personalausweis oder Wohngeld?"
             ),
-            voice="Entschuldigung, das habe ich nicht verstanden. Sagen Sie zum Beispiel: Was kostet ein Personalausweis?",
+            voice="Entschuldigung, das habe ich nicht verstanden. "
+                  "Sagen Sie zum Beispiel: Was kostet ein Personalausweis?",
             buttons=TOPIC_BUTTONS,
         )
         send(dispatcher, tracker, reply)
@@ -91,13 +92,13 @@ class ActionClarify(Action):
 class ActionOutOfScope(Action):
     """Questions outside the Ordnungsamt and Sozialamt."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_out_of_scope"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Say what the assistant covers and where else to ask."""
         escalation = escalate_if_stuck(dispatcher, tracker)
         if escalation is not None:
@@ -112,7 +113,8 @@ class ActionOutOfScope(Action):
                     "Ausländerbehörde, Kfz-Zulassung und Führerschein, Fundbüro, Bewohnerparken "
                     f"und zu Leistungen des Sozialamts. {written}"
                 ).strip(),
-                voice=f"Dabei kann ich leider nicht helfen. Ich beantworte Fragen zu Bürgerbüro und Sozialamt. {spoken}".strip(),
+                voice=f"Dabei kann ich leider nicht helfen. Ich beantworte Fragen zu Bürgerbüro und Sozialamt. "
+                      f"{spoken}".strip(),
             ),
         )
         return []

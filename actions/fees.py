@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Text
-
 from rasa_sdk import Tracker
 
 from actions.replies import Reply, source_line, unknown_reply
@@ -20,7 +18,7 @@ class ActionFees(ServiceTopicAction):
     topic = "fees"
     topic_phrase = "die Gebühren"
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_fees"
 

@@ -7,7 +7,7 @@ Phone calls get transfer, queue and callbacks (``actions/phone.py``).
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -36,14 +36,14 @@ def offer_reason(tracker: Tracker) -> str:
     return "fallback"
 
 
-def to_person(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> List[EventType]:
+def to_person(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> list[EventType]:
     """The way to a person of this channel (the offer is consumed)."""
     if is_voice(tracker):
         return [SlotSet("offer", None)] + start_handoff(dispatcher, tracker)
     return [SlotSet("offer", None)] + start_web_handoff(dispatcher, tracker, reason)
 
 
-def to_callback(dispatcher: CollectingDispatcher, tracker: Tracker, reason: Optional[str] = None) -> List[EventType]:
+def to_callback(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str | None = None) -> list[EventType]:
     """The callback dialogue of this channel (phone: the number from the call)."""
     if is_voice(tracker):
         return [SlotSet("offer", None)] + start_callback(dispatcher, tracker)
@@ -54,13 +54,13 @@ def to_callback(dispatcher: CollectingDispatcher, tracker: Tracker, reason: Opti
 class ActionRequestHuman(Action):
     """The citizen wants a person."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_request_human"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Queue, callback or e-mail offer (phone: transfer, queue or callback)."""
         return to_person(dispatcher, tracker, "request_human")
 
@@ -68,13 +68,13 @@ class ActionRequestHuman(Action):
 class ActionRequestCallback(Action):
     """The citizen wants a callback."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_request_callback"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Take the callback request: number, time, consent (phone: number from the call)."""
         return to_callback(dispatcher, tracker)
 
@@ -82,13 +82,13 @@ class ActionRequestCallback(Action):
 class ActionHandleAffirm(Action):
     """"Ja" — accepts the last offer (a person), else asks how to help."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_handle_affirm"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Follow the offer in the ``offer`` slot."""
         if tracker.get_slot("offer") == "human":
             return to_person(dispatcher, tracker, offer_reason(tracker))

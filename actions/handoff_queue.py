@@ -11,7 +11,7 @@ the agent hands back. Emergencies are answered by their own rule, also while wai
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -25,12 +25,12 @@ from actions.staff import handoff_queue, handoff_settings, online_agents
 from bot.handoff.queue import QueueEntry
 from bot.handoff.settings import HandoffConfigError, HandoffSettings, Team
 from bot.handoff.staffing import CLOSED, FULL, route, team_staffing
-from bot.handoff.wait import CANCEL_BUTTON, estimated_wait_minutes, position_written
-from bot.telephony import runtime
-from bot.telephony.settings import TelephonyConfigError
 from bot.handoff.summary import build_summary
+from bot.handoff.wait import CANCEL_BUTTON, estimated_wait_minutes, position_written
 from bot.kb import hours as hours_logic
 from bot.kb.repository import RecordNotFound
+from bot.telephony import runtime
+from bot.telephony.settings import TelephonyConfigError
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ STAFF_ERRORS = (SQLAlchemyError, HandoffConfigError, OSError)
 BOARD_ERRORS = (SQLAlchemyError, OSError, TelephonyConfigError)
 
 
-def board_state(team: Optional[Team] = None) -> tuple[int, Optional[str]]:
+def board_state(team: Team | None = None) -> tuple[int, str | None]:
     """The agent board's handling time in seconds, and the staff override of today for ``team``.
 
     The override (console ``/phone``) is for the hotline's hours: it applies to a team whose
@@ -71,7 +71,7 @@ def no_queue_reply() -> Reply:
     return Reply(text=f"{opening} {written}".strip(), voice=f"{opening} {spoken}".strip())
 
 
-def service_name(key: Optional[str]) -> Optional[str]:
+def service_name(key: str | None) -> str | None:
     """The service's name from the knowledge base, None if unknown."""
     if not key:
         return None
@@ -97,7 +97,7 @@ def tell_position(dispatcher: CollectingDispatcher, tracker: Tracker, entry: Que
 
 
 def start_web_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str,
-                      settings: Optional[HandoffSettings] = None) -> List[EventType]:
+                      settings: HandoffSettings | None = None) -> list[EventType]:
     """Queue the conversation for a person, or offer a callback / e-mail reply.
 
     Returns the events of the action. Never raises for database trouble: the citizen
@@ -112,7 +112,7 @@ def start_web_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason
 
 
 def _start_web_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str,
-                       settings: Optional[HandoffSettings]) -> List[EventType]:
+                       settings: HandoffSettings | None) -> list[EventType]:
     queue = handoff_queue()
     settings = settings or handoff_settings()
     existing = queue.open_entry(tracker.sender_id)
@@ -143,7 +143,7 @@ def _start_web_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reaso
     return []
 
 
-def handoff_for_service(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+def handoff_for_service(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """After an answer about a service staff always advise on: the handoff (written channels).
 
     Nothing happens when the service is not listed, the conversation already waits or
@@ -165,13 +165,13 @@ def handoff_for_service(dispatcher: CollectingDispatcher, tracker: Tracker) -> L
 class ActionCancelHandoff(Action):
     """"Warten abbrechen": the citizen leaves the queue."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_cancel_handoff"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Close the waiting entry (outcome ``cancelled``), or say there is none."""
         try:
             left = handoff_queue().cancel(tracker.sender_id)

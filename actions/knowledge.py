@@ -9,7 +9,6 @@ from bot.config import Settings
 from bot.db.engine import get_engine
 from bot.kb.repository import KnowledgeRepository
 
-
 #: How long the action server keeps knowledge-base answers (env KNOWLEDGE_CACHE_SECONDS).
 DEFAULT_CACHE_SECONDS = 60.0
 

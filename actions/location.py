@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -21,7 +21,8 @@ MAX_LISTED = 5
 def ask_for_district(what: str) -> Reply:
     """Ask for the Stadtbezirk of a Bürgerbüro."""
     return Reply(
-        text=f"Gerne. Welches Bürgerbüro meinen Sie? Nennen Sie bitte den Stadtbezirk, zum Beispiel Bad Cannstatt oder Vaihingen. ({what})",
+        text=f"Gerne. Welches Bürgerbüro meinen Sie? Nennen Sie bitte den Stadtbezirk, "
+             f"zum Beispiel Bad Cannstatt oder Vaihingen. ({what})",
         voice="Gerne. Welches Bürgerbüro meinen Sie? Nennen Sie bitte den Stadtbezirk.",
     )
 
@@ -80,20 +81,21 @@ def many_buergerbueros_reply(repo: KnowledgeRepository, selection: Selection) ->
             f"{selection.label}: Zuständig sind die Bürgerbüros. Nennen Sie mir Ihren Stadtbezirk, "
             f"dann nenne ich Ihnen die Adresse.{where}"
         ),
-        voice=f"{selection.label}: Zuständig sind die Bürgerbüros. Nennen Sie mir Ihren Stadtbezirk, dann nenne ich die Adresse.",
+        voice=f"{selection.label}: Zuständig sind die Bürgerbüros. "
+              "Nennen Sie mir Ihren Stadtbezirk, dann nenne ich die Adresse.",
     )
 
 
 class ActionLocation(Action):
     """Answers "Wo …?" and "Wer ist zuständig?"."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_location"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Send the addresses and remember the topic."""
         repo = repository()
         send(dispatcher, tracker, location_reply(repo, select_offices(repo, tracker)))

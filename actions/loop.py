@@ -9,8 +9,9 @@ Its state lives in its slots, which are reset whenever it ends.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, List, Mapping, Optional
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, EventType, FollowupAction, SlotSet
@@ -27,21 +28,21 @@ class Loop:
     slots: tuple[str, ...]
     handed_back: frozenset[str]
 
-    def enter(self, values: Mapping[str, Any], in_loop: bool) -> List[EventType]:
+    def enter(self, values: Mapping[str, Any], in_loop: bool) -> list[EventType]:
         """Set the state; start the loop unless it runs already (then the next message comes to it)."""
-        events: List[EventType] = [SlotSet(key, value) for key, value in values.items()]
+        events: list[EventType] = [SlotSet(key, value) for key, value in values.items()]
         return events if in_loop else events + [ActiveLoop(self.name), FollowupAction("action_listen")]
 
-    def leave(self) -> List[EventType]:
+    def leave(self) -> list[EventType]:
         """The loop is done: reset its state and wait for the citizen."""
         return [ActiveLoop(None), *(SlotSet(slot, None) for slot in self.slots), FollowupAction("action_listen")]
 
-    def hand_back(self) -> List[EventType]:
+    def hand_back(self) -> list[EventType]:
         """The loop does not handle this message: reset its state, the rules answer it."""
         return [ActiveLoop(None), *(SlotSet(slot, None) for slot in self.slots), ActionExecutionRejected(self.name)]
 
 
-def latest_intent(tracker: Tracker) -> tuple[Optional[str], float]:
+def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
     """Intent name and confidence of the latest message."""
     intent = tracker.latest_message.get("intent") or {}
     return intent.get("name"), float(intent.get("confidence") or 0.0)

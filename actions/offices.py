@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from rasa_sdk import Tracker
 
@@ -30,7 +29,7 @@ OFFICE_WORDS = (
 )
 
 
-def office_kind_in(text: str) -> Optional[str]:
+def office_kind_in(text: str) -> str | None:
     """The kind of office named in ``text`` ("Ausländerbehörde" → auslaenderbehoerde)."""
     for word, _, _ in words(text):
         for prefix, kind in OFFICE_WORDS:
@@ -41,7 +40,7 @@ def office_kind_in(text: str) -> Optional[str]:
     return None
 
 
-def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
+def latest_entity(tracker: Tracker, entity: str) -> str | None:
     """The value of ``entity`` in the latest user message, if any."""
     return next(tracker.get_latest_entity_values(entity), None)
 
@@ -100,7 +99,7 @@ def select_offices(repo: KnowledgeRepository, tracker: Tracker) -> Selection:
     return Selection([], "")
 
 
-def _kind_label(kind: str, district: Optional[str]) -> str:
+def _kind_label(kind: str, district: str | None) -> str:
     names = {
         "auslaenderbehoerde": "Ausländerbehörde",
         "fundbuero": "Fundbüro",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Sequence, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -14,8 +15,8 @@ from actions.knowledge import repository
 from actions.location import ask_for_district
 from actions.offices import Selection, select_offices
 from actions.replies import Reply, send, source_line, unknown_reply, with_notices
-from actions.staff import current_notices
 from actions.service_topic import ask_for_service
+from actions.staff import current_notices
 from bot.german import WEEKDAY_NAMES, clock, clock_spoken, day_label, day_spoken
 from bot.handoff.notices import ActiveNotice, closures_of
 from bot.kb import hours as hours_logic
@@ -51,7 +52,7 @@ def _next_opening(status: hours_logic.OpenStatus, spoken: bool) -> str:
     return f"Nächste Öffnung: {when}, {fmt(status.next_range.opens)}."
 
 
-def office_hours_reply(office: Office, reference: Optional[DayReference], now: datetime,
+def office_hours_reply(office: Office, reference: DayReference | None, now: datetime,
                        closures: Sequence[ActiveNotice] = ()) -> Reply:
     """Hours of one office for the asked day (or now), with the weekly overview.
 
@@ -129,7 +130,8 @@ def _hours_reply(repo: KnowledgeRepository, selection: Selection, text: str, now
     known = [o for o in selection.offices if o.hours_known]
     if not known:
         office = selection.offices[0]
-        reply = unknown_reply(repo, office.name, "den Öffnungszeiten", office.web_url, gap=("office", office.key, "hours"))
+        reply = unknown_reply(repo, office.name, "den Öffnungszeiten", office.web_url,
+                              gap=("office", office.key, "hours"))
         return with_usual_hours(repo, office, reply)
     replies = [office_hours_reply(o, reference, now, closures_of(notices, o.key)) for o in known[:MAX_OFFICES]]
     reply = Reply(text="\n\n".join(r.text for r in replies), voice=replies[0].voice)
@@ -141,13 +143,13 @@ def _hours_reply(repo: KnowledgeRepository, selection: Selection, text: str, now
 class ActionOpeningHours(Action):
     """Answers opening-hours questions, aware of holidays and closures."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_opening_hours"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Send the hours and remember the topic."""
         repo = repository()
         text = tracker.latest_message.get("text") or ""

@@ -20,7 +20,7 @@ from __future__ import annotations
 import abc
 import logging
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, AllSlotsReset, ConversationPaused, EventType, FollowupAction, SlotSet
@@ -87,12 +87,12 @@ _CALLBACK_WORDS = ("ruckruf", "zuruckruf", "anruf")
 # --------------------------------------------------------------------------- events
 
 
-def close_events() -> List[EventType]:
+def close_events() -> list[EventType]:
     """End of the call in the tracker: no loop, no slots (nothing personal left), paused for good."""
     return [ActiveLoop(None), AllSlotsReset(), ConversationPaused()]
 
 
-def hang_up(dispatcher: CollectingDispatcher, reason: str) -> List[EventType]:
+def hang_up(dispatcher: CollectingDispatcher, reason: str) -> list[EventType]:
     """Ask the gateway to end the call, and close the conversation."""
     dispatcher.utter_message(json_message=hangup_event(reason))
     return close_events()
@@ -109,7 +109,7 @@ def say(dispatcher: CollectingDispatcher, text: str, collect_digits: bool = Fals
 # --------------------------------------------------------------------------- context
 
 
-def hotline_office() -> Optional[Office]:
+def hotline_office() -> Office | None:
     """The office whose hours are the hotline's (``telephony.yml``), None if it is missing."""
     name = runtime.settings().hotline_office
     try:
@@ -170,7 +170,7 @@ def trailing_no_inputs(tracker: Tracker) -> int:
     return count
 
 
-def _next_opening_said(opening: Optional[datetime], now: datetime) -> str:
+def _next_opening_said(opening: datetime | None, now: datetime) -> str:
     if opening is None:
         return ""
     when = "heute" if opening.date() == now.date() else "morgen" if (opening.date() - now.date()).days == 1 \
@@ -181,7 +181,7 @@ def _next_opening_said(opening: Optional[datetime], now: datetime) -> str:
 # --------------------------------------------------------------------------- handoff
 
 
-def start_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, in_loop: bool = False) -> List[EventType]:
+def start_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, in_loop: bool = False) -> list[EventType]:
     """The caller wants a person: after-hours callback, transfer, or queue (see module docstring)."""
     store = runtime.store()
     board = store.board()
@@ -206,7 +206,7 @@ def start_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, in_loop: b
 
 
 def transfer(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, kind: str,
-             position: Optional[int] = None) -> List[EventType]:
+             position: int | None = None) -> list[EventType]:
     """Say ``text`` and transfer the call with its context in SIP headers."""
     context = call_context(tracker)
     headers = {
@@ -223,15 +223,15 @@ def transfer(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, kind
             SlotSet("phone_transfer", kind), FollowupAction("action_listen")]
 
 
-def join_queue(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+def join_queue(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """The caller waits: into the hotline queue, with the position in the SIP headers."""
     position = runtime.store().join_queue()
     text = f"Gern. Sie sind an Position {position}. Bitte bleiben Sie in der Leitung, ich verbinde Sie mit der Warteschlange."
     return transfer(dispatcher, tracker, text, kind="queue", position=position)
 
 
-def start_callback(dispatcher: CollectingDispatcher, tracker: Tracker, offer: Optional[str] = None,
-                   in_loop: bool = False, closed: Optional[str] = None) -> List[EventType]:
+def start_callback(dispatcher: CollectingDispatcher, tracker: Tracker, offer: str | None = None,
+                   in_loop: bool = False, closed: str | None = None) -> list[EventType]:
     """Begin the callback dialogue (with an offer question first, if given).
 
     ``closed``: said first when no callback can be offered (why nobody takes the call).
@@ -246,7 +246,7 @@ def start_callback(dispatcher: CollectingDispatcher, tracker: Tracker, offer: Op
     return apply_turn(dispatcher, tracker, turn, in_loop)
 
 
-def apply_turn(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, in_loop: bool) -> List[EventType]:
+def apply_turn(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, in_loop: bool) -> list[EventType]:
     """Speak a callback-dialogue turn and store the request when it is complete."""
     for text in turn.texts:
         say(dispatcher, text, collect_digits=turn.collect_digits)
@@ -270,30 +270,30 @@ class _PhoneAction(Action, metaclass=abc.ABCMeta):
     """
 
     @abc.abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Guard, then :meth:`handle`."""
         if not from_gateway(tracker):
             return [FollowupAction("action_clarify")]
         return self.handle(dispatcher, tracker)
 
     @abc.abstractmethod
-    def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         """The action itself."""
 
 
 class ActionPhoneNoInput(_PhoneAction):
     """Silence: reprompt once, then say goodbye and hang up."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_phone_no_input"
 
-    def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         """Reprompt or end the call."""
         if trailing_no_inputs(tracker) >= 2:
             say(dispatcher, SILENT_GOODBYE)
@@ -305,11 +305,11 @@ class ActionPhoneNoInput(_PhoneAction):
 class ActionPhoneDtmf(_PhoneAction):
     """Keys outside a menu: 0 is a person, anything else gets a hint."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_phone_dtmf"
 
-    def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         """Hand off on 0."""
         if latest_entity(tracker, "dtmf") == "0":
             return start_handoff(dispatcher, tracker)
@@ -320,11 +320,11 @@ class ActionPhoneDtmf(_PhoneAction):
 class ActionPhoneEnd(_PhoneAction):
     """The caller hung up or the gateway disconnected: close the conversation."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_phone_end"
 
-    def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         """No answer, just close."""
         return close_events()
 
@@ -332,11 +332,11 @@ class ActionPhoneEnd(_PhoneAction):
 class ActionPhoneTransferStatus(_PhoneAction):
     """The gateway reports a transfer: answered ends the bot's part, a failure offers a callback."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_phone_transfer_status"
 
-    def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         """Offer a callback when the transfer failed (busy, no answer, declined, error)."""
         if latest_entity(tracker, "transfer_status") == "answered":
             return [SlotSet("phone_transfer", None)]
@@ -345,7 +345,7 @@ class ActionPhoneTransferStatus(_PhoneAction):
         return [SlotSet("phone_transfer", None)] + start_callback(dispatcher, tracker, offer=TRANSFER_FAILED)
 
 
-def start_menu(dispatcher: CollectingDispatcher) -> List[EventType]:
+def start_menu(dispatcher: CollectingDispatcher) -> list[EventType]:
     """Keypad menu for a caller who was not understood twice."""
     say(dispatcher, MENU)
     return LOOP.enter({"phone_step": "menu", "phone_data": {}}, in_loop=False)
@@ -354,13 +354,13 @@ def start_menu(dispatcher: CollectingDispatcher) -> List[EventType]:
 class ActionPhoneDialog(Action):
     """The phone dialogue loop: keypad menu, wait-or-callback choice, callback dialogue."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name (also the loop's name)."""
         return LOOP.name
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Handle the caller's answer to the current step, or hand it back to the rules."""
         step = tracker.get_slot("phone_step")
         data = dict(tracker.get_slot("phone_data") or {})
@@ -385,7 +385,7 @@ class ActionPhoneDialog(Action):
         return self._handoff_choice(dispatcher, tracker, intent)
 
     @staticmethod
-    def _menu(dispatcher: CollectingDispatcher, tracker: Tracker, data: dict, intent: Optional[str]) -> List[EventType]:
+    def _menu(dispatcher: CollectingDispatcher, tracker: Tracker, data: dict, intent: str | None) -> list[EventType]:
         if intent != "phone_dtmf":
             return LOOP.hand_back()  # the caller speaks again: NLU gets another chance
         key = latest_entity(tracker, "dtmf")
@@ -403,7 +403,7 @@ class ActionPhoneDialog(Action):
         return [SlotSet("phone_data", data)]
 
     @staticmethod
-    def _handoff_choice(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Optional[str]) -> List[EventType]:
+    def _handoff_choice(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None) -> list[EventType]:
         key = latest_entity(tracker, "dtmf") if intent == "phone_dtmf" else None
         tokens = [w for w, _, _ in words(tracker.latest_message.get("text") or "")] if key is None else []
         wants_callback = key == "2" or intent == "request_callback" or any(t.startswith(_CALLBACK_WORDS) for t in tokens)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Text
-
 from rasa_sdk import Tracker
 
 from actions.replies import Reply, source_line, unknown_reply
@@ -18,7 +16,7 @@ class ActionProcessingTime(ServiceTopicAction):
     topic = "processing_time"
     topic_phrase = "die Bearbeitungszeit"
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_processing_time"
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from rasa_sdk import Tracker
@@ -25,7 +26,7 @@ class Reply:
     voice: str
     buttons: list[dict] = field(default_factory=list)
     #: ``(kind, subject, topic)`` when this is the honest "unknown" answer (counted, see ``send``).
-    gap: Optional[tuple[str, str, str]] = None
+    gap: tuple[str, str, str] | None = None
 
 
 def is_voice(tracker: Tracker) -> bool:
@@ -113,14 +114,14 @@ def hotline_hint(repo: KnowledgeRepository, lead: str = "Oder") -> tuple[str, st
     )
 
 
-def portal_url(repo: KnowledgeRepository) -> Optional[str]:
+def portal_url(repo: KnowledgeRepository) -> str | None:
     """The city's online service portal (contact ``service_portal`` in ``general.yml``), or None."""
     contact = repo.contact("service_portal")
     return contact.url if contact is not None and contact.url else None
 
 
-def unknown_reply(repo: KnowledgeRepository, subject: str, topic: str, page: Optional[str],
-                  gap: Optional[tuple[str, str, str]] = None) -> Reply:
+def unknown_reply(repo: KnowledgeRepository, subject: str, topic: str, page: str | None,
+                  gap: tuple[str, str, str] | None = None) -> Reply:
     """The honest answer for a fact we do not have: official page and 115.
 
     Args:
@@ -133,7 +134,8 @@ def unknown_reply(repo: KnowledgeRepository, subject: str, topic: str, page: Opt
     written_hotline, spoken_hotline = hotline_hint(repo)
     url = page or portal_url(repo)
     opening = f"Zu „{subject}“ habe ich leider keine geprüften Angaben zu {topic}."
-    pointer = f"Bitte sehen Sie auf der offiziellen Seite nach: {url}" if url else "Bitte sehen Sie auf stuttgart.de nach."
+    pointer = (f"Bitte sehen Sie auf der offiziellen Seite nach: {url}" if url
+               else "Bitte sehen Sie auf stuttgart.de nach.")
     return Reply(
         text=f"{opening} {pointer} {written_hotline}".strip(),
         voice=f"{opening} Bitte schauen Sie auf stuttgart.de nach. {spoken_hotline}".strip(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -27,13 +27,13 @@ def danger_line(repo: KnowledgeRepository) -> str:
 class ActionReportIssue(Action):
     """Points to the city's online reporting (from the knowledge base)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_report_issue"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Name the reporting service; at acute danger the emergency numbers come first."""
         repo = repository()
         contact = repo.contact("maengelmelder")

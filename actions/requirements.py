@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Text
 
 from rasa_sdk import Tracker
 
@@ -42,7 +41,7 @@ class ActionRequirements(ServiceTopicAction):
     topic = "requirements"
     topic_phrase = "die Voraussetzungen und Fristen"
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_requirements"
 

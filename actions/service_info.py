@@ -8,7 +8,7 @@ dafür?" is answered for it. "Was ist die Bonuscard?" gives a short overview.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -103,7 +103,7 @@ def ask_for_situation() -> Reply:
     )
 
 
-def info_reply(repo: KnowledgeRepository, tracker: Tracker) -> tuple[Reply, Optional[str]]:
+def info_reply(repo: KnowledgeRepository, tracker: Tracker) -> tuple[Reply, str | None]:
     """The answer for the latest message and the service it makes current (or None)."""
     situation_key = latest_entity(tracker, "situation")
     if situation_key:
@@ -127,17 +127,17 @@ def info_reply(repo: KnowledgeRepository, tracker: Tracker) -> tuple[Reply, Opti
 class ActionServiceInfo(Action):
     """Answers ``ask_service_info``."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_service_info"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         """The situation's services, or the service's overview, or a question back."""
         reply, service = info_reply(repository(), tracker)
         send(dispatcher, tracker, reply)
-        events: List[EventType] = [SlotSet("topic", None)]
+        events: list[EventType] = [SlotSet("topic", None)]
         if service:
             events.append(SlotSet("service", service))
         return events

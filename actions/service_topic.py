@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import abc
 import inspect
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -39,7 +39,7 @@ def service_buttons() -> list[dict]:
     ]
 
 
-def subject_service(tracker: Tracker) -> Optional[str]:
+def subject_service(tracker: Tracker) -> str | None:
     """The service a question is about: the first one the message names, else the slot's.
 
     "Kann ich Wohngeld bekommen, wenn ich Bürgergeld beziehe?" is about Wohngeld (Rasa's
@@ -55,7 +55,8 @@ def ask_for_service(topic_phrase: str) -> Reply:
             f"Gerne. Für welche Leistung möchten Sie {topic_phrase} wissen? "
             "Zum Beispiel Personalausweis, Reisepass, Anmeldung oder Wohngeld."
         ),
-        voice=f"Gerne. Für welche Leistung möchten Sie {topic_phrase} wissen? Zum Beispiel Personalausweis oder Wohngeld.",
+        voice=f"Gerne. Für welche Leistung möchten Sie {topic_phrase} wissen? "
+              "Zum Beispiel Personalausweis oder Wohngeld.",
         buttons=service_buttons(),
     )
 
@@ -75,14 +76,14 @@ class ServiceTopicAction(Action, metaclass=abc.ABCMeta):
     topic_phrase: str = ""
 
     @abc.abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         """The action's name in the domain."""
 
     @abc.abstractmethod
     def answer(self, repo: KnowledgeRepository, service: Service, tracker: Tracker) -> Reply:
         """The answer for ``service``."""
 
-    def answer_without_service(self, repo: KnowledgeRepository, tracker: Tracker) -> Optional[Reply]:
+    def answer_without_service(self, repo: KnowledgeRepository, tracker: Tracker) -> Reply | None:
         """An answer when no service is known (None: ask for a service)."""
         return None
 
@@ -90,8 +91,8 @@ class ServiceTopicAction(Action, metaclass=abc.ABCMeta):
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> List[Dict[Text, Any]]:
+        domain: dict[str, Any],
+    ) -> list[dict[str, Any]]:
         """Answer the topic (and a second one asked in the same message), or ask for the service.
 
         Adds the handoff for a service staff always advise on.

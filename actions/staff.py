@@ -8,9 +8,9 @@ the agents' presence. One short session per unit of work.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
-from typing import Iterable
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -54,13 +54,13 @@ def unavailable_reply() -> Reply:
     )
 
 
-def wait_reply(repo: KnowledgeRepository, times: WaitingTimes, district: Optional[str],
+def wait_reply(repo: KnowledgeRepository, times: WaitingTimes, district: str | None,
                parking_permit: bool = False) -> Reply:
     """The waiting time at the district's Bürgerbüro (if asked) and where it is shortest now."""
     stamp = datetime.fromtimestamp(times.fetched_at, TIMEZONE).strftime("%H:%M")
     parts: list[str] = []
     spoken: list[str] = []
-    asked: Optional[OfficeWait] = None
+    asked: OfficeWait | None = None
     if district:
         keys = [o.key for o in repo.offices(kind="buergerbuero", district=district)]
         asked = next(filter(None, map(times.office, keys)), None)
@@ -95,13 +95,13 @@ async def current_wait_reply(repo: KnowledgeRepository, tracker: Tracker) -> Rep
 class ActionWaitTime(Action):
     """Answers ``ask_wait_time`` from the live feed."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name."""
         return "action_wait_time"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         """The current wait, or an honest "cannot see it now"."""
         send(dispatcher, tracker, await current_wait_reply(repository(), tracker))
         return [SlotSet("topic", "wait_time")]

@@ -17,13 +17,14 @@ import resource
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.helpers import fuzz_http  # noqa: E402
-from bench.helpers.fuzz_parsers import properties, run_property  # noqa: E402
+from bench.helpers import fuzz_http
+from bench.helpers.fuzz_parsers import properties, run_property
 
 
 def peak_rss_mb() -> float:
@@ -63,8 +64,9 @@ def main() -> int:
     for name, strategy, check, cases in runs:
         run(name, strategy, check, cases)
     with fuzz_http.temporary_directory() as directory:
-        for name, make, strategy in (("http_web_server", fuzz_http.web_app, fuzz_http.raw_requests(fuzz_http.WEB_PATHS)),
-                                     ("http_console", fuzz_http.console_app, fuzz_http.console_requests())):
+        for name, make, strategy in (
+                ("http_web_server", fuzz_http.web_app, fuzz_http.raw_requests(fuzz_http.WEB_PATHS)),
+                ("http_console", fuzz_http.console_app, fuzz_http.console_requests())):
             app = make(Path(directory))
             try:
                 run(name, strategy, lambda request, app=app: fuzz_http.check_raw_request(app, request), args.http_cases)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -35,25 +36,32 @@ import sys
 import tempfile
 import time
 import urllib.error
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Any
 
 import aiohttp
 import socketio
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.config import PROJECT_ROOT  # noqa: E402
-from bot.console.sse import POLL_SECONDS  # noqa: E402
-from bot.console.views.conversation import HAND_BACK_TEXT  # noqa: E402
-from bench.helpers.servers import (  # noqa: E402
-    MODEL, SECRETS_ENV, free_port, http_json, knowledge_db, staff_db, webchat_sender, write_credentials,
+from bench.helpers.handoff_config import ALWAYS_STAFFED, write_config
+from bench.helpers.servers import (
+    MODEL,
+    SECRETS_ENV,
+    free_port,
+    http_json,
+    knowledge_db,
+    staff_db,
+    webchat_sender,
+    write_credentials,
 )
-from bench.helpers.handoff_config import ALWAYS_STAFFED, write_config  # noqa: E402
-from bench.helpers.sioclient import Client  # noqa: E402
-from bench.helpers.stats import percentile  # noqa: E402
+from bench.helpers.sioclient import Client
+from bench.helpers.stats import percentile
+from bot.config import PROJECT_ROOT
+from bot.console.sse import POLL_SECONDS
+from bot.console.views.conversation import HAND_BACK_TEXT
 
 REQUEST_HUMAN = "Ich möchte mit einem Menschen sprechen"
 QUESTION = "Was kostet ein Personalausweis?"
@@ -117,7 +125,8 @@ def print_table(results: dict[str, Measure]) -> None:
         rows.append([label, str(len(ordered)), *figures, str(measure.errors)])
     widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
     for number, row in enumerate([headers, *rows]):
-        log("  ".join(cell.rjust(width) if i else cell.ljust(width) for i, (cell, width) in enumerate(zip(row, widths))))
+        cells = enumerate(zip(row, widths, strict=True))
+        log("  ".join(cell.rjust(width) if i else cell.ljust(width) for i, (cell, width) in cells))
         if number == 0:
             log("  ".join("-" * width for width in widths))
     for key, label in MEASURES:
@@ -294,7 +303,7 @@ def text_of(message: Any) -> str:
     return str(message.get("text") or "") if isinstance(message, dict) else ""
 
 
-def agent_of(message: Any) -> Optional[str]:
+def agent_of(message: Any) -> str | None:
     metadata = message.get("metadata") if isinstance(message, dict) else None
     return metadata.get("agent") if isinstance(metadata, dict) else None
 
@@ -313,10 +322,8 @@ async def read_stream(http: aiohttp.ClientSession, url: str, inbox: Inbox,
             if not line:
                 if data:
                     payload: Any = "\n".join(data)
-                    try:
+                    with contextlib.suppress(ValueError):
                         payload = json.loads(payload)
-                    except ValueError:
-                        pass
                     for item in on_event(name, payload):
                         await inbox.put(item)
                 name, data = "message", []
@@ -363,7 +370,7 @@ class Console:
             raise BenchError(f"queue page: status {response.status}, no CSRF token")
         self.csrf = match.group(1)
 
-    async def post(self, path: str, form: Optional[dict] = None, want_json: bool = False) -> tuple[int, str]:
+    async def post(self, path: str, form: dict | None = None, want_json: bool = False) -> tuple[int, str]:
         """POST with the session's CSRF token (header, as conversation.js; form field for the plain forms).
 
         Returns (status, Location header or body).
@@ -413,7 +420,7 @@ def in_queue(conversation_id: str) -> Callable[[Any], bool]:
     return check
 
 
-def handoff_id(snapshot: Any, conversation_id: str) -> Optional[int]:
+def handoff_id(snapshot: Any, conversation_id: str) -> int | None:
     for entry in snapshot.get("waiting") or []:
         if entry.get("conversation_id") == conversation_id:
             return int(entry["id"])
@@ -442,7 +449,7 @@ class Run:
             self.results[key].fail(str(error) or type(error).__name__)
             raise BenchError(str(error)) from error
 
-    async def ask_for_person(self, citizen: Citizen, delay: float) -> Optional[int]:
+    async def ask_for_person(self, citizen: Citizen, delay: float) -> int | None:
         """After ``delay`` s: both (a) and (b) from the moment the citizen sends; the handoff id (None on failure)."""
         await asyncio.sleep(delay)
         mark, queue_mark = citizen.inbox.mark(), 0
@@ -519,7 +526,7 @@ class Run:
                     self.results["agent_message"].fail(f"reply answered {status}: {body[:120]}")
                     raise BenchError("reply failed")
                 arrival, _ = await self.step("agent_message", citizen.inbox.wait_for(
-                    lambda m: text_of(m) == text and agent_of(m) == AGENT_NAME, mark, self.timeout,
+                    lambda m, text=text: text_of(m) == text and agent_of(m) == AGENT_NAME, mark, self.timeout,
                     "agent message with metadata.agent at the citizen"))
                 self.record("agent_message", arrival - start)
 
@@ -531,8 +538,8 @@ class Run:
                 start = time.perf_counter()
                 await citizen.send(text)
                 arrival, _ = await self.step("citizen_message", transcript.wait_for(
-                    lambda turn: turn.get("actor") == "citizen" and turn.get("text") == text, mark, self.timeout,
-                    "citizen message on the agent's stream"))
+                    lambda turn, text=text: turn.get("actor") == "citizen" and turn.get("text") == text,
+                    mark, self.timeout, "citizen message on the agent's stream"))
                 self.record("citizen_message", arrival - start)
         finally:
             reader.cancel()
@@ -565,7 +572,7 @@ class Run:
     async def run(self) -> None:
         args = self.args
         citizens = [Citizen(number) for number in range(args.citizens)]
-        queue_reader: Optional[asyncio.Task] = None
+        queue_reader: asyncio.Task | None = None
         try:
             log(f"connecting {args.citizens} citizens (socket.io, long-polling) …")
 
@@ -574,7 +581,7 @@ class Run:
                 citizen.session_id = await asyncio.wait_for(citizen.session(), self.timeout)
 
             connected = await asyncio.gather(*(connect(c) for c in citizens), return_exceptions=True)
-            failed = [(c, e) for c, e in zip(citizens, connected) if isinstance(e, BaseException)]
+            failed = [(c, e) for c, e in zip(citizens, connected, strict=True) if isinstance(e, BaseException)]
             if failed:
                 raise BenchError(f"{len(failed)} citizens could not connect, e.g.: {failed[0][1]!r}")
 
@@ -590,7 +597,7 @@ class Run:
             if queue_reader.done():
                 raise BenchError(f"the queue stream ended: {queue_reader.exception()!r}")
 
-            pairs = [(c, h) for c, h in zip(citizens, handoffs) if h is not None]
+            pairs = [(c, h) for c, h in zip(citizens, handoffs, strict=True) if h is not None]
             log(f"agent takes over {len(pairs)} conversations ({args.parallel} at a time), "
                 f"{args.messages} messages each way, then hands back …")
             limit = asyncio.Semaphore(args.parallel)
@@ -620,7 +627,7 @@ async def measure(stack: Stack, args: argparse.Namespace, results: dict[str, Mea
     return 1 if run.aborted else 0
 
 
-def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--citizens", type=int, default=20, help="citizens asking for a person at once (20)")
     parser.add_argument("--spread", type=float, default=2.0,
@@ -640,7 +647,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     return args
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
 
     def terminate(_signum: int, _frame: Any) -> None:

@@ -17,18 +17,18 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.helpers.stats import percentile  # noqa: E402
-from bot.db.engine import get_engine  # noqa: E402
-from bot.db.migrate import create_all  # noqa: E402
-from bot.handoff.queue import HandoffQueue  # noqa: E402
+from bench.helpers.stats import percentile
+from bot.db.engine import get_engine
+from bot.db.migrate import create_all
+from bot.handoff.queue import HandoffQueue
 
 
 def _percentiles(samples: list[float]) -> str:
@@ -47,25 +47,30 @@ def _time(operation: Callable[[int], object], repeat: int) -> list[float]:
 def run(label: str, url: str, sizes: list[int], repeat: int) -> None:
     """Measure one database."""
     for size in sizes:
-        engine = get_engine(url)
-        create_all(engine, "staff")  # a fresh benchmark database (processes use `python -m bot db upgrade`)
-        queue = HandoffQueue(engine)
-        run_id = uuid.uuid4().hex[:8]
-        for index in range(size):
-            queue.enqueue(f"{run_id}-w{index}", "socketio", "buergertelefon", "request_human")
-        enqueue = _time(lambda i: queue.enqueue(f"{run_id}-n{i}", "socketio", "buergertelefon", "fallback"), repeat)
-        position = _time(lambda i: queue.open_entry(f"{run_id}-w{size // 2}"), repeat)
-        poll = _time(lambda i: (queue.last_change(), queue.waiting()), max(10, repeat // 10))
-        ids = [entry.id for entry in queue.waiting()[:repeat]]
-        claim = _time(lambda i: queue.claim(ids[i % len(ids)], None), min(repeat, len(ids)))
-        print(f"{label:9} {size:>6}  enqueue {_percentiles(enqueue)}  position {_percentiles(position)}"
-              f"  live-poll {_percentiles(poll)}  claim {_percentiles(claim)}")
-        for entry in queue.history(limit=size + 2 * repeat):
-            queue.delete_conversation(entry.conversation_id)
-        engine.dispose()
+        measure(label, url, size, repeat)
 
 
-def _postgres_database(admin_url: str) -> Optional[str]:
+def measure(label: str, url: str, size: int, repeat: int) -> None:
+    """One queue length on one database."""
+    engine = get_engine(url)
+    create_all(engine, "staff")  # a fresh benchmark database (processes use `python -m bot db upgrade`)
+    queue = HandoffQueue(engine)
+    run_id = uuid.uuid4().hex[:8]
+    for index in range(size):
+        queue.enqueue(f"{run_id}-w{index}", "socketio", "buergertelefon", "request_human")
+    enqueue = _time(lambda i: queue.enqueue(f"{run_id}-n{i}", "socketio", "buergertelefon", "fallback"), repeat)
+    position = _time(lambda i: queue.open_entry(f"{run_id}-w{size // 2}"), repeat)
+    poll = _time(lambda i: (queue.last_change(), queue.waiting()), max(10, repeat // 10))
+    ids = [entry.id for entry in queue.waiting()[:repeat]]
+    claim = _time(lambda i: queue.claim(ids[i % len(ids)], None), min(repeat, len(ids)))
+    print(f"{label:9} {size:>6}  enqueue {_percentiles(enqueue)}  position {_percentiles(position)}"
+          f"  live-poll {_percentiles(poll)}  claim {_percentiles(claim)}")
+    for entry in queue.history(limit=size + 2 * repeat):
+        queue.delete_conversation(entry.conversation_id)
+    engine.dispose()
+
+
+def _postgres_database(admin_url: str) -> str | None:
     name = f"bench_handoff_{uuid.uuid4().hex[:8]}"
     try:
         with get_engine(admin_url).connect().execution_options(isolation_level="AUTOCOMMIT") as connection:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.config import KNOWLEDGE_DIR  # noqa: E402
-from bot.kb.coverage import TOPICS, Coverage, measure  # noqa: E402
-from bot.kb.seed import KnowledgeFileError, parse_directory  # noqa: E402
+from bot.config import KNOWLEDGE_DIR
+from bot.kb.coverage import TOPICS, Coverage, measure
+from bot.kb.seed import KnowledgeFileError, parse_directory
 
 SHORT = {"documents": "docs", "forms": "forms", "fees": "fees", "processing_time": "time",
          "offices": "office", "online": "online", "appointment": "appt"}

@@ -40,8 +40,9 @@ def spellers() -> list:
 
 
 def line(name: str, values: list[float]) -> str:
-    return (f"{name:<14} n={len(values):<5} p50={percentile(values, 0.5):6.1f} ms  p95={percentile(values, 0.95):6.1f} ms  "
-            f"p99={percentile(values, 0.99):6.1f} ms  max={max(values):6.1f} ms  mean={statistics.mean(values):6.1f} ms")
+    return (f"{name:<14} n={len(values):<5} p50={percentile(values, 0.5):6.1f} ms  "
+            f"p95={percentile(values, 0.95):6.1f} ms  p99={percentile(values, 0.99):6.1f} ms  "
+            f"max={max(values):6.1f} ms  mean={statistics.mean(values):6.1f} ms")
 
 
 async def measure(model: Path, rounds: int) -> int:

@@ -31,9 +31,10 @@ import time
 import unicodedata
 import uuid
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import aiohttp
 
@@ -99,7 +100,7 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     line = "  ".join("-" * w for w in widths)
     for n, row in enumerate(cells):
         log("  ".join(c.rjust(w) if n and i else c.ljust(w)
-                      for i, (c, w) in enumerate(zip(row, widths))))
+                      for i, (c, w) in enumerate(zip(row, widths, strict=True))))
         if n == 0:
             log(line)
 
@@ -123,10 +124,9 @@ async def server_reachable_exact(url: str, timeout: float = 5.0) -> bool:
     try:
         async with aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=timeout)
-        ) as session:
-            async with session.get(url) as resp:
-                await resp.read()
-                return resp.status == 200
+        ) as session, session.get(url) as resp:
+            await resp.read()
+            return resp.status == 200
     except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
         return False
 
@@ -455,7 +455,8 @@ async def part_long_conversation(args: argparse.Namespace, reachable: bool) -> N
         ["turns", "p50 ms", "p95 ms"],
         [
             [f"1-{window}", fmt_ms(percentile(first, 0.5)), fmt_ms(percentile(first, 0.95))],
-            [f"{len(latencies) - window + 1}-{len(latencies)}", fmt_ms(percentile(last, 0.5)), fmt_ms(percentile(last, 0.95))],
+            [f"{len(latencies) - window + 1}-{len(latencies)}", fmt_ms(percentile(last, 0.5)),
+             fmt_ms(percentile(last, 0.95))],
         ],
     )
 
@@ -504,7 +505,7 @@ def spawn(
     cmd: list[str], logfile: Path, cwd: Path | None = None
 ) -> subprocess.Popen[bytes]:
     """Start ``cmd`` in its own process group, output to ``logfile``."""
-    with open(logfile, "wb") as out:
+    with Path(logfile).open("wb") as out:
         proc = subprocess.Popen(
             cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, env=child_env(), start_new_session=True,

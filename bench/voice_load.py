@@ -29,9 +29,10 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any
 
 import aiohttp
 
@@ -96,7 +97,7 @@ def print_table(rows: Sequence[Sequence[Any]]) -> None:
     cells = [HEADERS] + [[str(c) for c in r] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(HEADERS))]
     for n, row in enumerate(cells):
-        log("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        log("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))))
         if n == 0:
             log("  ".join("-" * w for w in widths))
 
@@ -117,7 +118,7 @@ class Level:
     def _pause(self) -> float:
         return self.rng.uniform(self.think - 2, self.think + 2)
 
-    def _count(self, turn: Optional[BotTurn], started: float, overflow: bool, expect_answer: bool = True) -> bool:
+    def _count(self, turn: BotTurn | None, started: float, overflow: bool, expect_answer: bool = True) -> bool:
         measured = self.measure_from <= started < self.stop_at
         failed = turn is None or turn.status != 200 or (expect_answer and not turn.texts)
         if measured:
@@ -129,7 +130,7 @@ class Level:
                 self.result.latencies.append(turn.latency)
         return not failed
 
-    async def _send(self, action: Any) -> Optional[BotTurn]:
+    async def _send(self, action: Any) -> BotTurn | None:
         try:
             return await action
         except (aiohttp.ClientError, asyncio.TimeoutError, AssertionError, OSError):
@@ -181,7 +182,7 @@ class Level:
         return self.result
 
 
-async def measure(url: str, token: str, calls: int, args: argparse.Namespace, label: Optional[str] = None) -> LevelResult:
+async def measure(url: str, token: str, calls: int, args: argparse.Namespace, label: str | None = None) -> LevelResult:
     connector = aiohttp.TCPConnector(limit=0)
     timeout = aiohttp.ClientTimeout(total=args.request_timeout)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
@@ -207,11 +208,11 @@ class Server:
     """
 
     def __init__(self, max_calls: int, production: bool = False) -> None:
-        from bot.config import KNOWLEDGE_DIR
         from bench.helpers.phone_servers import start_phone_servers
+        from bot.config import KNOWLEDGE_DIR
 
         self._dir = tempfile.TemporaryDirectory(prefix="voice-load-")
-        self._database: Optional[str] = None
+        self._database: str | None = None
         stores = {}
         if production:
             self._database = f"voice_load_{os.getpid()}"
@@ -253,7 +254,8 @@ class Server:
         self._dir.cleanup()
 
 
-async def search(url: str, token: str, args: argparse.Namespace, deadline: float) -> tuple[list[LevelResult], int, Optional[int]]:
+async def search(url: str, token: str, args: argparse.Namespace,
+                 deadline: float) -> tuple[list[LevelResult], int, int | None]:
     """Largest N with p95 < 300 ms and no errors: double from --start, then bisect."""
     results: list[LevelResult] = []
     best, worst = 0, None
@@ -312,7 +314,7 @@ async def main_async(args: argparse.Namespace) -> int:
     return 0
 
 
-def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:5005", help="Rasa server (without --with-server)")
     parser.add_argument("--token", help="AudioCodes token (default: $AUDIOCODES_TOKEN)")

@@ -17,8 +17,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 from bot.config import DATABASE_URLS, PROJECT_ROOT, Settings, database_url
 
@@ -97,7 +97,7 @@ def _agents(args: argparse.Namespace) -> int:
     return 0
 
 
-def masked_contact(phone: Optional[str], email: Optional[str]) -> str:
+def masked_contact(phone: str | None, email: str | None) -> str:
     """``…456`` for a number, ``e…@example.de`` for an address: enough to tell requests apart."""
     if phone:
         return f"…{phone[-3:]}"
@@ -216,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code."""
     args = build_parser().parse_args(argv)
     return int(args.handler(args))

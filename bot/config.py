@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Mapping, Optional
 from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -19,7 +19,7 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def as_utc(moment: Optional[datetime] = None) -> datetime:
+def as_utc(moment: datetime | None = None) -> datetime:
     """``moment`` (default: :func:`utc_now`) as an aware UTC datetime.
 
     Our tables store UTC; SQLite drops the offset, so a naive value (read back from it) is
@@ -43,7 +43,7 @@ def default_database_url(name: str) -> str:
     return f"sqlite:///{DATABASE_URLS[name][1]}"
 
 
-def database_url(name: str, env: Optional[Mapping[str, str]] = None) -> str:
+def database_url(name: str, env: Mapping[str, str] | None = None) -> str:
     """The URL of database ``name`` (``knowledge``, ``staff``, ``telephony``) from ``env``
     (default ``os.environ``), else its development default."""
     env = os.environ if env is None else env
@@ -68,7 +68,7 @@ class Settings:
     knowledge_dir: Path
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         """Build settings from environment variables with defaults."""
         url = database_url("knowledge")
         directory = Path(os.environ.get("KNOWLEDGE_DIR") or KNOWLEDGE_DIR)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -29,7 +30,7 @@ class EndpointsError(ValueError):
     """The endpoints file is missing, unreadable, or names no SQL tracker store."""
 
 
-def endpoints_file(env: Optional[Mapping[str, str]] = None) -> Path:
+def endpoints_file(env: Mapping[str, str] | None = None) -> Path:
     """``ENDPOINTS_FILE`` (relative paths from the project folder), default ``endpoints.yml``."""
     env = os.environ if env is None else env
     path = Path(env.get("ENDPOINTS_FILE") or DEFAULT_ENDPOINTS)
@@ -51,7 +52,7 @@ def _expand(value: Any, env: Mapping[str, str]) -> Any:
     return _VARIABLE.sub(variable, value)
 
 
-def tracker_db_url(path: Path, env: Optional[Mapping[str, str]] = None) -> str:
+def tracker_db_url(path: Path, env: Mapping[str, str] | None = None) -> str:
     """The SQLAlchemy URL of the SQL tracker store in ``path``.
 
     Raises:

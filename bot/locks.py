@@ -25,8 +25,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import AsyncGenerator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import AsyncGenerator, Iterator, Text
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
@@ -56,7 +56,7 @@ class AtomicRedisLockStore(RedisLockStore):
         self.red.connection_pool.connection_kwargs["socket_connect_timeout"] = kwargs["socket_timeout"]
 
     @asynccontextmanager
-    async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
+    async def lock(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME,
                    wait_time_in_seconds: float = POLL_SECONDS) -> AsyncGenerator[TicketLock, None]:
         """Rasa's ticket lock, with a ticket leased for :data:`LEASE_SECONDS` and renewed
         while this process waits for it and holds it (until ``lock_lifetime``)."""
@@ -68,7 +68,7 @@ class AtomicRedisLockStore(RedisLockStore):
             renewal.cancel()
             self.cleanup(conversation_id, ticket)
 
-    async def _renew(self, conversation_id: Text, ticket_number: int, until: float) -> None:
+    async def _renew(self, conversation_id: str, ticket_number: int, until: float) -> None:
         while time.time() < until:
             await asyncio.sleep(RENEW_SECONDS)
             try:
@@ -76,7 +76,7 @@ class AtomicRedisLockStore(RedisLockStore):
             except Exception as error:  # noqa: BLE001 - the turn itself reports an outage
                 logger.warning("could not renew a lock ticket: %s", type(error).__name__)
 
-    def extend_ticket(self, conversation_id: Text, ticket_number: int, expires: float) -> None:
+    def extend_ticket(self, conversation_id: str, ticket_number: int, expires: float) -> None:
         """Move the expiry of a live ticket to ``expires`` (an expired ticket stays gone)."""
         with self._mutex(conversation_id):
             lock = self.get_lock(conversation_id)
@@ -86,7 +86,7 @@ class AtomicRedisLockStore(RedisLockStore):
                 self.save_lock(lock)
 
     @contextmanager
-    def _mutex(self, conversation_id: Text) -> Iterator[None]:
+    def _mutex(self, conversation_id: str) -> Iterator[None]:
         name = f"{self.key_prefix}{conversation_id}:mutex"
         try:
             with self.red.lock(
@@ -96,22 +96,22 @@ class AtomicRedisLockStore(RedisLockStore):
         except RedisMutexError as error:
             raise LockError(f"Could not guard the lock of conversation '{conversation_id}': {error}") from error
 
-    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         """Issue a ticket while holding the mutex."""
         with self._mutex(conversation_id):
             return super().issue_ticket(conversation_id, lock_lifetime)
 
-    def update_lock(self, conversation_id: Text) -> None:
+    def update_lock(self, conversation_id: str) -> None:
         """Drop expired tickets while holding the mutex."""
         with self._mutex(conversation_id):
             super().update_lock(conversation_id)
 
-    def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
         """Return a ticket while holding the mutex."""
         with self._mutex(conversation_id):
             super().finish_serving(conversation_id, ticket_number)
 
-    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Return the ticket and delete the lock if nobody waits, in one guarded step."""
         with self._mutex(conversation_id):
             lock = self.get_lock(conversation_id)

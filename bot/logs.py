@@ -35,7 +35,8 @@ import logging
 import logging.config
 import os
 import sys
-from typing import Any, Mapping, Optional, TextIO
+from collections.abc import Mapping, MutableMapping
+from typing import Any, TextIO
 
 FORMATS = ("text", "json")
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -72,7 +73,7 @@ class LoggingSettingsError(ValueError):
     """``LOG_LEVEL`` or ``LOG_FORMAT`` has a value we do not know."""
 
 
-def settings_from_env(env: Optional[Mapping[str, str]] = None) -> tuple[str, str]:
+def settings_from_env(env: Mapping[str, str] | None = None) -> tuple[str, str]:
     """``(level, format)`` from ``LOG_LEVEL`` and ``LOG_FORMAT``.
 
     Raises:
@@ -159,7 +160,7 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def make_handler(stream: Optional[TextIO] = None, fmt: Optional[str] = None) -> logging.Handler:
+def make_handler(stream: TextIO | None = None, fmt: str | None = None) -> logging.Handler:
     """A handler with the configured format and :class:`PersonalDataFilter` (also used by Sanic)."""
     handler = logging.StreamHandler(stream or _state["stream"] or sys.stderr)
     handler.setFormatter(JsonFormatter() if (fmt or _state["format"]) == "json" else logging.Formatter(TEXT_FORMAT))
@@ -167,8 +168,8 @@ def make_handler(stream: Optional[TextIO] = None, fmt: Optional[str] = None) -> 
     return handler
 
 
-def configure_logging(process: str, env: Optional[Mapping[str, str]] = None,
-                      stream: Optional[TextIO] = None) -> None:
+def configure_logging(process: str, env: Mapping[str, str] | None = None,
+                      stream: TextIO | None = None) -> None:
     """Log to ``stream`` (stderr) in the level and format of the environment.
 
     ``process`` (``rasa``, ``actions``, ``console``, ``web``) is written into JSON lines; for
@@ -219,7 +220,7 @@ def _route_rasa() -> None:
     rasa_main.configure_structlog = _configure_structlog
 
 
-def _configure_structlog(log_level: Optional[int] = None) -> None:
+def _configure_structlog(log_level: int | None = None) -> None:
     """Rasa's structlog events become stdlib records: the event name as the message, the
     key-value pairs as fields (filtered like any extra field)."""
     import structlog
@@ -234,7 +235,7 @@ def _configure_structlog(log_level: Optional[int] = None) -> None:
     )
 
 
-def _structlog_to_stdlib(_logger: Any, _method: str, event_dict: dict) -> dict:
+def _structlog_to_stdlib(_logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> dict[str, Any]:
     event = str(event_dict.pop("event", ""))
     kwargs: dict[str, Any] = {key: event_dict.pop(key) for key in ("exc_info", "stack_info") if key in event_dict}
     return {"msg": event, "extra": {FIELDS_ATTR: {key: safe_value(key, value) for key, value in event_dict.items()}},

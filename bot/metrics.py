@@ -22,7 +22,8 @@ import os
 import re
 import threading
 import time
-from typing import Any, Awaitable, Callable, Iterable, Optional, TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
@@ -63,7 +64,7 @@ WAITING_TIME_FEED_ERRORS = Counter(f"{PREFIX}waiting_time_feed_errors_total",
                                    "Failed reads of the Bürgerbüros' waiting-time feed.", ["reason"])
 
 
-def bounded(family: str, value: Optional[str], allowed: Optional[Iterable[str]] = None) -> str:
+def bounded(family: str, value: str | None, allowed: Iterable[str] | None = None) -> str:
     """``value`` as a label value: one of ``allowed``, or an identifier among the first
     :data:`MAX_LABEL_VALUES` of ``family``; else ``other``."""
     if allowed is not None:
@@ -80,7 +81,7 @@ def bounded(family: str, value: Optional[str], allowed: Optional[Iterable[str]] 
     return value
 
 
-def channel_label(channel: Optional[str]) -> str:
+def channel_label(channel: str | None) -> str:
     return bounded("channel", channel, CHANNELS)
 
 
@@ -92,7 +93,7 @@ def count_callback_request(channel: str) -> None:
     CALLBACK_REQUESTS.labels(bounded("callback_channel", channel, ("phone", "web"))).inc()
 
 
-def count_action_error(action: Optional[str]) -> None:
+def count_action_error(action: str | None) -> None:
     ACTION_ERRORS.labels(bounded("action", action)).inc()
 
 
@@ -124,7 +125,7 @@ def timed_turns(handler: Callable[[Any], Awaitable[T]], channel: str) -> Callabl
     return timed
 
 
-def metrics_port(process: str = "", env: Optional[dict] = None) -> Optional[int]:
+def metrics_port(process: str = "", env: Mapping[str, str] | None = None) -> int | None:
     """``METRICS_PORT_<PROCESS>`` or else ``METRICS_PORT`` of ``env`` (default ``os.environ``);
     None when unset or 0. (The per-process name lets one environment serve several processes.)
 
@@ -141,7 +142,7 @@ def metrics_port(process: str = "", env: Optional[dict] = None) -> Optional[int]
     return port
 
 
-def serve_metrics(process: str, port: Optional[int] = None, host: Optional[str] = None) -> Optional[str]:
+def serve_metrics(process: str, port: int | None = None, host: str | None = None) -> str | None:
     """Serve ``/metrics`` of this process in a daemon thread; returns its URL (None when off).
 
     ``process`` is ``rasa``, ``actions`` or ``console``; ``port``/``host`` default to

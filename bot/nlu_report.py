@@ -19,9 +19,10 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from bot.config import PROJECT_ROOT
 
@@ -89,7 +90,7 @@ class Report:
     entity_correct: Counter = field(default_factory=Counter)
     confusions: Counter = field(default_factory=Counter)
     errors: list[dict] = field(default_factory=list)
-    styles: dict[str, "Report"] = field(default_factory=dict)
+    styles: dict[str, Report] = field(default_factory=dict)
 
     def accuracy(self, what: str) -> float:
         """Accuracy of ``intent``, ``service`` or ``district`` (1.0 when there is nothing to score)."""
@@ -98,7 +99,7 @@ class Report:
         total = self.entity_examples[what]
         return self.entity_correct[what] / total if total else 1.0
 
-    def failures(self, thresholds: dict[str, float] = THRESHOLDS, style_min: Optional[float] = None) -> list[str]:
+    def failures(self, thresholds: dict[str, float] = THRESHOLDS, style_min: float | None = None) -> list[str]:
         """Human-readable threshold violations (per style too when ``style_min`` is given)."""
         found = [
             f"{what} accuracy {self.accuracy(what):.3f} < {limit:.2f}"
@@ -157,7 +158,7 @@ def style_table(report: Report) -> str:
 
 
 def score(report: Report, text: str, intent: str, expected: Iterable[tuple[str, str]], parsed: dict,
-          style: Optional[str] = None) -> None:
+          style: str | None = None) -> None:
     """Add one parsed example to ``report`` (and to its style's part)."""
     expected = set(expected)
     targets = [report]
@@ -167,7 +168,7 @@ def score(report: Report, text: str, intent: str, expected: Iterable[tuple[str, 
         _score_one(target, text, intent, expected, parsed, style)
 
 
-def _score_one(report: Report, text: str, intent: str, expected: set, parsed: dict, style: Optional[str]) -> None:
+def _score_one(report: Report, text: str, intent: str, expected: set, parsed: dict, style: str | None) -> None:
     report.examples += 1
     predicted = (parsed.get("intent") or {}).get("name")
     got = {(e["entity"], e["value"]) for e in parsed.get("entities", [])}
@@ -194,7 +195,7 @@ def _score_one(report: Report, text: str, intent: str, expected: set, parsed: di
         report.errors.append(error)
 
 
-def example_style(example: Any) -> Optional[str]:
+def example_style(example: Any) -> str | None:
     """``metadata.style`` of the example's intent block (None when the set has no styles)."""
     metadata = example.get("metadata") or {}
     intent_metadata = metadata.get("intent") if isinstance(metadata, dict) else None
@@ -230,12 +231,12 @@ def evaluate(model_path: Path, data_path: Path) -> Report:
     return evaluate_all(model_path, [data_path])[0]
 
 
-def run_report(model: Path, data: Path, out: Optional[Path], styles: Iterable[Path] = ()) -> int:
+def run_report(model: Path, data: Path, out: Path | None, styles: Iterable[Path] = ()) -> int:
     """CLI entry: print every report, write JSON, return 1 below any threshold."""
     paths = [data] + [path for path in styles if path.exists()]
     reports = evaluate_all(model, paths)
     failures = []
-    for path, report in zip(paths, reports):
+    for path, report in zip(paths, reports, strict=True):
         print(f"== {path.name}")
         print(report.summary())
         gate = holdout_set(path)

@@ -8,8 +8,8 @@ Imports nothing of ours, so both apps (and nothing below them) may use it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
-from typing import Callable, MutableMapping
 
 import jinja2
 from aiohttp import web
@@ -76,7 +76,7 @@ def error_middleware(render_error: Callable[[web.Request, int], web.StreamRespon
             if error.status < 400:
                 raise
             return render_error(request, error.status)
-        except Exception:  # noqa: BLE001 - one place turns every failure into a 500 page
+        except Exception:
             logger.exception("%s %s failed", request.method, request.path)
             return render_error(request, 500)
 

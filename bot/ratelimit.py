@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections import OrderedDict
-from typing import Callable, Mapping, Optional
+from collections.abc import Callable, Mapping
 
 #: Keys remembered at most (the oldest are forgotten first).
 MAX_KEYS = 10_000
@@ -38,7 +38,7 @@ class SlidingWindow:
 
 
 
-def limit_from_env(name: str, default: str, env: Optional[Mapping[str, str]] = None) -> Optional[SlidingWindow]:
+def limit_from_env(name: str, default: str, env: Mapping[str, str] | None = None) -> SlidingWindow | None:
     """A window from ``NAME=count/seconds`` (e.g. ``20/60``); ``0`` switches the limit off.
 
     Raises:

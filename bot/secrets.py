@@ -17,8 +17,8 @@ from __future__ import annotations
 import hmac
 import os
 import secrets as random_tokens
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping, Optional
 
 from bot.config import PROJECT_ROOT
 
@@ -27,9 +27,9 @@ SECRETS_DIR = PROJECT_ROOT / "var" / "secrets"
 MIN_LENGTH = 16
 
 #: Rasa's HTTP API (``/conversations``, ``/model``, ``/status``): the console and tools send it.
-RASA_AUTH_TOKEN = "RASA_AUTH_TOKEN"
+RASA_AUTH_TOKEN = "RASA_AUTH_TOKEN"  # noqa: S105 - names of secrets, not secrets
 #: Rasa → action server (``POST /webhook``).
-ACTION_SERVER_TOKEN = "ACTION_SERVER_TOKEN"
+ACTION_SERVER_TOKEN = "ACTION_SERVER_TOKEN"  # noqa: S105
 #: Key that signs the web chat's session credentials (``channels/socketio_input.py``).
 WEBCHAT_SESSION_KEY = "WEBCHAT_SESSION_KEY"
 
@@ -41,14 +41,14 @@ class MissingSecret(RuntimeError):
     """A secret is not configured, or too short; the message names the variable."""
 
 
-def secret_file(name: str, env: Optional[Mapping[str, str]] = None) -> Path:
+def secret_file(name: str, env: Mapping[str, str] | None = None) -> Path:
     """The file that holds ``name`` when the environment does not."""
     env = os.environ if env is None else env
     given = env.get(f"{name}_FILE")
     return Path(given) if given else SECRETS_DIR / name.lower().replace("_", "-")
 
 
-def read_secret(name: str, env: Optional[Mapping[str, str]] = None) -> Optional[str]:
+def read_secret(name: str, env: Mapping[str, str] | None = None) -> str | None:
     """The secret's value, or ``None`` when it is configured nowhere.
 
     Raises:
@@ -64,7 +64,7 @@ def read_secret(name: str, env: Optional[Mapping[str, str]] = None) -> Optional[
     return value or None
 
 
-def require_secret(name: str, env: Optional[Mapping[str, str]] = None) -> str:
+def require_secret(name: str, env: Mapping[str, str] | None = None) -> str:
     """The secret's value.
 
     Raises:
@@ -79,7 +79,7 @@ def require_secret(name: str, env: Optional[Mapping[str, str]] = None) -> str:
     return value
 
 
-def ensure_secret_file(name: str, env: Optional[Mapping[str, str]] = None) -> Optional[Path]:
+def ensure_secret_file(name: str, env: Mapping[str, str] | None = None) -> Path | None:
     """Create ``var/secrets/<name>`` with a random value unless the secret is configured.
 
     Returns the path written, or ``None`` when nothing had to be written.
@@ -94,7 +94,7 @@ def ensure_secret_file(name: str, env: Optional[Mapping[str, str]] = None) -> Op
     return path
 
 
-def bearer_matches(header: Optional[str], expected: str) -> bool:
+def bearer_matches(header: str | None, expected: str) -> bool:
     """True if ``header`` is ``Bearer <expected>`` (constant-time comparison)."""
     if not header or not header.startswith("Bearer "):
         return False

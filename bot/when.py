@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Optional
 
 from bot.nlu.folding import fold, words
 
 _WEEKDAYS = {
     0: {"montag", "mo", "mondag", "monday", "montags"},
     1: {"dienstag", "di", "dienschdag", "tuesday", "dienstags", "deanschdig"},
-    2: {"mittwoch", "mi", "mittwoch", "mittwochs", "mickwoch", "wednesday"},
+    2: {"mittwoch", "mi", "mittwochs", "mickwoch", "wednesday"},
     3: {"donnerstag", "do", "donnerschdag", "thursday", "donnerstags"},
     4: {"freitag", "fr", "freidag", "friday", "freitags"},
     5: {"samstag", "sa", "samschdag", "samschtag", "saturday", "samstags", "sonnabend"},
@@ -35,7 +34,7 @@ class DayReference:
     now: bool = False
 
 
-def find_day(text: str, today: date) -> Optional[DayReference]:
+def find_day(text: str, today: date) -> DayReference | None:
     """The day named in ``text`` relative to ``today``, or None if none is named."""
     match = _DATE.search(text)
     if match:

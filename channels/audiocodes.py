@@ -30,7 +30,8 @@ import logging
 import threading
 import time
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.shared.exceptions import RasaException
@@ -40,14 +41,14 @@ from sanic.response import HTTPResponse
 
 from bot.config import Settings
 from bot.db.engine import get_engine
+from bot.handoff.callback.spoken import fill_numbers, has_numbers
+from bot.handoff.callback.turns import Numbers
+from bot.handoff.short_answers import Answer
 from bot.kb.models import Office
 from bot.kb.repository import KnowledgeRepository
 from bot.metrics import ADMISSION_REJECTIONS, timed_turns
 from bot.telephony import runtime
 from bot.telephony.activities import config_event, is_bot_activity, message
-from bot.handoff.callback.spoken import fill_numbers, has_numbers
-from bot.handoff.callback.turns import Numbers
-from bot.handoff.short_answers import Answer
 from bot.telephony.overflow import OverflowDialog
 from bot.telephony.settings import TelephonyConfigError, TelephonySettings
 from bot.telephony.store import CallStore
@@ -79,7 +80,7 @@ class AudiocodesOutput(CollectingOutputChannel):
     """Collects the bot's activities of one request (spoken messages and call events)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         """Responses with ``channel: audiocodes`` are chosen for this channel."""
         return CHANNEL_NAME
 
@@ -108,23 +109,23 @@ class AudiocodesOutput(CollectingOutputChannel):
             if activity.get("type") == "message":
                 activity["text"] = fill_numbers(activity.get("text", ""), numbers)
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """One spoken message per bot text."""
         if text.strip():
             self.messages.append(message(text.strip()))
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
+    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict[str, Any]],
                                      **kwargs: Any) -> None:
         """Buttons cannot be spoken; the text must say what to answer."""
         await self.send_text_message(recipient_id, text)
 
-    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         """Images are dropped on the phone."""
 
-    async def send_attachment(self, recipient_id: Text, attachment: Text, **kwargs: Any) -> None:
+    async def send_attachment(self, recipient_id: str, attachment: str, **kwargs: Any) -> None:
         """Attachments are dropped on the phone."""
 
-    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
         """Call control from actions (transfer, hangup, messages with activityParams)."""
         if is_bot_activity(json_message):
             self.messages.append(dict(json_message))
@@ -136,12 +137,12 @@ class AudiocodesInput(InputChannel):
     """Input channel for the AudioCodes VoiceAI Connect Bot API (HTTP mode)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         """URL prefix ``/webhooks/audiocodes``."""
         return CHANNEL_NAME
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "AudiocodesInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> AudiocodesInput:
         """``token`` (required, e.g. ``${AUDIOCODES_TOKEN}``) from ``credentials.yml``."""
         if not credentials:
             cls.raise_missing_credentials_exception()
@@ -157,13 +158,13 @@ class AudiocodesInput(InputChannel):
             raise RasaException(f"audiocodes channel: {error}") from error
         return cls(token, settings)
 
-    def __init__(self, token: str, settings: TelephonySettings, store: Optional[CallStore] = None) -> None:
+    def __init__(self, token: str, settings: TelephonySettings, store: CallStore | None = None) -> None:
         self._token = token.encode("utf-8")
         self._settings = settings
         self._store = store
-        self._overflow: Optional[OverflowDialog] = None
-        self._knowledge: Optional[KnowledgeRepository] = None
-        self._office: Optional[tuple[float, Office]] = None
+        self._overflow: OverflowDialog | None = None
+        self._knowledge: KnowledgeRepository | None = None
+        self._office: tuple[float, Office] | None = None
         self._lazy = threading.Lock()  # lazy objects may first be needed in worker threads
 
     # ------------------------------------------------------------------ helpers
@@ -274,7 +275,7 @@ class AudiocodesInput(InputChannel):
         return self.overflow.answer(cid, answer, caller_input.number if caller_input.kind == "number" else None)
 
     async def _to_rasa(self, cid: str, caller_input: CallerInput, on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                       output: AudiocodesOutput, activity_id: Optional[str] = None) -> None:
+                       output: AudiocodesOutput, activity_id: str | None = None) -> None:
         """Hand one caller input to Rasa; the activity id is the message id (a retry is answered once)."""
         if caller_input.kind == "start" and caller_input.number:
             await self._run(functools.partial(self.store.update_call, cid, caller=caller_input.number))
@@ -287,7 +288,7 @@ class AudiocodesInput(InputChannel):
                                              metadata=rasa_input.metadata, message_id=activity_id))
         except CancelledError:
             logger.error("phone message timed out")
-        except Exception as error:  # noqa: BLE001 - the caller hears an apology, the gateway never a 500
+        except Exception as error:
             store = outage.store_of(error)
             if store is not None:
                 outage.count(store, CHANNEL_NAME, error)
@@ -320,7 +321,7 @@ class AudiocodesInput(InputChannel):
             try:
                 await on_new_message(UserMessage(hangup.text, AudiocodesOutput(), cid, input_channel=CHANNEL_NAME,
                                                  metadata=hangup.metadata))
-            except Exception:  # noqa: BLE001 - the call state is deleted in any case
+            except Exception:
                 logger.exception("closing the conversation of a call failed")
         await self._run(self.store.end_call, cid)
         logger.info("call disconnected (%s)", reason or "no reason")

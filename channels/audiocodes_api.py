@@ -28,11 +28,11 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from bot.config import utc_now
-from bot.nlu.folding import words
 from bot.handoff.phone_numbers import normalise, number_in_speech, spoken_number_text
+from bot.nlu.folding import words
 from bot.telephony.activities import NUMBER_ENTERED
 from channels.validation import MAX_TEXT_LENGTH, SENDER_PATTERN, InvalidRequest, clean_text
 
@@ -48,9 +48,9 @@ class Activity:
     """One validated activity from the gateway."""
 
     type: str
-    id: Optional[str] = None
-    name: Optional[str] = None
-    text: Optional[str] = None
+    id: str | None = None
+    name: str | None = None
+    text: str | None = None
     value: Any = None
     parameters: dict = field(default_factory=dict)
 
@@ -62,10 +62,10 @@ class CallerInput:
     start, or typed/said digits), which stays in the call store."""
 
     kind: str
-    text: Optional[str] = None
-    dtmf: Optional[str] = None
-    number: Optional[str] = None
-    transfer_status: Optional[str] = None
+    text: str | None = None
+    dtmf: str | None = None
+    number: str | None = None
+    transfer_status: str | None = None
     metadata: dict = field(default_factory=dict)
 
 
@@ -136,7 +136,7 @@ def _activity(item: Any) -> Activity:
     raise InvalidRequest("activity 'type' must be 'message' or 'event'")
 
 
-def disconnect_reason(payload: Any, cid: str) -> Optional[str]:
+def disconnect_reason(payload: Any, cid: str) -> str | None:
     """The optional ``reason`` of a disconnect request."""
     if payload is None:
         return None
@@ -148,11 +148,11 @@ def disconnect_reason(payload: Any, cid: str) -> Optional[str]:
     return reason[:200] if isinstance(reason, str) else None
 
 
-def _intent(name: str, entities: Optional[dict] = None) -> str:
+def _intent(name: str, entities: dict | None = None) -> str:
     return f"/{name}" + (json.dumps(entities, ensure_ascii=False) if entities else "")
 
 
-def dtmf_digits(activity: Activity) -> Optional[str]:
+def dtmf_digits(activity: Activity) -> str | None:
     """Keys pressed, without the submit key ``#``; None if the value is not DTMF."""
     value = activity.value
     if isinstance(value, int) and not isinstance(value, bool):
@@ -176,7 +176,7 @@ def transfer_status(activity: Activity) -> str:
 SHORT_NUMBER_SENTENCE = 7
 
 
-def interpret(activity: Activity) -> Optional[CallerInput]:
+def interpret(activity: Activity) -> CallerInput | None:
     """What the caller did, or None for activities the bot ignores (unknown events, bad DTMF)."""
     metadata: dict[str, Any] = {"activity": activity.type if activity.type == "message" else activity.name}
     if activity.type == "message":

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Iterable, Optional, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from rasa.shared.core.events import BotUttered, Event, SessionStarted, SlotSet, UserUttered
@@ -42,7 +43,7 @@ def message_id(timestamp: float) -> str:
     return repr(float(timestamp))
 
 
-def safe_url(url: Any) -> Optional[str]:
+def safe_url(url: Any) -> str | None:
     """``url`` if it is an absolute http(s) URL with a host, else ``None``."""
     if not isinstance(url, str) or len(url) > 2000:
         return None
@@ -81,7 +82,7 @@ def quick_replies(buttons: Iterable[Any]) -> list[dict]:
     return replies
 
 
-def agent_name(value: Any) -> Optional[str]:
+def agent_name(value: Any) -> str | None:
     """The agent's display name from a bot event's metadata (``metadata.agent``), if it is one."""
     if not isinstance(value, str) or not value.strip():
         return None
@@ -89,7 +90,7 @@ def agent_name(value: Any) -> Optional[str]:
 
 
 def bot_message(
-    text: Optional[str], buttons: Iterable[Any] = (), timestamp: Optional[float] = None, agent: Optional[str] = None,
+    text: str | None, buttons: Iterable[Any] = (), timestamp: float | None = None, agent: str | None = None,
 ) -> dict:
     """One bot answer as sent to the browser.
 
@@ -163,7 +164,7 @@ def conversation_history(events: Sequence[Event], expiration_minutes: float, now
     return items
 
 
-def rated_answer(events: Sequence[Event], answer_id: str) -> Optional[BotUttered]:
+def rated_answer(events: Sequence[Event], answer_id: str) -> BotUttered | None:
     """The bot answer with id ``answer_id`` in the current session, if there is one."""
     for event in reversed(_current_session(events)):
         if isinstance(event, BotUttered) and message_id(event.timestamp) == answer_id:

@@ -13,7 +13,6 @@ Each such answer counts ``buergertelefon_database_errors_total{database=…}``.
 from __future__ import annotations
 
 import logging
-from typing import Optional
 
 from bot.metrics import count_database_error
 
@@ -34,7 +33,7 @@ SPOKEN = (
 RETRY_AFTER_SECONDS = 30
 
 
-def store_of(error: BaseException) -> Optional[str]:
+def store_of(error: BaseException) -> str | None:
     """``tracker``, ``lock`` or ``telephony`` when ``error`` (or its cause) is a store failure, else None.
 
     SQLAlchemy errors in the Rasa process come from the tracker store (the call store
@@ -46,7 +45,7 @@ def store_of(error: BaseException) -> Optional[str]:
     from sqlalchemy.exc import SQLAlchemyError
 
     seen = 0
-    current: Optional[BaseException] = error
+    current: BaseException | None = error
     while current is not None and seen < 5:
         if isinstance(current, SQLAlchemyError):
             return "tracker"

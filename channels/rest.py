@@ -16,7 +16,7 @@ from __future__ import annotations
 import inspect
 import logging
 from asyncio import CancelledError
-from typing import Awaitable, Callable, Text
+from collections.abc import Awaitable, Callable
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -36,7 +36,7 @@ class CitizenRestInput(RestInput):
     """Rasa's REST input channel with strict request validation."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         """URL prefix ``/webhooks/rest``, as the stock channel."""
         return "rest"
 
@@ -80,7 +80,7 @@ class CitizenRestInput(RestInput):
                 )
             except CancelledError:
                 logger.error("REST message timed out")
-            except Exception as error:  # noqa: BLE001 - the citizen gets an answer, never a 500
+            except Exception as error:
                 store = outage.store_of(error)
                 if store is None:
                     logger.exception("REST message failed")

@@ -16,7 +16,6 @@ import hmac
 import logging
 import re
 import secrets
-from typing import Optional
 
 from bot.secrets import WEBCHAT_SESSION_KEY, read_secret
 
@@ -36,7 +35,7 @@ class SessionCredentials:
         self._key = key
 
     @classmethod
-    def from_env(cls) -> "SessionCredentials":
+    def from_env(cls) -> SessionCredentials:
         """The key of ``WEBCHAT_SESSION_KEY`` (see :mod:`bot.secrets`).
 
         Without one, a random key for this process: sessions then survive a reload but
@@ -56,7 +55,7 @@ class SessionCredentials:
         nonce = secrets.token_hex(_RANDOM_HEX // 2)
         return nonce + self._mac(b"credential:", nonce), self._mac(b"sender:", nonce)
 
-    def sender_of(self, credential: object) -> Optional[str]:
+    def sender_of(self, credential: object) -> str | None:
         """The sender id of a credential this server issued; ``None`` for anything else."""
         if not isinstance(credential, str) or not CREDENTIAL_PATTERN.match(credential):
             return None

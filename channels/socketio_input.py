@@ -34,7 +34,8 @@ import logging
 import os
 import re
 import time
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import rasa.core.channels.channel
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -59,7 +60,14 @@ from channels.chat_history import (
 )
 from channels.contact_guard import keep_contact_out
 from channels.session_credentials import SessionCredentials
-from channels.validation import MAX_BODY_BYTES, RATE_LIMITED_ANSWER, InvalidRequest, MessageLimits, clean_text, validate_message
+from channels.validation import (
+    MAX_BODY_BYTES,
+    RATE_LIMITED_ANSWER,
+    InvalidRequest,
+    MessageLimits,
+    clean_text,
+    validate_message,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +82,7 @@ ERROR_ANSWER = (
 )
 
 
-def parse_origins(value: Any) -> Optional[List[str]]:
+def parse_origins(value: Any) -> list[str] | None:
     """``cors_allowed_origins`` from credentials: a list or a comma-separated string.
 
     ``None`` (key missing) means: only the server's own origin. ``"*"`` is refused,
@@ -100,7 +108,7 @@ def parse_origins(value: Any) -> Optional[List[str]]:
     return origins
 
 
-def parse_redis_url(value: Any) -> Optional[str]:
+def parse_redis_url(value: Any) -> str | None:
     """``redis_url`` from credentials: None (one replica) or a ``redis://`` / ``rediss://`` URL.
 
     Raises:
@@ -135,14 +143,14 @@ class CitizenSocketIOOutput(SocketIOOutput):
     carry ``metadata.agent``, so the widget labels them as a person's.
     """
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """A text answer."""
         await self._send_message(
             recipient_id, bot_message(text, (), kwargs.get("timestamp"), kwargs.get("agent"))
         )
 
     async def send_text_with_buttons(
-        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         """A text answer with quick replies (payload) and link buttons (url)."""
         await self._send_message(
@@ -154,12 +162,12 @@ class CitizenSocketIOInput(SocketIOInput):
     """Rasa's socket.io input channel with origin checks, validation, history and feedback."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         """Channel name ``socketio``, as the stock channel (answers use the written variant)."""
         return "socketio"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         """Read ``credentials.yml``; same keys as Rasa's channel plus ``cors_allowed_origins``."""
         credentials = credentials or {}
         return cls(
@@ -177,8 +185,8 @@ class CitizenSocketIOInput(SocketIOInput):
         )
 
     def __init__(
-        self, *args: Any, cors_allowed_origins: Optional[List[str]] = None,
-        redis_url: Optional[str] = None, redis_channel: str = DEFAULT_REDIS_CHANNEL, **kwargs: Any,
+        self, *args: Any, cors_allowed_origins: list[str] | None = None,
+        redis_url: str | None = None, redis_channel: str = DEFAULT_REDIS_CHANNEL, **kwargs: Any,
     ) -> None:
         """As Rasa's channel; ``cors_allowed_origins=None`` allows only the server's own origin.
 
@@ -192,7 +200,7 @@ class CitizenSocketIOInput(SocketIOInput):
         self.cors_allowed_origins = cors_allowed_origins
         self.redis_url = redis_url
         self.redis_channel = redis_channel
-        self.app: Optional[Sanic] = None
+        self.app: Sanic | None = None
         self.credentials = SessionCredentials.from_env()
         self.limits = MessageLimits()
         #: New conversations per client address (``RATE_LIMIT_NEW_SESSIONS``, default 30 in 10 minutes).
@@ -201,10 +209,10 @@ class CitizenSocketIOInput(SocketIOInput):
         self.history_requests = SlidingWindow(HISTORY_REQUESTS_PER_MINUTE, 60.0)
         #: Open sockets per client address (``WEBCHAT_MAX_SOCKETS_PER_ADDRESS``, 0 = no limit).
         self.max_sockets = int(os.environ.get("WEBCHAT_MAX_SOCKETS_PER_ADDRESS", "50") or 0)
-        self._sockets: Dict[str, int] = {}
-        self._socket_address: Dict[str, str] = {}
+        self._sockets: dict[str, int] = {}
+        self._socket_address: dict[str, str] = {}
 
-    def get_output_channel(self) -> Optional[OutputChannel]:
+    def get_output_channel(self) -> OutputChannel | None:
         """Output for messages triggered through the HTTP API (``output_channel=latest``)."""
         if self.sio is None:
             return super().get_output_channel()
@@ -229,7 +237,7 @@ class CitizenSocketIOInput(SocketIOInput):
         namespace = self.namespace or "/"
 
         class _Blueprint(SocketBlueprint):
-            def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
+            def register(self, app: Sanic, options: dict[str, Any]) -> None:
                 channel.app = app  # the agent (tracker and lock store) lives on app.ctx
                 super().register(app, options)
 
@@ -241,7 +249,7 @@ class CitizenSocketIOInput(SocketIOInput):
             return response.json({"status": "ok"})
 
         @sio.on("connect", namespace=self.namespace)
-        async def connect(sid: Text, environ: Dict, auth: Optional[Dict]) -> bool:
+        async def connect(sid: str, environ: dict, auth: dict | None) -> bool:
             address = environ.get("REMOTE_ADDR") or ""
             if self.max_sockets and self._sockets.get(address, 0) >= self.max_sockets:
                 logger.warning("socket.io connection refused: too many sockets from one address")
@@ -260,7 +268,7 @@ class CitizenSocketIOInput(SocketIOInput):
             return True
 
         @sio.on("disconnect", namespace=self.namespace)
-        async def disconnect(sid: Text) -> None:
+        async def disconnect(sid: str) -> None:
             address = self._socket_address.pop(sid, None)
             if address is not None:
                 left = self._sockets.get(address, 1) - 1
@@ -270,7 +278,7 @@ class CitizenSocketIOInput(SocketIOInput):
                     self._sockets.pop(address, None)
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: Text, data: Any) -> None:
+        async def session_request(sid: str, data: Any) -> None:
             if not self.session_persistence:
                 await sio.emit("session_confirm", sid, room=sid, namespace=namespace)
                 return
@@ -290,7 +298,7 @@ class CitizenSocketIOInput(SocketIOInput):
             await sio.enter_room(sid, sender, namespace=namespace)
             await sio.emit("session_confirm", credential, room=sid, namespace=namespace)
 
-        def joined(sid: Text, data: Any) -> Optional[str]:
+        def joined(sid: str, data: Any) -> str | None:
             """The sender id of ``data``'s credential if this socket has joined that session."""
             if not self.session_persistence:
                 return None
@@ -298,7 +306,7 @@ class CitizenSocketIOInput(SocketIOInput):
             return sender if sender is not None and sender in sio.rooms(sid, namespace=namespace) else None
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: Text, data: Any) -> None:
+        async def handle_message(sid: str, data: Any) -> None:
             if not isinstance(data, dict):
                 return
             sender = joined(sid, data) if self.session_persistence else sid
@@ -325,7 +333,7 @@ class CitizenSocketIOInput(SocketIOInput):
                     UserMessage(await keep_contact_out(sender, incoming.text), output, sender, input_channel=self.name(),
                                 metadata=incoming.metadata)
                 )
-            except Exception as error:  # noqa: BLE001 - the citizen gets an answer, never silence
+            except Exception as error:
                 store = outage.store_of(error)
                 if store is None:
                     logger.exception("socket.io message failed")
@@ -334,7 +342,7 @@ class CitizenSocketIOInput(SocketIOInput):
                 await output.send_text_message(sender, ERROR_ANSWER if store is None else outage.WRITTEN)
 
         @sio.on("history_request", namespace=self.namespace)
-        async def history_request(sid: Text, data: Any) -> Dict[str, Any]:
+        async def history_request(sid: str, data: Any) -> dict[str, Any]:
             session_id = joined(sid, data)
             agent = self._agent()
             if session_id is None or agent is None or agent.tracker_store is None:
@@ -343,7 +351,7 @@ class CitizenSocketIOInput(SocketIOInput):
                 return {"messages": [], "error": "rate_limited"}
             try:
                 tracker = await agent.tracker_store.retrieve(session_id)
-            except Exception as error:  # noqa: BLE001 - an outage: the widget shows what it has
+            except Exception as error:
                 if outage.store_of(error) is None:
                     raise
                 outage.count("tracker", self.name(), error)
@@ -354,7 +362,7 @@ class CitizenSocketIOInput(SocketIOInput):
             return {"messages": conversation_history(list(tracker.events), expiration, time.time())}
 
         @sio.on("feedback", namespace=self.namespace)
-        async def feedback(sid: Text, data: Any) -> Dict[str, Any]:
+        async def feedback(sid: str, data: Any) -> dict[str, Any]:
             session_id = joined(sid, data)
             answer_id, rating = (data.get("message_id"), data.get("rating")) if isinstance(data, dict) else (None, None)
             agent = self._agent()

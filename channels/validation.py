@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Mapping, Optional
+from typing import Any
 
 import yaml
 
@@ -94,11 +95,11 @@ class MessageLimits:
     when ``SANIC_PROXIES_COUNT`` (or ``SANIC_REAL_IP_HEADER``) is set, else the proxy's.
     """
 
-    def __init__(self, env: Optional[Mapping[str, str]] = None) -> None:
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
         self.per_conversation = limit_from_env("RATE_LIMIT_CONVERSATION", "20/60", env)
         self.per_address = limit_from_env("RATE_LIMIT_ADDRESS", "120/60", env)
 
-    def allow(self, address: Optional[str], sender: str) -> bool:
+    def allow(self, address: str | None, sender: str) -> bool:
         """Count one message; False when the conversation or the address is over its limit."""
         if self.per_address is not None and address and not self.per_address.allow(address):
             return False
@@ -116,9 +117,9 @@ class IncomingMessage:
     sender: str
     text: str
     metadata: dict = field(default_factory=dict)
-    answer: Optional[str] = None
+    answer: str | None = None
     #: The client's id of this message: a retry with the same id is answered once (REST).
-    message_id: Optional[str] = None
+    message_id: str | None = None
 
 
 def clean_text(text: str) -> str:

@@ -28,8 +28,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 from sqlalchemy.engine import make_url
 
@@ -123,7 +123,7 @@ def proxy_directory(rasa_ports: list[int], web_port: int, console_port: int, por
     return directory
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rest", action="store_true", help="also the REST channel (behind nginx), e.g. to try it with curl")
     args = parser.parse_args(argv)
@@ -143,7 +143,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     subprocess.run([PY, "-m", "bot", "db", "upgrade"], cwd=ROOT, env=env, check=True)
     processes: list[subprocess.Popen] = []
 
-    def start(name: str, command: list[str], extra: Optional[dict] = None, **kwargs: object) -> None:
+    def start(name: str, command: list[str], extra: dict | None = None, **kwargs: object) -> None:
         log = (logs / f"{name}.log").open("w")
         processes.append(subprocess.Popen(command, cwd=ROOT, env={**env, **(extra or {})}, stdout=log,
                                           stderr=subprocess.STDOUT, **kwargs))  # type: ignore[call-overload]

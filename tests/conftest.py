@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -32,19 +32,19 @@ def seed_dir() -> Path:
     return KNOWLEDGE_DIR
 
 
-@pytest.fixture()
+@pytest.fixture
 def seed(seed_dir: Path) -> Seed:
     """The real seed files, parsed and validated (fresh objects per test)."""
     return parse_directory(seed_dir)
 
 
-@pytest.fixture()
+@pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     """URL of an empty SQLite database file."""
     return f"sqlite:///{tmp_path / 'knowledge.db'}"
 
 
-@pytest.fixture()
+@pytest.fixture
 def sqlite_engine(sqlite_url: str, seed: Seed) -> Iterator[Engine]:
     """A SQLite knowledge base loaded from the real seed files."""
     engine = get_engine(sqlite_url)
@@ -53,7 +53,7 @@ def sqlite_engine(sqlite_url: str, seed: Seed) -> Iterator[Engine]:
     engine.dispose()
 
 
-@pytest.fixture()
+@pytest.fixture
 def repo(sqlite_engine: Engine) -> KnowledgeRepository:
     """Repository over the SQLite knowledge base."""
     return KnowledgeRepository(sqlite_engine)
@@ -71,7 +71,7 @@ def _postgres_available() -> str | None:
     return None
 
 
-@pytest.fixture()
+@pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database on the local server, dropped afterwards."""
     yield from _fresh_postgres_database()

@@ -11,8 +11,8 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from bot.config import PROJECT_ROOT
 

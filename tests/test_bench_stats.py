@@ -31,5 +31,5 @@ def test_one_value_and_no_values() -> None:
 
 
 def test_rejects_a_percent_instead_of_a_fraction() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="fraction must be between 0 and 1"):
         percentile([1.0, 2.0], 95)

@@ -14,7 +14,7 @@ from rasa.utils.endpoints import EndpointConfig
 from bot.locks import LEASE_SECONDS, AtomicRedisLockStore
 
 
-@pytest.fixture()
+@pytest.fixture
 def store() -> AtomicRedisLockStore:
     import redis
 
@@ -22,7 +22,8 @@ def store() -> AtomicRedisLockStore:
         redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=2).ping()
     except redis.exceptions.RedisError as error:
         pytest.skip(f"Redis not reachable at 127.0.0.1:6379: {error}")
-    config = EndpointConfig(url="127.0.0.1", type="bot.locks.AtomicRedisLockStore", port=6379, db=2, key_prefix=f"t{uuid.uuid4().hex[:8]}")
+    config = EndpointConfig(url="127.0.0.1", type="bot.locks.AtomicRedisLockStore", port=6379, db=2,
+                            key_prefix=f"t{uuid.uuid4().hex[:8]}")
     return AtomicRedisLockStore(config)
 
 

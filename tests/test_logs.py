@@ -7,7 +7,7 @@ import json
 import logging
 import subprocess
 import sys
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -17,7 +17,7 @@ from bot.config import PROJECT_ROOT
 CITIZEN_TEXT = "Ich heiße Anna Muster, Tel. 0711 123456, anna@example.de"
 
 
-@pytest.fixture()
+@pytest.fixture
 def restore_logging() -> Iterator[None]:
     """configure_logging changes the root logger and Sanic's defaults: put them back."""
     from sanic.log import LOGGING_CONFIG_DEFAULTS
@@ -148,7 +148,7 @@ def test_rasa_structlog_events_become_filtered_json_lines() -> None:
         f"parse_data_entities=[{CITIZEN_TEXT!r}], intent='ask_fees', message={CITIZEN_TEXT!r})"
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", script], cwd=PROJECT_ROOT, check=False, capture_output=True, text=True, timeout=120,
         env={"PYTHONPATH": str(PROJECT_ROOT), "LOG_FORMAT": "json", "PATH": "/usr/bin:/bin",
              "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "RASA_TELEMETRY_ENABLED": "false"},
     )

@@ -8,9 +8,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from bot.db.engine import get_engine
-from bot.secrets import (
-    MissingSecret, bearer_matches, ensure_secret_file, read_secret, require_secret, secret_file,
-)
+from bot.secrets import MissingSecret, bearer_matches, ensure_secret_file, read_secret, require_secret, secret_file
 from bot.server.guard import is_public
 from bot.server.rasa_server import public_prefixes
 

@@ -34,6 +34,7 @@ def test_find_day(text: str, expected: date, now: bool) -> None:
     assert reference.now is now
 
 
-@pytest.mark.parametrize("text", ["Wann hat das Bürgerbüro offen?", "so ein Mist", "Was kostet das?", "am 31.02. geht das?"])
+@pytest.mark.parametrize("text",
+                         ["Wann hat das Bürgerbüro offen?", "so ein Mist", "Was kostet das?", "am 31.02. geht das?"])
 def test_no_day(text: str) -> None:
     assert find_day(text, TODAY) is None

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-from typing import Optional
 
 CHUNK = 64 * 1024
 
@@ -29,13 +28,13 @@ class Forwarder:
         self.port = port or _free_port()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name=f"forwarder-{self.port}", daemon=True)
-        self._server: Optional[asyncio.AbstractServer] = None
+        self._server: asyncio.AbstractServer | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self.connections = 0  # accepted since the start (a figure for benchmarks)
 
     # ------------------------------------------------------------------ control (any thread)
 
-    def start(self) -> "Forwarder":
+    def start(self) -> Forwarder:
         self._thread.start()
         self._call(self._listen())
         return self
@@ -55,7 +54,7 @@ class Forwarder:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> "Forwarder":
+    def __enter__(self) -> Forwarder:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -13,7 +13,6 @@ import asyncio
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 from urllib.parse import quote, urlencode
 
 from aiohttp import web
@@ -64,11 +63,11 @@ class RunningApp:
         self.allowed_5xx = allowed_5xx
         self.loop.run_until_complete(self.server.start_server())
 
-    def status_of(self, request: RawRequest) -> Optional[int]:
+    def status_of(self, request: RawRequest) -> int | None:
         """The status of the answer, None if the connection closed without one."""
         return self.loop.run_until_complete(asyncio.wait_for(self._send(request), READ_TIMEOUT))
 
-    async def _send(self, request: RawRequest) -> Optional[int]:
+    async def _send(self, request: RawRequest) -> int | None:
         reader, writer = await asyncio.open_connection("127.0.0.1", self.server.port)
         try:
             writer.write(request.encode(f"127.0.0.1:{self.server.port}"))

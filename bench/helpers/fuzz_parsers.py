@@ -9,9 +9,11 @@ documented validation error (:class:`channels.validation.InvalidRequest`, Rasa's
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,8 +22,17 @@ from bot.handoff.contact import parse_email, protect_contact
 from bot.handoff.phone_numbers import parse_phone
 from channels import audiocodes_api as api
 from channels.session_credentials import CREDENTIAL_PATTERN, SessionCredentials
-from channels.validation import (MAX_BODY_BYTES, MAX_TEXT_LENGTH, SENDER_PATTERN, IncomingMessage, InvalidRequest,
-                                 clean_text, parse_body, safe_payload, validate_message)
+from channels.validation import (
+    MAX_BODY_BYTES,
+    MAX_TEXT_LENGTH,
+    SENDER_PATTERN,
+    IncomingMessage,
+    InvalidRequest,
+    clean_text,
+    parse_body,
+    safe_payload,
+    validate_message,
+)
 
 Check = Callable[[Any], None]
 
@@ -128,7 +139,7 @@ def check_validate_message(payload: Any) -> None:
 def check_clean_text(text: str) -> None:
     cleaned = clean_text(text)
     cleaned.encode("utf-8")
-    assert not any(ord(ch) < 32 and ch not in "\t\n\r" or ord(ch) == 127 for ch in cleaned)
+    assert not any((ord(ch) < 32 and ch not in "\t\n\r") or ord(ch) == 127 for ch in cleaned)
     assert cleaned == cleaned.strip()
 
 
@@ -153,10 +164,8 @@ def check_conversation_id(payload: Any) -> None:
 
 
 def check_path_id(cid: str) -> None:
-    try:
+    with contextlib.suppress(InvalidRequest):
         assert api.check_path_id(cid) == cid and SENDER_PATTERN.match(cid)
-    except InvalidRequest:
-        pass
 
 
 def check_activities(request: tuple[str, Any]) -> None:
@@ -199,7 +208,7 @@ def check_protect_contact(parts: list[tuple[str, str]]) -> None:
     # Two numbers with only white space between them can read as one longer number
     # ("010 100000 010 …"): a comma or a word separates them, as citizens write.
     text = "".join((", " if kind == "phone" and previous == "phone" else " ") + value
-                   for (previous, _), (kind, value) in zip([("", "")] + parts, parts)).lstrip()
+                   for (previous, _), (kind, value) in zip([("", ""), *parts], parts, strict=False)).lstrip()
     protected, phone, email = protect_contact(text)
     given_phones = [value for kind, value in parts if kind == "phone"]
     given_emails = [value for kind, value in parts if kind == "email"]

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, time, timedelta
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any
 
 import yaml
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.config import utc_now
-from bot.kb.models import Closure, OpeningHours, Office
+from bot.kb.models import Closure, Office, OpeningHours
 
 CLOSED_OFFICE = "test_geschlossen"
 SOURCE = "https://www.stuttgart.de/test"
@@ -34,7 +35,7 @@ def add_closed_office(engine: Engine, today: date, key: str = CLOSED_OFFICE) -> 
 
 
 def write_config(path: Path, teams: Iterable[dict[str, Any]], queue_limit: int = 10,
-                 always_human: Optional[list[str]] = None, retention_days: int = 30,
+                 always_human: list[str] | None = None, retention_days: int = 30,
                  avg_handle_minutes: int = 6) -> Path:
     """A handoff.yml for tests."""
     path.write_text(yaml.safe_dump({

@@ -5,15 +5,14 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
+from bench.helpers.servers import Servers, knowledge_db, start_servers
 from bot.config import PROJECT_ROOT
 from bot.db.engine import get_engine
 from bot.db.migrate import create_all
 from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.settings import TelephonySettings
 from bot.telephony.store import AgentBoard, CallStore, RedisCallStore, SqlCallStore
-from bench.helpers.servers import Servers, knowledge_db, start_servers
 
 AUDIOCODES_CHANNEL = "channels.audiocodes.AudiocodesInput"
 TRANSFER_TARGET = "sip:agents@pbx.test.invalid"
@@ -24,7 +23,8 @@ def phone_credentials(path: Path) -> Path:
 
     The same block ``make run`` adds when ``AUDIOCODES_TOKEN`` is set.
     """
-    parts = [(PROJECT_ROOT / name).read_text(encoding="utf-8") for name in ("credentials.yml", "credentials.audiocodes.yml")]
+    parts = [(PROJECT_ROOT / name).read_text(encoding="utf-8")
+             for name in ("credentials.yml", "credentials.audiocodes.yml")]
     path.write_text("\n".join(parts), encoding="utf-8")
     return path
 
@@ -52,8 +52,8 @@ class PhoneServers:
 
 
 def start_phone_servers(workdir: Path, seed_dir: Path, max_calls: int = 3, replicas: int = 1,
-                        redis_url: Optional[str] = None, tracker_store: Optional[str] = None,
-                        endpoints_extra: str = "", env: Optional[dict] = None) -> PhoneServers:
+                        redis_url: str | None = None, tracker_store: str | None = None,
+                        endpoints_extra: str = "", env: dict | None = None) -> PhoneServers:
     """Action server and Rasa server(s) with the AudioCodes channel on free loopback ports.
 
     Call state goes to SQLite in ``workdir`` (or Redis when ``redis_url`` is given);
@@ -80,5 +80,6 @@ def start_phone_servers(workdir: Path, seed_dir: Path, max_calls: int = 3, repli
                         else SqlCallStore(get_engine(telephony_url), defaults))
     callbacks = CallbackRepository(get_engine(telephony_url))
     servers = start_servers(workdir, kb_url, endpoints_extra=endpoints_extra, tracker_store=tracker_store,
-                            env_extra=env_extra, replicas=replicas, credentials=phone_credentials(workdir / "credentials.yml"))
+                            env_extra=env_extra, replicas=replicas,
+                            credentials=phone_credentials(workdir / "credentials.yml"))
     return PhoneServers(servers, token, store, callbacks, instance)

@@ -13,7 +13,6 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from bot.config import KNOWLEDGE_DIR, PROJECT_ROOT
 
@@ -47,8 +46,8 @@ def webchat_sender(credential: str) -> str:
     return sender
 
 
-def http_json(method: str, url: str, body: Optional[object] = None, raw: Optional[bytes] = None,
-              headers: Optional[dict] = None, timeout: float = 60.0, auth: bool = True) -> tuple[int, object]:
+def http_json(method: str, url: str, body: object | None = None, raw: bytes | None = None,
+              headers: dict | None = None, timeout: float = 60.0, auth: bool = True) -> tuple[int, object]:
     """One HTTP request; returns (status, parsed JSON or text). Never raises on 4xx/5xx.
 
     With ``auth`` (default) it sends the test servers' API token, as the console does;
@@ -100,7 +99,8 @@ class Servers:
         for name in sorted(p.name for p in self.workdir.glob("*.log")):
             path = self.workdir / name
             if path.exists():
-                parts.append(f"--- {name} (tail) ---\n" + "\n".join(path.read_text(errors="replace").splitlines()[-40:]))
+                tail = path.read_text(errors="replace").splitlines()[-40:]
+                parts.append(f"--- {name} (tail) ---\n" + "\n".join(tail))
         return "\n".join(parts)
 
 
@@ -166,15 +166,15 @@ def _wait(url: str, servers: Servers, deadline: float) -> None:
 def migrate_databases(env: dict, workdir: Path) -> None:
     """``python -m bot db upgrade`` on the databases ``env`` names, as ``make run`` does before starting."""
     done = subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+                          check=False, capture_output=True, text=True, timeout=120)
     (workdir / "db-upgrade.log").write_text(done.stdout + done.stderr, encoding="utf-8")
     if done.returncode != 0:
         raise RuntimeError(f"python -m bot db upgrade failed:\n{done.stdout}{done.stderr}")
 
 
 def start_servers(workdir: Path, knowledge_db_url: str, endpoints_extra: str = "",
-                  tracker_store: Optional[str] = None, env_extra: Optional[dict] = None,
-                  replicas: int = 1, credentials: Optional[Path] = None) -> Servers:
+                  tracker_store: str | None = None, env_extra: dict | None = None,
+                  replicas: int = 1, credentials: Path | None = None) -> Servers:
     """Start the action server and ``replicas`` × Rasa (REST, API behind :data:`API_TOKEN`); wait for all.
 
     Replicas share the endpoints (tracker and lock store), as in production.
@@ -201,19 +201,20 @@ def start_servers(workdir: Path, knowledge_db_url: str, endpoints_extra: str = "
     }
     migrate_databases(env, workdir)
     servers = Servers([f"http://127.0.0.1:{port}" for port in rasa_ports], f"http://127.0.0.1:{action_port}", workdir)
-    actions_log = (workdir / "actions.log").open("w")
-    servers.processes.append(subprocess.Popen(
-        [sys.executable, "-m", "bot.server.action_server", "--port", str(action_port)],
-        cwd=PROJECT_ROOT, env=env, stdout=actions_log, stderr=subprocess.STDOUT,
-    ))
-    for number, port in enumerate(rasa_ports):
+    # The children write their logs; the parent closes its copy of each file at once.
+    with (workdir / "actions.log").open("w") as actions_log:
         servers.processes.append(subprocess.Popen(
-            [sys.executable, "-m", "bot.server.rasa_server", "--model", str(MODEL), "--endpoints", str(endpoints),
-             "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"),
-             "-i", "127.0.0.1", "--port", str(port)],
-            cwd=PROJECT_ROOT, env=env, stdout=(workdir / f"rasa-{number}.log").open("w"),
-            stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "bot.server.action_server", "--port", str(action_port)],
+            cwd=PROJECT_ROOT, env=env, stdout=actions_log, stderr=subprocess.STDOUT,
         ))
+    for number, port in enumerate(rasa_ports):
+        with (workdir / f"rasa-{number}.log").open("w") as rasa_log:
+            servers.processes.append(subprocess.Popen(
+                [sys.executable, "-m", "bot.server.rasa_server", "--model", str(MODEL), "--endpoints", str(endpoints),
+                 "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"),
+                 "-i", "127.0.0.1", "--port", str(port)],
+                cwd=PROJECT_ROOT, env=env, stdout=rasa_log, stderr=subprocess.STDOUT,
+            ))
     deadline = time.monotonic() + START_TIMEOUT
     try:
         _wait(f"{servers.action_url}/health", servers, deadline)
@@ -225,7 +226,7 @@ def start_servers(workdir: Path, knowledge_db_url: str, endpoints_extra: str = "
     return servers
 
 
-def redis_unavailable_reason(host: str = "127.0.0.1", port: int = 6379) -> Optional[str]:
+def redis_unavailable_reason(host: str = "127.0.0.1", port: int = 6379) -> str | None:
     """Why the local Redis server cannot be used, or None when it answers."""
     import redis
 
@@ -236,18 +237,18 @@ def redis_unavailable_reason(host: str = "127.0.0.1", port: int = 6379) -> Optio
     return None
 
 
-def start_http_process(args: list[str], health_url: str, log_path: Path, env: Optional[dict] = None,
+def start_http_process(args: list[str], health_url: str, log_path: Path, env: dict | None = None,
                        timeout: float = 60.0) -> subprocess.Popen:
     """Start a Python server process (``python -m …``) and wait until ``health_url`` answers 200.
 
     Raises:
         RuntimeError: when the process dies or does not answer in time (its log is in the message).
     """
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [sys.executable, *args], cwd=PROJECT_ROOT, env={**os.environ, **SECRETS_ENV, **(env or {})},
-        stdout=log, stderr=subprocess.STDOUT,
-    )
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, *args], cwd=PROJECT_ROOT, env={**os.environ, **SECRETS_ENV, **(env or {})},
+            stdout=log, stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + timeout
     while True:
         try:

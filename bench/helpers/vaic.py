@@ -16,7 +16,7 @@ import json
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import urljoin
 
 import aiohttp
@@ -53,7 +53,7 @@ class BotTurn:
         """Everything the caller hears, joined."""
         return " ".join(self.texts)
 
-    def event(self, name: str) -> Optional[dict]:
+    def event(self, name: str) -> dict | None:
         """The first bot event of that name, or None."""
         return next((a for a in self.activities if a.get("type") == "event" and a.get("name") == name), None)
 
@@ -73,10 +73,10 @@ class BotTurn:
 class Call:
     """One simulated call; create it with :meth:`VoiceGateway.call`."""
 
-    gateway: "VoiceGateway"
+    gateway: VoiceGateway
     conversation: str
     urls: dict
-    caller: Optional[str]
+    caller: str | None
     callee: str
     turns: list[BotTurn] = field(default_factory=list)
     ended: bool = False
@@ -85,18 +85,20 @@ class Call:
     def _url(self, key: str) -> str:
         return urljoin(self.gateway.bot_url, self.urls[key])
 
-    async def send(self, *activities: dict, activity_id: Optional[str] = None) -> BotTurn:
+    async def send(self, *activities: dict, activity_id: str | None = None) -> BotTurn:
         """Post activities (ids and timestamps are added unless given)."""
         stamped = []
         for activity in activities:
-            stamped.append({"id": activity_id or str(uuid.uuid4()), "timestamp": _now(), "language": "de-DE", **activity})
-        turn = await self.gateway.post(self._url("activitiesURL"), {"conversation": self.conversation, "activities": stamped})
+            stamped.append({"id": activity_id or str(uuid.uuid4()), "timestamp": _now(), "language": "de-DE",
+                            **activity})
+        turn = await self.gateway.post(self._url("activitiesURL"),
+                                       {"conversation": self.conversation, "activities": stamped})
         self.turns.append(turn)
         if turn.hangup:
             self.ended = True
         return turn
 
-    async def start(self, sip_headers: Optional[dict] = None) -> BotTurn:
+    async def start(self, sip_headers: dict | None = None) -> BotTurn:
         """The call is answered: the start event with caller, callee and mapped SIP headers."""
         parameters: dict[str, Any] = {
             "vaigConversationId": self.conversation,
@@ -122,7 +124,7 @@ class Call:
         """Keys on the phone (one key, or a collected sequence ending with #)."""
         return await self.send({"type": "event", "name": "DTMF", "value": digits})
 
-    async def transfer_status(self, status: str, reason_code: Optional[str] = None) -> BotTurn:
+    async def transfer_status(self, status: str, reason_code: str | None = None) -> BotTurn:
         """The outcome of a transfer the bot asked for."""
         value: dict[str, Any] = {"status": status}
         if reason_code:
@@ -140,9 +142,10 @@ class Call:
     async def disconnect(self, reason: str = "Client Side") -> BotTurn:
         """The call is over."""
         self.ended = self.disconnected = True
-        return await self.gateway.post(self._url("disconnectURL"), {"conversation": self.conversation, "reason": reason})
+        return await self.gateway.post(self._url("disconnectURL"),
+                                       {"conversation": self.conversation, "reason": reason})
 
-    async def __aenter__(self) -> "Call":
+    async def __aenter__(self) -> Call:
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
@@ -153,7 +156,7 @@ class Call:
 class VoiceGateway:
     """The gateway side of the Bot API for one bot URL and token."""
 
-    def __init__(self, bot_url: str, token: Optional[str], session: aiohttp.ClientSession) -> None:
+    def __init__(self, bot_url: str, token: str | None, session: aiohttp.ClientSession) -> None:
         self.bot_url = bot_url
         self.token = token
         self.session = session
@@ -162,8 +165,8 @@ class VoiceGateway:
         """Authorization header (none without a token)."""
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
-    async def post(self, url: str, body: Any = None, raw: Optional[bytes] = None,
-                   headers: Optional[dict] = None) -> BotTurn:
+    async def post(self, url: str, body: Any = None, raw: bytes | None = None,
+                   headers: dict | None = None) -> BotTurn:
         """POST JSON (or raw bytes); never raises on HTTP errors."""
         data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
         start = time.perf_counter()
@@ -188,12 +191,12 @@ class VoiceGateway:
             parsed = payload.decode("utf-8", "replace")
         return BotTurn(response.status, parsed, time.perf_counter() - start)
 
-    async def create(self, conversation: Optional[str] = None) -> BotTurn:
+    async def create(self, conversation: str | None = None) -> BotTurn:
         """Create a conversation (the raw answer)."""
         return await self.post(self.bot_url, {"conversation": conversation or str(uuid.uuid4())})
 
-    async def call(self, caller: Optional[str] = "+4971112345678", callee: str = "+49711216000",
-                   conversation: Optional[str] = None) -> Call:
+    async def call(self, caller: str | None = "+4971112345678", callee: str = "+49711216000",
+                   conversation: str | None = None) -> Call:
         """Create a conversation and return the call (not started yet).
 
         Raises:

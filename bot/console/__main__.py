@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from aiohttp import web
 
@@ -14,7 +14,7 @@ from bot.logs import configure_logging
 from bot.metrics import serve_metrics
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Parse the flags, read the settings and run the console until interrupted."""
     parser = argparse.ArgumentParser(prog="python -m bot.console", description=__doc__)
     parser.add_argument("--host", help="listen address (env CONSOLE_HOST, default 127.0.0.1)")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
 
 import aiohttp
 from aiohttp import web
@@ -52,8 +52,9 @@ async def rasa_client(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
-async def _close_guard(guard: LoginGuard) -> None:
-    guard.close()
+async def _close_login_guard(app: web.Application) -> AsyncIterator[None]:
+    yield
+    app[LOGIN_GUARD].close()
 
 
 def create_app(settings: ConsoleSettings, run_jobs: bool = True) -> web.Application:
@@ -68,7 +69,7 @@ def create_app(settings: ConsoleSettings, run_jobs: bool = True) -> web.Applicat
     app[SETTINGS] = settings
     app[TEMPLATES] = make_templates()
     app[LOGIN_GUARD] = LoginGuard()
-    app.on_cleanup.append(lambda application: _close_guard(application[LOGIN_GUARD]))
+    app.cleanup_ctx.append(_close_login_guard)
     app.cleanup_ctx.append(databases)
     app.cleanup_ctx.append(rasa_client)
     if run_jobs:

@@ -8,7 +8,7 @@ session. Roles are checked here, on the server, for every request.
 from __future__ import annotations
 
 import functools
-from typing import Awaitable, Callable, Optional
+from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
 from aiohttp import web
@@ -38,7 +38,7 @@ def wants_json(request: web.Request) -> bool:
     return "application/json" in accept or "text/event-stream" in accept
 
 
-def current_user(request: web.Request) -> Optional[StaffUser]:
+def current_user(request: web.Request) -> StaffUser | None:
     """The logged-in user of a request, if any."""
     return request.get(CURRENT_USER)
 
@@ -48,7 +48,7 @@ def login_redirect(request: web.Request) -> web.HTTPFound:
     return web.HTTPFound(f"/login?next={quote(request.path_qs, safe='/')}")
 
 
-def navigation(user: Optional[StaffUser]) -> list[tuple[str, str]]:
+def navigation(user: StaffUser | None) -> list[tuple[str, str]]:
     """The pages ``user`` may open."""
     if user is None:
         return []

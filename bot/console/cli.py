@@ -7,7 +7,7 @@ import argparse
 from bot.console import cli_data, cli_users
 
 
-def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``console`` command and its subcommands to the main parser."""
     console = commands.add_parser("console", help="staff console: users, retention, deletion, review export")
     actions = console.add_subparsers(dest="action", required=True)

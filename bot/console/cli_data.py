@@ -91,9 +91,8 @@ def _ingest(_args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    with open_stores(_settings()) as stores:
-        with stores.sessions() as session, session.begin():
-            text = export_annotations(session, cli_actor())
+    with open_stores(_settings()) as stores, stores.sessions() as session, session.begin():
+        text = export_annotations(session, cli_actor())
     try:
         Path(args.out).write_text(text, encoding="utf-8")
     except OSError as error:
@@ -116,9 +115,10 @@ def _guarded(handler):  # type: ignore[no-untyped-def]
     return run
 
 
-def register(actions: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this module's subcommands."""
-    command = actions.add_parser("purge", help="delete conversations, handoffs, callbacks older than the retention period")
+    command = actions.add_parser("purge",
+                                 help="delete conversations, handoffs, callbacks older than the retention period")
     command.add_argument("--days", type=int, default=None, help="retention in days (default: handoff.yml / console)")
     command.set_defaults(handler=_guarded(_purge))
 

@@ -16,7 +16,7 @@ import getpass
 import os
 import secrets
 import sys
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,7 @@ from bot.staff.models import ROLES, ConsoleUser
 
 ACTOR = "cli"
 #: Where ``dev-user`` writes the development password (``CONSOLE_DEV_PASSWORD_FILE`` overrides).
-DEV_PASSWORD = "CONSOLE_DEV_PASSWORD"
+DEV_PASSWORD = "CONSOLE_DEV_PASSWORD"  # noqa: S105 - the name of the variable, not a password
 
 
 class PasswordInputError(ValueError):
@@ -144,7 +144,7 @@ def _describe(user: ConsoleUser) -> str:
     return f"{user.username:20s} {user.roles:24s} {state:10s} {user.display_name}"
 
 
-def dev_user_password(env: Optional[dict] = None, host: Optional[str] = None) -> Optional[str]:
+def dev_user_password(env: dict | None = None, host: str | None = None) -> str | None:
     """Create the development admin if allowed; returns its password, None if nothing was done.
 
     Raises:
@@ -192,7 +192,7 @@ def _dev_user(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(actions: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this module's subcommands."""
     create = actions.add_parser("create-user", help="create a console user")
     create.add_argument("name")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from typing import Optional
 
 from aiohttp import web
 
@@ -25,14 +24,14 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def tokens_match(expected: Optional[str], given: Optional[str]) -> bool:
+def tokens_match(expected: str | None, given: str | None) -> bool:
     """Constant-time comparison; False if either is missing."""
     if not expected or not given:
         return False
     return hmac.compare_digest(expected.encode("utf-8"), given.encode("utf-8"))
 
 
-async def submitted_token(request: web.Request) -> Optional[str]:
+async def submitted_token(request: web.Request) -> str | None:
     """The token of a request: header first, else the form field (form bodies only)."""
     header = request.headers.get(HEADER)
     if header:

@@ -9,8 +9,9 @@ logged and the next round runs as usual.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 
@@ -31,11 +32,11 @@ async def run_round(app: web.Application) -> dict[str, int]:
         logger.warning("handoff queue unreadable for the waiting gauge")
     try:
         counts["position_notices"] = await notify_positions(app[QUEUE], app[STAFF_SESSIONS], app[RASA])
-    except Exception:  # noqa: BLE001 - a background job must survive anything
+    except Exception:  # a background job must survive anything
         logger.exception("position notices failed")
     try:
         counts.update(await asyncio.to_thread(review_jobs.run_once, app[SETTINGS]))
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.exception("review jobs failed")
     return counts
 
@@ -54,7 +55,5 @@ async def background_jobs(app: web.Application) -> AsyncIterator[None]:
     task = asyncio.create_task(_loop(app))
     yield
     task.cancel()
-    try:
+    with contextlib.suppress(asyncio.CancelledError):
         await task
-    except asyncio.CancelledError:
-        pass

@@ -9,9 +9,9 @@ from aiohttp import web
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-from bot.console.throttle import LoginGuard
 from bot.console.rasa_client import RasaClient
 from bot.console.settings import ConsoleSettings
+from bot.console.throttle import LoginGuard
 from bot.handoff.queue import HandoffQueue
 
 
@@ -40,7 +40,7 @@ TRACKER_ENGINE = web.AppKey("tracker_engine", Engine)
 #: Set by the authentication middleware for logged-in requests.
 CURRENT_USER = "console.user"
 #: The session's CSRF token (forms: hidden field ``csrf_token``; fetch: header ``X-CSRF-Token``).
-CSRF_TOKEN = "console.csrf_token"
+CSRF_TOKEN = "console.csrf_token"  # noqa: S105 - a request key, not a token
 
 
 #: Per-address login limit and the bounded pool in which password hashes are checked.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 REASON_LABELS = {
     "request_human": "Möchte eine Person sprechen",
     "fallback": "Zweimal nicht verstanden",
@@ -24,6 +22,6 @@ CLOSE_OUTCOMES = ("solved", "callback", "forwarded", "no_response")
 STATUS_LABELS = {"waiting": "wartet", "assigned": "übernommen", "closed": "abgeschlossen"}
 
 
-def reason_label(code: Optional[str]) -> str:
+def reason_label(code: str | None) -> str:
     """The German label of a handoff reason."""
     return REASON_LABELS.get(code or "", code or "")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Optional
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -84,7 +83,7 @@ def sse_headers() -> dict[str, str]:
     }
 
 
-def error_response(request: web.Request, status: int, message: Optional[str] = None) -> web.Response:
+def error_response(request: web.Request, status: int, message: str | None = None) -> web.Response:
     """A German error page, or JSON for fetch()/event-stream requests."""
     title = error_title(status)
     text = message or ERROR_TEXTS.get(status, title)
@@ -106,14 +105,14 @@ def _public(path: str) -> bool:
     return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
 
 
-async def _session_of(request: web.Request) -> Optional[ActiveSession]:
+async def _session_of(request: web.Request) -> ActiveSession | None:
     settings = request.app[SETTINGS]
     token = request.cookies.get(session_cookie_name(settings.cookie_secure))
     if not token:
         return None
     factory = request.app[STAFF_SESSIONS]
 
-    def load() -> Optional[ActiveSession]:
+    def load() -> ActiveSession | None:
         with factory() as session, session.begin():
             return load_session(session, token, settings.session_idle_minutes)
 
@@ -172,10 +171,7 @@ async def csrf_protection(request: web.Request, handler: Handler) -> web.StreamR
         logger.warning("%s %s refused: foreign Origin %r", request.method, request.path, request.headers.get("Origin"))
         raise web.HTTPForbidden()
     given = await csrf.submitted_token(request)
-    if request.path == "/login":
-        expected = request.cookies.get(csrf.LOGIN_COOKIE)
-    else:
-        expected = request.get(CSRF_TOKEN)
+    expected = request.cookies.get(csrf.LOGIN_COOKIE) if request.path == "/login" else request.get(CSRF_TOKEN)
     if not csrf.tokens_match(expected, given):
         logger.info("%s %s refused: missing or wrong CSRF token", request.method, request.path)
         raise web.HTTPForbidden()

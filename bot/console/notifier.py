@@ -12,11 +12,10 @@ import asyncio
 import logging
 from datetime import timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from bot.console.rasa_client import RasaClient, RasaUnavailable
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.handoff.presence import agents_online
 from bot.handoff.queue import HandoffQueue, QueueEntry
 from bot.handoff.settings import HandoffConfigError, HandoffSettings

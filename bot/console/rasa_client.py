@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import aiohttp
 from yarl import URL
@@ -33,7 +34,7 @@ class RasaUnavailable(RuntimeError):
 class RasaClient:
     """A thin client over one ``aiohttp.ClientSession`` (owned by the app)."""
 
-    def __init__(self, http: aiohttp.ClientSession, base_url: str, token: Optional[str] = None) -> None:
+    def __init__(self, http: aiohttp.ClientSession, base_url: str, token: str | None = None) -> None:
         self._http = http
         self._base = URL(base_url.rstrip("/"))
         self._token = token
@@ -62,7 +63,7 @@ class RasaClient:
             query.update(execute_side_effects="true", output_channel="latest")
         await self._request("POST", self._url(conversation_id, "tracker", "events", **query), list(events))
 
-    async def pause(self, conversation_id: str, notice: Optional[str] = None) -> None:
+    async def pause(self, conversation_id: str, notice: str | None = None) -> None:
         """The bot stops answering (``ConversationPaused``); ``notice`` is then sent in the bot's name.
 
         Both events go in one request, in this order, so the citizen never sees the
@@ -70,15 +71,16 @@ class RasaClient:
         """
         await self.append_events(conversation_id, [{"event": "pause"}, *_bot_events(notice)], side_effects=bool(notice))
 
-    async def resume(self, conversation_id: str, notice: Optional[str] = None) -> None:
+    async def resume(self, conversation_id: str, notice: str | None = None) -> None:
         """The bot answers again (``ConversationResumed``), then ``notice`` is sent.
 
         One request, resume first: a citizen who answers the notice at once gets the bot.
         """
-        await self.append_events(conversation_id, [{"event": "resume"}, *_bot_events(notice)], side_effects=bool(notice))
+        await self.append_events(conversation_id, [{"event": "resume"}, *_bot_events(notice)],
+                                 side_effects=bool(notice))
 
     async def send_bot_message(
-        self, conversation_id: str, text: str, buttons: Sequence[dict] = (), metadata: Optional[dict] = None,
+        self, conversation_id: str, text: str, buttons: Sequence[dict] = (), metadata: dict | None = None,
     ) -> None:
         """A message in the bot's name (queue positions) or, with ``metadata.agent``, an agent's."""
         await self.append_events(conversation_id, _bot_events(text, buttons, metadata), side_effects=True)
@@ -88,7 +90,7 @@ class RasaClient:
         await self.send_bot_message(conversation_id, text, metadata={"agent": agent_name})
 
 
-def _bot_events(text: Optional[str], buttons: Sequence[dict] = (), metadata: Optional[dict] = None) -> list[dict]:
+def _bot_events(text: str | None, buttons: Sequence[dict] = (), metadata: dict | None = None) -> list[dict]:
     """``[]`` without text, else one ``bot`` event (buttons in ``data``, like Rasa's own)."""
     if not text:
         return []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import jinja2
 from aiohttp import web
@@ -17,7 +17,7 @@ from bot.pages import make_templates as page_templates
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def local_time(moment: Optional[datetime], fmt: str = "%d.%m.%Y %H:%M") -> str:
+def local_time(moment: datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
     """A UTC moment as Stuttgart time (template filter ``local``)."""
     if moment is None:
         return ""

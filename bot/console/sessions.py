@@ -10,7 +10,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Optional
 
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
@@ -48,7 +47,7 @@ class ActiveSession:
     last_seen: datetime
 
 
-def start_session(session: Session, user_id: int, max_hours: int, now: Optional[datetime] = None) -> tuple[str, str]:
+def start_session(session: Session, user_id: int, max_hours: int, now: datetime | None = None) -> tuple[str, str]:
     """Create a session for ``user_id``; returns (cookie token, CSRF token)."""
     moment = as_utc(now)
     token = secrets.token_urlsafe(32)
@@ -61,8 +60,8 @@ def start_session(session: Session, user_id: int, max_hours: int, now: Optional[
 
 
 def load_session(
-    session: Session, token: str, idle_minutes: int, now: Optional[datetime] = None, touch: bool = True,
-) -> Optional[ActiveSession]:
+    session: Session, token: str, idle_minutes: int, now: datetime | None = None, touch: bool = True,
+) -> ActiveSession | None:
     """The valid session of a cookie token, or None (unknown, expired, idle too long, user disabled).
 
     An invalid session is deleted; a valid one gets ``last_seen`` refreshed at most
@@ -85,7 +84,7 @@ def load_session(
     return ActiveSession(staff_user(user), row.csrf_token, hashed, as_utc(row.last_seen))
 
 
-def touch_session(session: Session, hashed: str, now: Optional[datetime] = None) -> bool:
+def touch_session(session: Session, hashed: str, now: datetime | None = None) -> bool:
     """Mark the agent present (a live view's heartbeat); False if the session is gone.
 
     Only ``present_at`` moves: a page left open does not keep the session from its
@@ -97,7 +96,7 @@ def touch_session(session: Session, hashed: str, now: Optional[datetime] = None)
     return result.rowcount == 1
 
 
-def session_alive(session: Session, hashed: str, idle_minutes: int, now: Optional[datetime] = None) -> bool:
+def session_alive(session: Session, hashed: str, idle_minutes: int, now: datetime | None = None) -> bool:
     """True while the session exists and has not run out (checked by long-running live views)."""
     row = session.get(ConsoleSession, hashed)
     if row is None:
@@ -111,7 +110,7 @@ def end_session(session: Session, hashed: str) -> None:
     session.execute(delete(ConsoleSession).where(ConsoleSession.token_hash == hashed))
 
 
-def end_user_sessions(session: Session, user_id: int, keep: Optional[str] = None) -> int:
+def end_user_sessions(session: Session, user_id: int, keep: str | None = None) -> int:
     """Delete all sessions of a user (disabled, password or roles changed); ``keep``: this one stays."""
     stmt = delete(ConsoleSession).where(ConsoleSession.user_id == user_id)
     if keep is not None:

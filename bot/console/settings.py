@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping, Optional
 
 from bot.config import PROJECT_ROOT, database_url, default_database_url
 from bot.endpoints import EndpointsError, endpoints_file, tracker_db_url
@@ -111,7 +111,7 @@ class ConsoleSettings:
     tracker_db_url: str = DEFAULT_TRACKER_DB_URL
     telephony_db_url: str = field(default_factory=lambda: default_database_url("telephony"))
     rasa_url: str = "http://127.0.0.1:5005"
-    rasa_token: Optional[str] = None
+    rasa_token: str | None = None
     cookie_secure: bool = False
     session_idle_minutes: int = 30
     session_max_hours: int = 10
@@ -121,7 +121,7 @@ class ConsoleSettings:
     knowledge_db_url: str = field(default_factory=lambda: default_database_url("knowledge"))
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None, **overrides: object) -> "ConsoleSettings":
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> ConsoleSettings:
         """Settings from ``env`` (default ``os.environ``); keyword arguments win (CLI flags).
 
         Raises:

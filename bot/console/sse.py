@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from typing import Any, Optional
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy.orm import Session
@@ -31,7 +31,7 @@ async def open_stream(request: web.Request) -> web.StreamResponse:
 async def send_event(response: web.StreamResponse, event: str, data: Any) -> None:
     """One event with JSON data."""
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    await response.write(f"event: {event}\ndata: {payload}\n\n".encode("utf-8"))
+    await response.write(f"event: {event}\ndata: {payload}\n\n".encode())
 
 
 class Heartbeat:
@@ -46,7 +46,7 @@ class Heartbeat:
         if not force and time.monotonic() < self._next:
             return True
         self._next = time.monotonic() + HEARTBEAT_SECONDS
-        hashed: Optional[str] = self._request.get(SESSION_HASH)
+        hashed: str | None = self._request.get(SESSION_HASH)
         idle = self._request.app[SETTINGS].session_idle_minutes
         if hashed is None:
             return False

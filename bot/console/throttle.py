@@ -10,8 +10,9 @@ most :data:`HASH_WORKERS` at a time, and each client address may try at most
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Optional, TypeVar
+from typing import TypeVar
 
 from bot.ratelimit import SlidingWindow
 
@@ -27,7 +28,7 @@ class LoginGuard:
 
     def __init__(self, attempts: int = ATTEMPTS_PER_WINDOW, window: float = WINDOW_SECONDS) -> None:
         self.attempts = SlidingWindow(attempts, window)
-        self._pool: Optional[ThreadPoolExecutor] = None
+        self._pool: ThreadPoolExecutor | None = None
 
     async def run(self, work: Callable[[], T]) -> T:
         """``work()`` in the hashing pool (queued while all its workers are busy)."""

@@ -7,9 +7,10 @@ with ``metadata.agent`` are an agent's messages.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from bot.config import TIMEZONE
 from bot.review.redaction import redact
@@ -31,9 +32,9 @@ class Turn:
     actor: str
     text: str
     time: str
-    intent: Optional[str] = None
-    confidence: Optional[float] = None
-    agent: Optional[str] = None
+    intent: str | None = None
+    confidence: float | None = None
+    agent: str | None = None
     buttons: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
@@ -52,22 +53,32 @@ def _clock(timestamp: Any) -> str:
         return ""
 
 
+def _dict(event: dict[str, Any], key: str) -> dict[str, Any]:
+    value = event.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _list(event: dict[str, Any], key: str) -> list[Any]:
+    value = event.get(key)
+    return value if isinstance(value, list) else []
+
+
 def _text(value: Any) -> str:
     return value[:MAX_TEXT] if isinstance(value, str) else ""
 
 
 def _citizen_text(event: dict, reveal: bool = False) -> str:
     text = _text(event.get("text"))
-    metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
+    metadata = _dict(event, "metadata")
     shown = metadata.get("display_text")
     if text.startswith("/") and isinstance(shown, str) and shown.strip():
         text = shown.strip()[:MAX_TEXT]
     return text if reveal else redact(text)
 
 
-def _intent(event: dict) -> tuple[Optional[str], Optional[float]]:
-    parse = event.get("parse_data") if isinstance(event.get("parse_data"), dict) else {}
-    intent = parse.get("intent") if isinstance(parse.get("intent"), dict) else {}
+def _intent(event: dict) -> tuple[str | None, float | None]:
+    parse = _dict(event, "parse_data")
+    intent = _dict(parse, "intent")
     name = intent.get("name") if isinstance(intent.get("name"), str) else None
     confidence = intent.get("confidence")
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float)):
@@ -76,12 +87,12 @@ def _intent(event: dict) -> tuple[Optional[str], Optional[float]]:
 
 
 def _buttons(event: dict) -> tuple[str, ...]:
-    data = event.get("data") if isinstance(event.get("data"), dict) else {}
-    buttons = data.get("buttons") if isinstance(data.get("buttons"), list) else []
+    data = _dict(event, "data")
+    buttons = _list(data, "buttons")
     return tuple(b["title"][:200] for b in buttons if isinstance(b, dict) and isinstance(b.get("title"), str))
 
 
-def turn_of(index: int, event: Any, reveal: bool = False) -> Optional[Turn]:
+def turn_of(index: int, event: Any, reveal: bool = False) -> Turn | None:
     """The transcript line of one tracker event, or None for events staff need not see.
 
     Citizen text is redacted unless ``reveal`` (the assigned agent asked for it; audited).
@@ -94,7 +105,7 @@ def turn_of(index: int, event: Any, reveal: bool = False) -> Optional[Turn]:
         intent, confidence = _intent(event)
         return Turn(index, "citizen", _citizen_text(event, reveal), clock, intent, confidence)
     if kind == "bot":
-        metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
+        metadata = _dict(event, "metadata")
         agent = metadata.get("agent") if isinstance(metadata.get("agent"), str) else None
         text = _text(event.get("text"))
         if not text and not _buttons(event):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable, Optional
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -48,14 +48,14 @@ def staff_user(user: ConsoleUser) -> StaffUser:
     return StaffUser(id=user.id, username=user.username, display_name=user.display_name, roles=role_set(user))
 
 
-def _display_name(display_name: Optional[str], username: str) -> str:
+def _display_name(display_name: str | None, username: str) -> str:
     name = " ".join((display_name or "").split()) or username
     if len(name) > MAX_DISPLAY_NAME:
         raise UserError(f"Der Anzeigename darf höchstens {MAX_DISPLAY_NAME} Zeichen lang sein.")
     return name
 
 
-def find_user(session: Session, username: str) -> Optional[ConsoleUser]:
+def find_user(session: Session, username: str) -> ConsoleUser | None:
     """The user with this name (case-insensitive input, names are stored lower case)."""
     return session.scalars(select(ConsoleUser).where(ConsoleUser.username == username.strip().lower())).first()
 
@@ -69,8 +69,8 @@ def get_user(session: Session, username: str) -> ConsoleUser:
 
 
 def create_user(
-    session: Session, username: str, password: str, roles: Iterable[str], display_name: Optional[str] = None,
-    now: Optional[datetime] = None,
+    session: Session, username: str, password: str, roles: Iterable[str], display_name: str | None = None,
+    now: datetime | None = None,
 ) -> ConsoleUser:
     """Add a user (argon2id hash) to ``session``; flushed so that it has an id.
 
@@ -124,7 +124,7 @@ def list_users(session: Session) -> list[ConsoleUser]:
     return list(session.scalars(select(ConsoleUser).order_by(ConsoleUser.username)))
 
 
-def is_locked(user: ConsoleUser, now: Optional[datetime] = None) -> bool:
+def is_locked(user: ConsoleUser, now: datetime | None = None) -> bool:
     """True while a lockout lasts."""
     return user.locked_until is not None and as_utc(user.locked_until) > as_utc(now)
 
@@ -133,7 +133,7 @@ def is_locked(user: ConsoleUser, now: Optional[datetime] = None) -> bool:
 class LoginResult:
     """Outcome of a login attempt: the user on success; ``locked_now`` when this attempt locked the account."""
 
-    user: Optional[StaffUser]
+    user: StaffUser | None
     known_user: bool = False
     locked: bool = False
     locked_now: bool = False
@@ -141,7 +141,7 @@ class LoginResult:
 
 def authenticate(
     session: Session, username: str, password: str, max_failed: int, lockout_minutes: int,
-    now: Optional[datetime] = None,
+    now: datetime | None = None,
 ) -> LoginResult:
     """Check a password and keep count of failures (in the caller's transaction).
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable, Mapping
 
 from sqlalchemy.engine import make_url
 
@@ -93,7 +93,7 @@ def _revision(name: str, message: str) -> int:
     return 0
 
 
-def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser],
              urls: Callable[[], Mapping[str, str]]) -> None:
     """Add ``db`` to the CLI; ``urls()`` maps each database name to its configured URL."""
     parser = commands.add_parser("db", help="schema migrations: upgrade, check, current, revision")

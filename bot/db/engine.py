@@ -77,7 +77,7 @@ def _count_errors(engine: Engine, database: str) -> None:
 
 def get_engine(url: str) -> Engine:
     """The process's engine for ``url`` (created on the first call, then reused)."""
-    global _atexit_registered
+    global _atexit_registered  # noqa: PLW0603 - one flag of the module, changed under _lock
     with _lock:
         engine = _engines.get(url)
         if engine is None:

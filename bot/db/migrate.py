@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -34,15 +34,15 @@ class UpgradeResult:
     """What :func:`upgrade` did to one database."""
 
     database: str
-    before: Optional[str]
-    after: Optional[str]
+    before: str | None
+    after: str | None
     #: True when an existing database without version table was stamped.
     stamped: bool = False
     #: Differences between the upgraded database and the models (empty: in sync).
     diffs: list[Any] = field(default_factory=list)
 
 
-def alembic_config(db: Database, connection: Optional[Connection] = None) -> Config:
+def alembic_config(db: Database, connection: Connection | None = None) -> Config:
     """An Alembic configuration for ``db`` (no ``alembic.ini``), bound to ``connection``."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -61,7 +61,7 @@ def _context(connection: Connection, db: Database) -> MigrationContext:
     })
 
 
-def current_revision(connection: Connection, name: str) -> Optional[str]:
+def current_revision(connection: Connection, name: str) -> str | None:
     """The revision ``connection``'s database is at (None: not under migrations)."""
     return _context(connection, database(name)).get_current_revision()
 
@@ -76,8 +76,16 @@ def head_revision(name: str) -> str:
 def baseline_tables(name: str) -> frozenset[str]:
     """The tables the first revision of ``name`` creates (its ``TABLES``)."""
     script = ScriptDirectory.from_config(alembic_config(database(name)))
-    base = script.get_revision(script.get_base())
+    base = script.get_revision(_base_revision(script))
     return frozenset(base.module.TABLES)
+
+
+def _base_revision(script: ScriptDirectory) -> str:
+    """The first revision of a migration directory (each of ours has exactly one)."""
+    base = script.get_base()
+    if base is None:
+        raise RuntimeError(f"no migrations in {script.dir}")
+    return base
 
 
 def _legacy(connection: Connection, db: Database) -> bool:
@@ -94,14 +102,14 @@ def upgrade(engine: Engine, name: str, revision: str = "head") -> UpgradeResult:
         before = current_revision(connection, name)
         stamped = False
         if _legacy(connection, db) and baseline_tables(name) <= set(inspect(connection).get_table_names()):
-            command.stamp(config, ScriptDirectory.from_config(config).get_base())
+            command.stamp(config, _base_revision(ScriptDirectory.from_config(config)))
             stamped = True
         command.upgrade(config, revision)
         after = current_revision(connection, name)
     return UpgradeResult(name, before, after, stamped, schema_diff(engine, name))
 
 
-def schema_diff(engine: Engine, name: str, metadata: Optional[MetaData] = None) -> list[Any]:
+def schema_diff(engine: Engine, name: str, metadata: MetaData | None = None) -> list[Any]:
     """Differences between the database on ``engine`` and ``metadata`` (default: the models)."""
     db = database(name)
     with engine.connect() as connection:
@@ -129,7 +137,7 @@ def create_all(engine: Engine, name: str) -> None:
     database(name).metadata().create_all(engine)
 
 
-def new_revision(engine: Engine, name: str, message: str) -> Optional[str]:
+def new_revision(engine: Engine, name: str, message: str) -> str | None:
     """Write a revision for what the models changed against the (upgraded) database on ``engine``."""
     db = database(name)
     with engine.begin() as connection:

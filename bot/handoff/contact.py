@@ -8,7 +8,6 @@ or contacted. The value is found inside a short sentence ("Meine Adresse ist …
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from bot.handoff.phone_numbers import MAX_SCANNED, find_phones
 
@@ -24,7 +23,7 @@ PHONE_PLACEHOLDER = "[Telefonnummer]"
 EMAIL_PLACEHOLDER = "[E-Mail-Adresse]"
 
 
-def protect_contact(text: str) -> tuple[str, Optional[str], Optional[str]]:
+def protect_contact(text: str) -> tuple[str, str | None, str | None]:
     """``text`` with phone numbers and e-mail addresses replaced by placeholders, and the values.
 
     The channels call this on every citizen message before Rasa stores it, so contact
@@ -41,7 +40,7 @@ def protect_contact(text: str) -> tuple[str, Optional[str], Optional[str]]:
     return text, (phones[0][0] if phones else None), email
 
 
-def restore_contact(text: str, phone: Optional[str], email: Optional[str]) -> str:
+def restore_contact(text: str, phone: str | None, email: str | None) -> str:
     """The placeholders of :func:`protect_contact` replaced by the held values again."""
     if phone:
         text = text.replace(PHONE_PLACEHOLDER, phone)
@@ -50,7 +49,7 @@ def restore_contact(text: str, phone: Optional[str], email: Optional[str]) -> st
     return text
 
 
-def parse_email(text: Optional[str]) -> Optional[str]:
+def parse_email(text: str | None) -> str | None:
     """The one e-mail address in ``text`` (domain lower-cased), or None (none, several, invalid)."""
     if not text:
         return None

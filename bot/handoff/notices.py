@@ -9,9 +9,9 @@ and the phone, without a restart or a YAML edit. Rows live in the staff database
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Iterable, Optional
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Integer, String, delete, or_, select
 from sqlalchemy.orm import Session
@@ -46,7 +46,7 @@ class ActiveNotice:
 
     id: int
     scope: str
-    subject_key: Optional[str]
+    subject_key: str | None
     closure: bool
     starts_on: date
     ends_on: date
@@ -62,8 +62,8 @@ class NoticeError(ValueError):
     """The notice cannot be posted; the message (German) says why."""
 
 
-def add_notice(session: Session, scope: str, subject_key: Optional[str], starts_on: date, ends_on: date,
-               text: str, created_by: str, closure: bool = False, now: Optional[datetime] = None) -> int:
+def add_notice(session: Session, scope: str, subject_key: str | None, starts_on: date, ends_on: date,
+               text: str, created_by: str, closure: bool = False, now: datetime | None = None) -> int:
     """Post a notice (in the caller's transaction); returns its id.
 
     Raises:

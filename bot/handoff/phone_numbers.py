@@ -12,7 +12,6 @@ finds spans to hide and never produces a number.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from bot.handoff.short_answers import DIGIT_WORDS
 from bot.nlu.folding import words
@@ -35,7 +34,7 @@ NUMBER_PLACEHOLDER = "[Nummer]"
 _RUN_GAP = re.compile(r"^[\s/().-]*$")
 
 
-def normalise(raw: Optional[str]) -> Optional[str]:
+def normalise(raw: str | None) -> str | None:
     """One number (typed, dialled, a caller ID) in E.164 form, or None.
 
     ``"0711 / 12 34-56"``, ``"+49 (0)711 123456"``, ``"0049 711 123456"``,
@@ -69,7 +68,7 @@ def normalise(raw: Optional[str]) -> Optional[str]:
     return f"+49{national}"
 
 
-def parse_phone(text: Optional[str]) -> Optional[str]:
+def parse_phone(text: str | None) -> str | None:
     """The first valid phone number in a typed ``text`` in E.164 form, or None.
 
     Finds the number inside a short sentence ("Meine Nummer ist 0711 123456").
@@ -78,7 +77,7 @@ def parse_phone(text: Optional[str]) -> Optional[str]:
     return found[0][0] if found else None
 
 
-def find_phones(text: Optional[str]) -> list[tuple[str, int, int]]:
+def find_phones(text: str | None) -> list[tuple[str, int, int]]:
     """Every valid number in a typed ``text``: ``(e164, start, end)``."""
     if not text:
         return []
@@ -104,7 +103,7 @@ def _split_candidate(raw: str, start: int) -> list[tuple[str, int, int]]:
     return []
 
 
-def spoken_number_text(text: Optional[str]) -> Optional[str]:
+def spoken_number_text(text: str | None) -> str | None:
     """A number the caller said as digits only ("0711 123456", "null sieben eins eins …"), or None."""
     if not text:
         return None
@@ -116,7 +115,7 @@ def spoken_number_text(text: Optional[str]) -> Optional[str]:
     return None
 
 
-def number_in_speech(text: str) -> tuple[Optional[str], str]:
+def number_in_speech(text: str) -> tuple[str | None, str]:
     """A phone number said inside a sentence, and the sentence without it.
 
     "Meine Nummer ist null sieben eins eins eins zwei drei vier fünf sechs, bitte
@@ -126,7 +125,7 @@ def number_in_speech(text: str) -> tuple[Optional[str], str]:
     then stays in the call store, never in the conversation history.
     """
     runs: list[list] = []
-    current: Optional[list] = None
+    current: list | None = None
     for token, start, end in words(text):
         if token == "plus":  # "plus neun vier …": an international number begins
             current = [start, end, "+"]

@@ -7,7 +7,6 @@ The console's live pages keep ``console_sessions.present_at`` fresh while they a
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Optional
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -19,7 +18,7 @@ from bot.staff.models import ConsoleSession, ConsoleUser
 PRESENCE_WINDOW = timedelta(minutes=2)
 
 
-def agents_online(session: Session, now: Optional[datetime] = None) -> int:
+def agents_online(session: Session, now: datetime | None = None) -> int:
     """How many distinct active agents have a console session seen within :data:`PRESENCE_WINDOW`."""
     since = as_utc(now) - PRESENCE_WINDOW
     stmt = (

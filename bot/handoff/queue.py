@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Optional
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.engine import Engine
@@ -32,26 +31,26 @@ class QueueEntry:
     channel: str
     team: str
     reason: str
-    service: Optional[str]
-    district: Optional[str]
+    service: str | None
+    district: str | None
     summary: str
     status: str
     created_at: datetime
     updated_at: datetime
-    assigned_at: Optional[datetime]
-    closed_at: Optional[datetime]
-    agent_id: Optional[int]
-    outcome: Optional[str]
-    notified_position: Optional[int]
+    assigned_at: datetime | None
+    closed_at: datetime | None
+    agent_id: int | None
+    outcome: str | None
+    notified_position: int | None
     #: 1-based place among the team's waiting conversations (None unless waiting).
-    position: Optional[int] = None
+    position: int | None = None
 
-    def waiting_minutes(self, now: Optional[datetime] = None) -> int:
+    def waiting_minutes(self, now: datetime | None = None) -> int:
         """Whole minutes since the conversation entered the queue."""
         return max(0, int((as_utc(now) - as_utc(self.created_at)).total_seconds() // 60))
 
 
-def _entry(row: Handoff, position: Optional[int] = None) -> QueueEntry:
+def _entry(row: Handoff, position: int | None = None) -> QueueEntry:
     return QueueEntry(
         id=row.id, conversation_id=row.conversation_id, channel=row.channel, team=row.team,
         reason=row.reason, service=row.service, district=row.district, summary=row.summary or "",
@@ -76,8 +75,8 @@ class HandoffQueue:
 
     def enqueue(
         self, conversation_id: str, channel: str, team: str, reason: str,
-        service: Optional[str] = None, district: Optional[str] = None, summary: str = "",
-        now: Optional[datetime] = None,
+        service: str | None = None, district: str | None = None, summary: str = "",
+        now: datetime | None = None,
     ) -> QueueEntry:
         """Put a conversation in the queue; if it is already waiting or assigned, return that entry.
 
@@ -99,7 +98,7 @@ class HandoffQueue:
             session.add(row)
         return self.get(row.id)  # type: ignore[return-value]
 
-    def open_entry(self, conversation_id: str) -> Optional[QueueEntry]:
+    def open_entry(self, conversation_id: str) -> QueueEntry | None:
         """The waiting or assigned entry of a conversation, with its position."""
         stmt = select(Handoff).where(
             Handoff.conversation_id == conversation_id, Handoff.status.in_(OPEN_STATUSES)
@@ -108,14 +107,14 @@ class HandoffQueue:
             row = session.scalars(stmt).first()
             return None if row is None else _entry(row, self._position(session, row))
 
-    def get(self, entry_id: int) -> Optional[QueueEntry]:
+    def get(self, entry_id: int) -> QueueEntry | None:
         """One entry by id, with its position if waiting."""
         with self._session() as session:
             row = session.get(Handoff, entry_id)
             return None if row is None else _entry(row, self._position(session, row))
 
     @staticmethod
-    def _position(session: Session, row: Handoff) -> Optional[int]:
+    def _position(session: Session, row: Handoff) -> int | None:
         if row.status != "waiting":
             return None
         ahead = session.scalar(
@@ -127,7 +126,7 @@ class HandoffQueue:
         )
         return int(ahead or 0) + 1
 
-    def cancel(self, conversation_id: str, now: Optional[datetime] = None) -> bool:
+    def cancel(self, conversation_id: str, now: datetime | None = None) -> bool:
         """The citizen leaves the queue; False if the conversation was not waiting."""
         moment = as_utc(now)
         with self._session() as session, session.begin():
@@ -140,7 +139,7 @@ class HandoffQueue:
 
     # -- staff side (console) -----------------------------------------------------------
 
-    def waiting(self, team: Optional[str] = None) -> list[QueueEntry]:
+    def waiting(self, team: str | None = None) -> list[QueueEntry]:
         """Waiting entries, longest waiting first, with their positions per team."""
         stmt = select(Handoff).where(Handoff.status == "waiting").order_by(Handoff.created_at, Handoff.id)
         if team:
@@ -153,7 +152,7 @@ class HandoffQueue:
                 entries.append(_entry(row, positions[row.team]))
         return entries
 
-    def assigned(self, agent_id: Optional[int] = None) -> list[QueueEntry]:
+    def assigned(self, agent_id: int | None = None) -> list[QueueEntry]:
         """Entries an agent has (all agents' if ``agent_id`` is None), oldest first."""
         stmt = select(Handoff).where(Handoff.status == "assigned").order_by(Handoff.assigned_at, Handoff.id)
         if agent_id is not None:
@@ -168,7 +167,7 @@ class HandoffQueue:
                 select(func.count()).select_from(Handoff).where(Handoff.status == "waiting", Handoff.team == team)
             ) or 0)
 
-    def claim(self, entry_id: int, agent_id: int, now: Optional[datetime] = None) -> bool:
+    def claim(self, entry_id: int, agent_id: int, now: datetime | None = None) -> bool:
         """An agent takes a waiting conversation; False if it is no longer waiting (taken or cancelled)."""
         moment = as_utc(now)
         with self._session() as session, session.begin():
@@ -179,7 +178,7 @@ class HandoffQueue:
             )
             return result.rowcount == 1
 
-    def close(self, entry_id: int, outcome: str, now: Optional[datetime] = None) -> bool:
+    def close(self, entry_id: int, outcome: str, now: datetime | None = None) -> bool:
         """End a waiting or assigned handoff with an outcome (``returned_to_bot`` for "An Bot zurückgeben").
 
         Raises:
@@ -196,7 +195,7 @@ class HandoffQueue:
             )
             return result.rowcount == 1
 
-    def mark_notified(self, entry_id: int, old: Optional[int], new: int, now: Optional[datetime] = None) -> bool:
+    def mark_notified(self, entry_id: int, old: int | None, new: int, now: datetime | None = None) -> bool:
         """Record that the citizen was told position ``new`` (compare-and-set: one notifier wins)."""
         condition = Handoff.notified_position.is_(None) if old is None else Handoff.notified_position == old
         with self._session() as session, session.begin():
@@ -207,13 +206,13 @@ class HandoffQueue:
             )
             return result.rowcount == 1
 
-    def last_change(self) -> Optional[datetime]:
+    def last_change(self) -> datetime | None:
         """When any entry last changed (the console's live queue polls this)."""
         with self._session() as session:
             value = session.scalar(select(func.max(Handoff.updated_at)))
             return None if value is None else as_utc(value)
 
-    def history(self, since: Optional[datetime] = None, limit: int = 500) -> list[QueueEntry]:
+    def history(self, since: datetime | None = None, limit: int = 500) -> list[QueueEntry]:
         """Entries (any status) created since ``since``, newest first (statistics, review)."""
         stmt = select(Handoff).order_by(Handoff.id.desc()).limit(limit)
         if since is not None:
@@ -223,7 +222,7 @@ class HandoffQueue:
 
     # -- data protection ------------------------------------------------------------
 
-    def purge(self, retention_days: int, now: Optional[datetime] = None) -> int:
+    def purge(self, retention_days: int, now: datetime | None = None) -> int:
         """Delete closed and assigned entries created more than ``retention_days`` ago; the count.
 
         Waiting entries are kept (stale ones are closed as ``expired`` by
@@ -238,7 +237,7 @@ class HandoffQueue:
                 delete(Handoff).where(Handoff.created_at < cutoff, Handoff.status.in_(("closed", "assigned")))
             ).rowcount
 
-    def expire_waiting(self, older_than: timedelta, now: Optional[datetime] = None) -> int:
+    def expire_waiting(self, older_than: timedelta, now: datetime | None = None) -> int:
         """Close entries waiting longer than ``older_than`` (the citizen has long gone)."""
         moment = as_utc(now)
         with self._session() as session, session.begin():

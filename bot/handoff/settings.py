@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any
 
 import yaml
 from sqlalchemy import select
@@ -29,7 +30,7 @@ class Team:
 
     key: str
     name: str
-    hours_office: Optional[str]
+    hours_office: str | None
     services: tuple[str, ...] = ()
 
 
@@ -45,7 +46,7 @@ class HandoffSettings:
     #: The audit log (staff actions, no citizen text) is kept longer, for accountability.
     audit_retention_days: int = 365
 
-    def team_for(self, service: Optional[str]) -> Team:
+    def team_for(self, service: str | None) -> Team:
         """The first team that lists ``service``, else the first team without services."""
         for team in self.teams:
             if service and service in team.services:
@@ -55,11 +56,11 @@ class HandoffSettings:
                 return team
         return self.teams[0]
 
-    def team(self, key: str) -> Optional[Team]:
+    def team(self, key: str) -> Team | None:
         """The team with this key."""
         return next((team for team in self.teams if team.key == key), None)
 
-    def with_overrides(self, overrides: Mapping[str, Any]) -> "HandoffSettings":
+    def with_overrides(self, overrides: Mapping[str, Any]) -> HandoffSettings:
         """These settings with the console's overrides applied (validated)."""
         values: dict[str, Any] = {}
         if "queue_limit" in overrides:
@@ -69,7 +70,7 @@ class HandoffSettings:
         return replace(self, **values)
 
     @classmethod
-    def load(cls, path: Optional[Path] = None) -> "HandoffSettings":
+    def load(cls, path: Path | None = None) -> HandoffSettings:
         """Read ``handoff.yml`` (or ``HANDOFF_CONFIG``).
 
         Raises:
@@ -123,7 +124,7 @@ def stored_overrides(session: Session) -> dict[str, Any]:
     return {row.key: row.value for row in rows}
 
 
-def effective_settings(session: Session, base: Optional[HandoffSettings] = None) -> HandoffSettings:
+def effective_settings(session: Session, base: HandoffSettings | None = None) -> HandoffSettings:
     """``handoff.yml`` with the console's overrides; a broken override is ignored (file wins)."""
     base = base or HandoffSettings.load()
     try:

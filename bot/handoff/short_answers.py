@@ -8,7 +8,6 @@ no NLU at all).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from bot.nlu.folding import words
 
@@ -24,9 +23,9 @@ class Answer:
     phone channel kept in the call store (never in the conversation history).
     """
 
-    text: Optional[str] = ""
-    intent: Optional[str] = None
-    dtmf: Optional[str] = None
+    text: str | None = ""
+    intent: str | None = None
+    dtmf: str | None = None
     no_input: bool = False
     number_entered: bool = False
 
@@ -44,7 +43,7 @@ DIGIT_WORDS = {
 }
 
 
-def parse_yes_no(text: Optional[str]) -> Optional[bool]:
+def parse_yes_no(text: str | None) -> bool | None:
     """True for "ja"-like, False for "nein"-like answers, None if unclear.
 
     "Das stimmt nicht" and "ja, eine andere Nummer" count as no.
@@ -61,12 +60,12 @@ def parse_yes_no(text: Optional[str]) -> Optional[bool]:
     return True if tokens & _YES else None
 
 
-def is_cancel(text: Optional[str]) -> bool:
+def is_cancel(text: str | None) -> bool:
     """The citizen wants to leave the current step ("abbrechen", "vergessen Sie's")."""
     return bool({w for w, _, _ in words(text or "")} & _CANCEL)
 
 
-def yes_no(answer: Answer) -> Optional[bool]:
+def yes_no(answer: Answer) -> bool | None:
     """Yes or no by key (1 / 2), intent or words; None if unclear."""
     if answer.dtmf in ("1", "2"):
         return answer.dtmf == "1"
@@ -77,7 +76,7 @@ def yes_no(answer: Answer) -> Optional[bool]:
     return parse_yes_no(answer.text)
 
 
-def choice_digit(text: Optional[str], options: int) -> Optional[int]:
+def choice_digit(text: str | None, options: int) -> int | None:
     """A spoken or typed menu choice ("die Eins", "zwei", "1") between 0 and ``options``, or None."""
     found = set()
     for token, _, _ in words(text or ""):

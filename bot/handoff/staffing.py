@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Optional
 
 from bot.config import TIMEZONE
 from bot.handoff.settings import Team
@@ -36,10 +35,10 @@ class Staffing:
     """Whether agents work now, and when they start next (None if open or unknown)."""
 
     open_now: bool
-    next_opening: Optional[datetime] = None
+    next_opening: datetime | None = None
 
 
-def staffed_hours(office: Optional[Office], now: datetime, override: Optional[str] = None,
+def staffed_hours(office: Office | None, now: datetime, override: str | None = None,
                   always: bool = False) -> Staffing:
     """Staffing at ``now``: the staff override of today first, then the office's hours.
 
@@ -57,7 +56,7 @@ def staffed_hours(office: Optional[Office], now: datetime, override: Optional[st
     return Staffing(status.open_now, None if status.open_now else status.next_opening)
 
 
-def route(staffing: Staffing, waiting: int, queue_limit: Optional[int] = None, agents_free: int = 0) -> str:
+def route(staffing: Staffing, waiting: int, queue_limit: int | None = None, agents_free: int = 0) -> str:
     """:data:`CLOSED` (offer a callback), :data:`FULL` (``queue_limit`` or more wait: offer a
     callback), :data:`CONNECT` (an agent is free) or :data:`QUEUE`."""
     if not staffing.open_now:
@@ -67,7 +66,7 @@ def route(staffing: Staffing, waiting: int, queue_limit: Optional[int] = None, a
     return CONNECT if agents_free > 0 else QUEUE
 
 
-def team_office(team: Team, repo: KnowledgeRepository) -> Optional[Office]:
+def team_office(team: Team, repo: KnowledgeRepository) -> Office | None:
     """The office whose hours are the team's, None when the team has none or it is missing."""
     if team.hours_office is None:
         return None
@@ -78,7 +77,7 @@ def team_office(team: Team, repo: KnowledgeRepository) -> Optional[Office]:
         return None
 
 
-def team_staffing(team: Team, repo: KnowledgeRepository, now: Optional[datetime] = None,
-                  override: Optional[str] = None) -> Staffing:
+def team_staffing(team: Team, repo: KnowledgeRepository, now: datetime | None = None,
+                  override: str | None = None) -> Staffing:
     """Whether ``team`` is staffed at ``now`` (default: now in Europe/Berlin)."""
     return staffed_hours(team_office(team, repo), now or hours_logic.now(), override, always=team.hours_office is None)

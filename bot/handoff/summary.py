@@ -7,7 +7,8 @@ did not understand. The citizen's own words never enter it.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Optional
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 #: Topics of the intents that name a concern (German labels for the console).
 TOPIC_LABELS = {
@@ -46,7 +47,7 @@ def user_intents(events: Iterable[Mapping[str, Any]]) -> list[str]:
     return names
 
 
-def key_label(key: Optional[str]) -> Optional[str]:
+def key_label(key: str | None) -> str | None:
     """``"bad_cannstatt"`` → ``"Bad Cannstatt"`` (for keys without a name at hand)."""
     if not key:
         return None
@@ -56,9 +57,9 @@ def key_label(key: Optional[str]) -> Optional[str]:
 def build_summary(
     reason: str,
     events: Iterable[Mapping[str, Any]],
-    service: Optional[str] = None,
-    district: Optional[str] = None,
-    service_name: Optional[str] = None,
+    service: str | None = None,
+    district: str | None = None,
+    service_name: str | None = None,
 ) -> str:
     """``"Grund: …; Themen: Gebühren, Unterlagen; Leistung: Personalausweis; Stadtbezirk: Mitte; nicht verstanden: 2"``.
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterable
 from datetime import date, time
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, NoReturn
 
 from bot.kb.yaml_lines import KnowledgeFileError, LineDict
 
@@ -14,15 +16,15 @@ URL_PATTERN = re.compile(r"^https?://[^\s<>\"']+$")
 TIME_RANGE_PATTERN = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 
 DISTRICTS = frozenset(
-    """mitte nord ost sued west bad_cannstatt birkach botnang degerloch feuerbach
-    hedelfingen moehringen muehlhausen muenster obertuerkheim plieningen sillenbuch
-    stammheim untertuerkheim vaihingen wangen weilimdorf zuffenhausen""".split()
+    ["mitte", "nord", "ost", "sued", "west", "bad_cannstatt", "birkach", "botnang", "degerloch", "feuerbach",
+     "hedelfingen", "moehringen", "muehlhausen", "muenster", "obertuerkheim", "plieningen", "sillenbuch", "stammheim",
+     "untertuerkheim", "vaihingen", "wangen", "weilimdorf", "zuffenhausen"]
 )
 SERVICES = frozenset(
-    """personalausweis reisepass wohnsitz_anmeldung wohnsitz_abmeldung meldebescheinigung
-    fuehrungszeugnis bewohnerparkausweis fuehrerschein kfz_zulassung aufenthaltstitel
-    einbuergerung gewerbeanmeldung fundsache grundsicherung hilfe_zum_lebensunterhalt
-    wohngeld bonuscard hilfe_zur_pflege bildung_und_teilhabe buergergeld""".split()
+    ["personalausweis", "reisepass", "wohnsitz_anmeldung", "wohnsitz_abmeldung", "meldebescheinigung",
+     "fuehrungszeugnis", "bewohnerparkausweis", "fuehrerschein", "kfz_zulassung", "aufenthaltstitel", "einbuergerung",
+     "gewerbeanmeldung", "fundsache", "grundsicherung", "hilfe_zum_lebensunterhalt", "wohngeld", "bonuscard",
+     "hilfe_zur_pflege", "bildung_und_teilhabe", "buergergeld"]
 )
 
 
@@ -40,7 +42,7 @@ class Fields:
         self.mapping: dict = mapping
         self.what = what
 
-    def fail(self, message: str) -> None:
+    def fail(self, message: str) -> NoReturn:
         """Raise a :class:`KnowledgeFileError` at this mapping's line."""
         raise KnowledgeFileError(self.path, self.line, message)
 
@@ -50,7 +52,7 @@ class Fields:
         if unknown:
             self.fail(f"{self.what}: unknown field(s) {', '.join(map(str, unknown))}")
 
-    def text(self, key: str, required: bool = True, max_length: int = 2000) -> Optional[str]:
+    def text(self, key: str, required: bool = True, max_length: int = 2000) -> str | None:
         """A non-empty string (or None when optional and missing/null)."""
         value = self.mapping.get(key)
         if value is None:
@@ -73,14 +75,14 @@ class Fields:
             self.fail(f"{self.what}: '{key}' must match {KEY_PATTERN.pattern}, got {value!r}")
         return value
 
-    def url(self, key: str, required: bool = True) -> Optional[str]:
+    def url(self, key: str, required: bool = True) -> str | None:
         """An http(s) URL."""
         value = self.text(key, required=required, max_length=500)
         if value is not None and not URL_PATTERN.match(value):
             self.fail(f"{self.what}: '{key}' is not an http(s) URL: {value!r}")
         return value
 
-    def choice(self, key: str, choices: Iterable[str], required: bool = True) -> Optional[str]:
+    def choice(self, key: str, choices: Iterable[str], required: bool = True) -> str | None:
         """One of ``choices``."""
         value = self.text(key, required=required)
         allowed = sorted(choices)
@@ -92,15 +94,13 @@ class Fields:
         """An ISO date written without quotes (YYYY-MM-DD)."""
         value = self.mapping.get(key)
         if isinstance(value, str):
-            try:
+            with contextlib.suppress(ValueError):
                 value = date.fromisoformat(value)
-            except ValueError:
-                pass
         if not isinstance(value, date):
             self.fail(f"{self.what}: '{key}' must be a date YYYY-MM-DD, got {value!r}")
         return value
 
-    def flag(self, key: str) -> Optional[bool]:
+    def flag(self, key: str) -> bool | None:
         """True, False or None (unknown)."""
         value = self.mapping.get(key)
         if value is not None and not isinstance(value, bool):
@@ -127,7 +127,7 @@ class Fields:
         """``source_url`` and ``verified_on`` of a fact row (both required)."""
         return {"source_url": self.url("source_url"), "verified_on": self.day("verified_on")}
 
-    def sub(self, value: Any, what: str) -> "Fields":
+    def sub(self, value: Any, what: str) -> Fields:
         """Fields of a nested mapping (inherits this line when it has none)."""
         return Fields(self.path, value, what, parent_line=self.line)
 
@@ -147,4 +147,4 @@ def parse_time_range(fields: Fields, value: str) -> tuple[time, time]:
     return opens, closes
 
 
-__all__ = ["DISTRICTS", "Fields", "KnowledgeFileError", "LineDict", "SERVICES", "parse_time_range"]
+__all__ = ["DISTRICTS", "SERVICES", "Fields", "KnowledgeFileError", "LineDict", "parse_time_range"]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any, Optional, Sequence
+from typing import Any
 
 import holidays
 
@@ -21,7 +22,7 @@ def _bw_holidays(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("DE", subdiv="BW", years=year, language="de")
 
 
-def holiday_name(day: date) -> Optional[str]:
+def holiday_name(day: date) -> str | None:
     """The name of a Baden-Württemberg public holiday on ``day``, or None."""
     return _bw_holidays(day.year).get(day)
 
@@ -32,7 +33,7 @@ class DaySchedule:
 
     day: date
     ranges: tuple[OpeningHours, ...]
-    closed_reason: Optional[str] = None  # holiday or closure; None when simply no hours
+    closed_reason: str | None = None  # holiday or closure; None when simply no hours
 
     @property
     def is_open_day(self) -> bool:
@@ -45,9 +46,9 @@ class OpenStatus:
     """Whether an office is open at a moment, and when it opens next."""
 
     open_now: bool
-    current: Optional[OpeningHours]
-    next_opening: Optional[datetime]
-    next_range: Optional[OpeningHours]
+    current: OpeningHours | None
+    next_opening: datetime | None
+    next_range: OpeningHours | None
 
 
 def schedule_for(office: Office, day: date, extra_closures: Sequence[Any] = ()) -> DaySchedule:

@@ -7,18 +7,7 @@ integer cents. A topic that is known to be unknown is stored as an
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    Date,
-    ForeignKey,
-    Integer,
-    String,
-    Table,
-    Text,
-    Time,
-    UniqueConstraint,
-)
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text, Time, UniqueConstraint
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()

@@ -7,7 +7,8 @@ callers never trigger lazy loads after the session has closed.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -61,7 +62,7 @@ class KnowledgeRepository:
             raise RecordNotFound(f"no service {key!r}")
         return service
 
-    def _service(self, key: str) -> Optional[Service]:
+    def _service(self, key: str) -> Service | None:
         """A service with its offices (and their hours), documents, forms, fees.
 
         Raises:
@@ -85,7 +86,7 @@ class KnowledgeRepository:
             return session.scalars(stmt).first()
 
     def offices(
-        self, kind: Optional[str] = None, district: Optional[str] = None, status: Optional[str] = None
+        self, kind: str | None = None, district: str | None = None, status: str | None = None
     ) -> list[Office]:
         """Offices filtered by kind, district and/or status, with hours and closures.
 
@@ -97,7 +98,7 @@ class KnowledgeRepository:
         )
 
     def _offices(
-        self, kind: Optional[str], district: Optional[str], status: Optional[str]
+        self, kind: str | None, district: str | None, status: str | None
     ) -> list[Office]:
         stmt = select(Office).options(selectinload(Office.hours), selectinload(Office.closures))
         if kind is not None:
@@ -164,10 +165,10 @@ class KnowledgeRepository:
             raise RecordNotFound(f"no situation {key!r}")
         return found
 
-    def contact(self, key: str) -> Optional[Contact]:
+    def contact(self, key: str) -> Contact | None:
         """A general contact such as ``behoerdennummer`` (115), or None."""
 
-        def load() -> Optional[Contact]:
+        def load() -> Contact | None:
             with self._session() as session:
                 return session.get(Contact, key)
 

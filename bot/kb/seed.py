@@ -91,13 +91,13 @@ def _parse_hours(office: Office, fields: Fields, value: Any) -> None:
         if not isinstance(ranges, list):
             weekly.fail(f"hours for '{day}' must be a list of ranges")
         for entry in ranges:
-            appointment_only = False
+            appointment_only, time_range = False, entry
             if isinstance(entry, dict):
                 item = weekly.sub(entry, f"range on '{day}'")
                 item.only({"time", "appointment_only"})
                 appointment_only = bool(item.flag("appointment_only"))
-                entry = item.text("time")
-            opens, closes = parse_time_range(weekly, entry)
+                time_range = item.text("time")
+            opens, closes = parse_time_range(weekly, time_range)
             office.hours.append(
                 OpeningHours(
                     weekday=WEEKDAYS[day],
@@ -230,7 +230,8 @@ def _parse_service(
 
     for pos, item in enumerate(facts("documents", {"text", "note"})):
         service.documents.append(
-            RequiredDocument(position=pos, text=item.text("text"), note=item.text("note", required=False), **_source(item))
+            RequiredDocument(position=pos, text=item.text("text"), note=item.text("note", required=False),
+                             **_source(item))
         )
     for pos, item in enumerate(facts("forms", {"title", "url", "kind"})):
         service.forms.append(
@@ -244,7 +245,8 @@ def _parse_service(
         )
     for pos, item in enumerate(facts("fees", {"amount_cents", "condition"})):
         service.fees.append(
-            Fee(position=pos, amount_cents=item.cents("amount_cents"), condition=item.text("condition", required=False), **_source(item))
+            Fee(position=pos, amount_cents=item.cents("amount_cents"), condition=item.text("condition", required=False),
+                **_source(item))
         )
     processing = fields.mapping.get("processing_time")
     if processing is None or processing == "unknown":

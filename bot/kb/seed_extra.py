@@ -11,15 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.kb.fields import SERVICES, Fields
-from bot.kb.yaml_lines import KnowledgeFileError
 from bot.kb.models import Requirement, Service, Situation, SituationStep, UnknownFact
+from bot.kb.yaml_lines import KnowledgeFileError
 
 REQUIREMENT_KINDS = frozenset({"eligibility", "prerequisite", "obligation", "deadline"})
 
 #: The life situations the assistant knows (issue 13), each with its services in order.
 SITUATIONS = frozenset(
-    """umzug_nach_stuttgart umzug_innerhalb_stuttgart umzug_ins_ausland geld_reicht_nicht
-    verloren_gefunden gewerbe_gegruendet kind_geboren aufenthaltstitel_laeuft_ab""".split()
+    ["umzug_nach_stuttgart", "umzug_innerhalb_stuttgart", "umzug_ins_ausland", "geld_reicht_nicht", "verloren_gefunden",
+     "gewerbe_gegruendet", "kind_geboren", "aufenthaltstitel_laeuft_ab"]
 )
 
 SOURCED = ("source_url", "verified_on")

@@ -19,8 +19,9 @@ import logging
 import os
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any
 
 import aiohttp
 
@@ -75,7 +76,7 @@ class OfficeWait:
         return self.status in STATUS_MINUTES
 
     @property
-    def minutes(self) -> Optional[int]:
+    def minutes(self) -> int | None:
         """About how long one waits now; ``None`` when closed or without tickets."""
         return STATUS_MINUTES.get(self.status)
 
@@ -95,7 +96,7 @@ class WaitingTimes:
     offices: tuple[OfficeWait, ...]
     fetched_at: float
 
-    def office(self, key: str) -> Optional[OfficeWait]:
+    def office(self, key: str) -> OfficeWait | None:
         """The office with this knowledge-base key, if the feed lists it."""
         return next((office for office in self.offices if office.office_key == key), None)
 
@@ -107,7 +108,7 @@ class WaitingTimes:
         candidates = [o for o in self.offices if o.is_open and (o.issues_parking_permits or not parking_permit)]
         return sorted(candidates, key=lambda o: (o.minutes or 0, o.label))[:count]
 
-    def shortest(self, parking_permit: bool = False) -> Optional[OfficeWait]:
+    def shortest(self, parking_permit: bool = False) -> OfficeWait | None:
         """The open office with the shortest wait (``parking_permit``: only those issuing them)."""
         best = self.shortest_waits(parking_permit)
         return best[0] if best else None
@@ -144,16 +145,16 @@ class WaitingTimeFeed:
         self.url = url
         self.timeout = min(timeout, TIMEOUT_SECONDS)
         self._clock = clock
-        self._good: Optional[WaitingTimes] = None
-        self._failed_at: Optional[float] = None
+        self._good: WaitingTimes | None = None
+        self._failed_at: float | None = None
         self._lock = asyncio.Lock()
 
     @classmethod
-    def from_env(cls) -> "WaitingTimeFeed":
+    def from_env(cls) -> WaitingTimeFeed:
         """``WAITING_TIMES_URL`` (default the city's endpoint)."""
         return cls(os.environ.get("WAITING_TIMES_URL") or DEFAULT_URL)
 
-    async def current(self) -> Optional[WaitingTimes]:
+    async def current(self) -> WaitingTimes | None:
         """The waiting times, at most :data:`CACHE_SECONDS` old; ``None`` when they cannot be seen."""
         now = self._clock()
         if self._good is not None and now - self._good.fetched_at < CACHE_SECONDS:
@@ -168,12 +169,13 @@ class WaitingTimeFeed:
     async def _refresh(self) -> None:
         timeout = aiohttp.ClientTimeout(total=self.timeout)
         try:
-            async with aiohttp.ClientSession(timeout=timeout) as http:
-                # The city's own clients add a random value against caches.
-                async with http.get(self.url, params={"r": str(random.randint(1, 10**9))}) as response:
-                    if response.status != 200:
-                        raise FeedError(f"status {response.status}")
-                    payload = await response.json(content_type=None)
+            # The city's own clients add a random value against caches.
+            cache_buster = str(random.randint(1, 10**9))  # noqa: S311 - no secret
+            async with aiohttp.ClientSession(timeout=timeout) as http, http.get(
+                    self.url, params={"r": cache_buster}) as response:
+                if response.status != 200:
+                    raise FeedError(f"status {response.status}")
+                payload = await response.json(content_type=None)
             self._good = parse_feed(payload, self._clock())
             self._failed_at = None
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:

@@ -8,12 +8,11 @@ read from digits or spoken number words next to an age cue: "17 Jahre", "ist 17"
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from bot.nlu.folding import folded_words, spoken_number, words
 
-_PERSON = r"(?:tochter|sohn|kind|kinder|enkel|enkelin|enkelkind|mann|frau|mutter|vater|oma|opa|bruder|schwester|" \
-    r"daughter|son|child|kid|wife|husband|mother|father)"
+_PERSON = (r"(?:tochter|sohn|kind|kinder|enkel|enkelin|enkelkind|mann|frau|mutter|vater|oma|opa|bruder|schwester|"
+           r"daughter|son|child|kid|wife|husband|mother|father)")
 _AGE = re.compile(
     r"\b(?:(?P<before>\d{1,2}) (?:jahre|jahren|jahr|jahrig|jahrige|jahrigen|years|year|yo)\b"
     r"|(?:ist|bin|wird|werde|is|am|turns) (?:erst |schon |gerade |jetzt |noch )?(?P<after>\d{1,2})\b"
@@ -24,7 +23,7 @@ _AGE = re.compile(
 )
 
 
-def age_in(text: str) -> Optional[int]:
+def age_in(text: str) -> int | None:
     """The age named in ``text`` (0–120), or None."""
     tokens = [spoken_number(word) or word for word, _, _ in words(text)]
     match = _AGE.search(" ".join(tokens))
@@ -36,7 +35,7 @@ def age_in(text: str) -> Optional[int]:
     return value if value <= 120 else None
 
 
-def age_fits(condition: str, age: int) -> Optional[bool]:
+def age_fits(condition: str, age: int) -> bool | None:
     """Whether a fee condition ("unter 24 Jahren", "ab 24 Jahren") fits ``age``; None if it names no age."""
     folded = folded_words(condition)
     under = re.search(r"\b(?:unter|bis) (\d{1,3}) jahr", folded)

@@ -6,7 +6,7 @@ Referenced from ``config.yml`` as ``bot.nlu.components.FoldingSpacyTokenizer``,
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -36,7 +36,7 @@ class FoldingSpacyTokenizer(SpacyTokenizer):
     and "fuhrerschein" become the same feature.
     """
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
         """Tokenise with spaCy, then fold each token's lemma."""
         tokens = super().tokenize(message, attribute)
         for token in tokens:
@@ -53,18 +53,18 @@ class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
     """
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """No options."""
         return {}
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "GazetteerEntityExtractor":
+    ) -> GazetteerEntityExtractor:
         """Create the component; the vocabulary loads once per process."""
         default_gazetteer()
         return cls()
@@ -73,7 +73,7 @@ class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
         """Nothing to learn: training data passes through."""
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Add gazetteer entities to each message."""
         gazetteer = default_gazetteer()
         for message in messages:
@@ -110,18 +110,18 @@ class SafetyGuard(GraphComponent):
     """
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """No options."""
         return {}
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "SafetyGuard":
+    ) -> SafetyGuard:
         """Create the component."""
         return cls()
 
@@ -129,7 +129,7 @@ class SafetyGuard(GraphComponent):
         """Nothing to learn."""
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Override or demote ``emergency`` on each message."""
         for message in messages:
             self._guard(message)
@@ -147,10 +147,10 @@ class SafetyGuard(GraphComponent):
             top = {"name": EMERGENCY, "confidence": 1.0}
             rest = [dict(r, confidence=0.0) for r in ranking if r.get("name") != EMERGENCY]
             message.set(INTENT, top, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [top] + rest, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [top, *rest], add_to_output=True)
             danger = {"entity": "danger", "value": assessment.danger, "confidence_entity": 1.0,
                       "extractor": SafetyGuard.__name__}
-            message.set(ENTITIES, entities + [danger], add_to_output=True)
+            message.set(ENTITIES, [*entities, danger], add_to_output=True)
         elif intent.get("name") == EMERGENCY and (assessment.vetoed or has_service):
             rest = [r for r in ranking if r.get("name") != EMERGENCY]
             if rest:

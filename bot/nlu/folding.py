@@ -50,7 +50,7 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 
 
 #: Hesitation sounds of spoken German and English, folded ("äh", "ähm", "öhm" …).
-FILLERS = frozenset("ah ahm aeh aehm oh ohm ehm hm hmm mhm uh uhm um em".split())
+FILLERS = frozenset(["ah", "ahm", "aeh", "aehm", "oh", "ohm", "ehm", "hm", "hmm", "mhm", "uh", "uhm", "um", "em"])
 _UNITS = {
     "null": 0, "ein": 1, "eins": 1, "eine": 1, "zwei": 2, "zwo": 2, "drei": 3, "vier": 4, "funf": 5,
     "sechs": 6, "sieben": 7, "acht": 8, "neun": 9,

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 import yaml
 
@@ -29,20 +28,22 @@ MIN_JOINED = 7
 NEGATIONS = frozenset({"nicht", "kein", "keinen", "keine", "keinem", "not", "no"})
 #: Words that may stand between a negation and the negated name ("nicht um die …").
 NEGATION_FILLERS = frozenset(
-    "den die das dem der des ein einen eine einem um fur furs zum zur mein meinen meine the a an".split()
+    ["den", "die", "das", "dem", "der", "des", "ein", "einen", "eine", "einem", "um", "fur", "furs", "zum", "zur",
+     "mein", "meinen", "meine", "the", "a", "an"]
 )
 #: Function words that never begin or end a split name read with typos ("… ausweis in").
 SPAN_EDGE_WORDS = frozenset(
-    """in im am an auf aus bei mit nach von vom zu zum zur fur furs und oder der die das den dem
-    des ein eine einen einem ich mein meine meinen sie wir er es ist bin hat was wie wo wann wer
-    welche welcher welches warum muss kann auch noch schon nur and or the to for my is""".split()
+    ["in", "im", "am", "an", "auf", "aus", "bei", "mit", "nach", "von", "vom", "zu", "zum", "zur", "fur", "furs", "und",
+     "oder", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "ich", "mein", "meine",
+     "meinen", "sie", "wir", "er", "es", "ist", "bin", "hat", "was", "wie", "wo", "wann", "wer", "welche", "welcher",
+     "welches", "warum", "muss", "kann", "auch", "noch", "schon", "nur", "and", "or", "the", "to", "for", "my", "is"]
 )
 IGNORE = "ignore"
 VEHICLE = "vehicle"
 #: Weak address forms that a vehicle word in the same message turns into kfz_zulassung.
 VEHICLE_VERBS = frozenset({"wohnsitz_anmeldung", "wohnsitz_abmeldung"})
 #: Move verbs that, with "nach <Bezirk>", name a change of address.
-MOVE_VERBS = frozenset("ziehe ziehen zieh ziehst zieht ziehn umziehen moving move".split())
+MOVE_VERBS = frozenset(["ziehe", "ziehen", "zieh", "ziehst", "zieht", "ziehn", "umziehen", "moving", "move"])
 #: Folded word beginnings of registration verbs ("anzumelden", "umgemeldet", "zulassen" …).
 REGISTRATION_STEMS = (
     "anmeld", "anzumeld", "angemeld", "ummeld", "umzumeld", "umgemeld", "abmeld", "abzumeld",
@@ -51,9 +52,9 @@ REGISTRATION_STEMS = (
 )
 #: Frequent words that must never be read as a typo of a vocabulary word.
 COMMON_WORDS = frozenset(
-    """bitte wagen wegen sagen fragen haben morgen hallo danke schon mitten
-    antrag antrage person personen personal passt passen wohnung wohnen gelten
-    gilt gehen geht machen kosten kostet erlaubnis bescheinigung""".split()
+    ["bitte", "wagen", "wegen", "sagen", "fragen", "haben", "morgen", "hallo", "danke", "schon", "mitten", "antrag",
+     "antrage", "person", "personen", "personal", "passt", "passen", "wohnung", "wohnen", "gelten", "gilt", "gehen",
+     "geht", "machen", "kosten", "kostet", "erlaubnis", "bescheinigung"]
 )
 
 
@@ -66,7 +67,7 @@ class Form:
     words: tuple[str, ...]
     weak: bool
     exact: bool
-    cased: Optional[str]  # original spelling when the form is case-sensitive
+    cased: str | None  # original spelling when the form is case-sensitive
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,8 @@ def _max_typos(word: str) -> int:
 class Gazetteer:
     """Finds service and district mentions; tolerant of case, umlauts, typos, compounds."""
 
-    def __init__(self, forms: list[Form], elsewhere: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ())) -> None:
+    def __init__(self, forms: list[Form],
+                 elsewhere: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ())) -> None:
         self.elsewhere_words, self.elsewhere_suffixes = elsewhere
         self._by_words: dict[tuple[str, ...], Form] = {}
         for form in sorted(forms, key=lambda f: f.weak):  # strong forms win duplicates
@@ -118,7 +120,7 @@ class Gazetteer:
         )
 
     @classmethod
-    def from_yaml(cls, path: Path = VOCABULARY_PATH) -> "Gazetteer":
+    def from_yaml(cls, path: Path = VOCABULARY_PATH) -> Gazetteer:
         """Load the vocabulary file (``entity -> value -> strong/weak/exact`` lists)."""
         with path.open(encoding="utf-8") as handle:
             data = yaml.safe_load(handle)
@@ -149,7 +151,7 @@ class Gazetteer:
             return True
         return len(word) > 6 and word.endswith(self.elsewhere_suffixes)
 
-    def _lookup(self, tokens: tuple[str, ...], original: str) -> Optional[Form]:
+    def _lookup(self, tokens: tuple[str, ...], original: str) -> Form | None:
         form = self._by_words.get(tokens)
         if form is not None and (form.cased is None or form.cased == original):
             return form
@@ -157,11 +159,11 @@ class Gazetteer:
             return None
         return self._fuzzy(tokens)
 
-    @lru_cache(maxsize=65536)
-    def _fuzzy(self, tokens: tuple[str, ...]) -> Optional[Form]:
+    @lru_cache(maxsize=65536)  # noqa: B019 - the one gazetteer (load_gazetteer) lives as long as the process
+    def _fuzzy(self, tokens: tuple[str, ...]) -> Form | None:
         if any(t in COMMON_WORDS for t in tokens) or all(len(t) < 7 for t in tokens):
             return None
-        best: Optional[Form] = None
+        best: Form | None = None
         best_cost = 99
         first = len(tokens[0])
         candidates = sorted(
@@ -174,7 +176,7 @@ class Gazetteer:
             if head[:1] != theirs_head[:1] and head[1:2] != theirs_head[1:2]:
                 continue
             cost = 0
-            for mine, theirs in zip(tokens, form.words):
+            for mine, theirs in zip(tokens, form.words, strict=True):
                 limit = _max_typos(theirs)
                 distance = 0 if mine == theirs else edit_distance(mine, theirs, limit)
                 if distance > limit:
@@ -185,8 +187,8 @@ class Gazetteer:
                     best, best_cost = form, cost
         return best
 
-    @lru_cache(maxsize=65536)
-    def _joined_lookup(self, tokens: tuple[str, ...]) -> Optional[Form]:
+    @lru_cache(maxsize=65536)  # noqa: B019 - the one gazetteer (load_gazetteer) lives as long as the process
+    def _joined_lookup(self, tokens: tuple[str, ...]) -> Form | None:
         """A split name or compound ("wohn geld", "mö ringen") looked up with its parts joined."""
         if not all(t.isalpha() for t in tokens):
             return None
@@ -200,7 +202,7 @@ class Gazetteer:
             return None
         if tokens[0] in SPAN_EDGE_WORDS or tokens[-1] in SPAN_EDGE_WORDS:
             return None
-        best: Optional[Form] = None
+        best: Form | None = None
         best_cost = 99
         for length in range(len(joined) - 2, len(joined) + 3):
             for theirs, candidate in self._joined_fuzzy.get(length, ()):
@@ -212,8 +214,8 @@ class Gazetteer:
                     best, best_cost = candidate, cost
         return best
 
-    @lru_cache(maxsize=65536)
-    def _compound(self, token: str) -> Optional[Form]:
+    @lru_cache(maxsize=65536)  # noqa: B019 - the one gazetteer (load_gazetteer) lives as long as the process
+    def _compound(self, token: str) -> Form | None:
         for form in self._compound_forms:
             word = form.words[0]
             if len(token) > len(word) and (token.startswith(word) or token.endswith(word)):
@@ -224,7 +226,7 @@ class Gazetteer:
         """All mentions in ``text``, weak and negated ones resolved."""
         return list(self._find(text))
 
-    @lru_cache(maxsize=1024)
+    @lru_cache(maxsize=1024)  # noqa: B019 - the one gazetteer (load_gazetteer) lives as long as the process
     def _find(self, text: str) -> tuple[Match, ...]:
         """``find`` cached: the extractor and the classifier read the same message."""
         return tuple(self._scan(text))

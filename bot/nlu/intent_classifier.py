@@ -9,7 +9,8 @@ where DIET needed ten minutes, and was more accurate on our held-out split.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from operator import itemgetter
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -22,9 +23,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.folding import FILLERS, fold, spoken_number, words
+from bot.nlu.gazetteer import default_gazetteer
 from bot.nlu.sentences import CLAUSE, question_focus
 from bot.nlu.speller import Speller
-from bot.nlu.gazetteer import default_gazetteer
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ UNKNOWN_WORDS_FACTOR = 0.5
 QUESTION_MARK = "qmark"
 
 
-def feature_text(message: Message, span: Optional[tuple[int, int]] = None, speller: Optional[Speller] = None) -> str:
+def feature_text(message: Message, span: tuple[int, int] | None = None, speller: Speller | None = None) -> str:
     """Folded lemmas of the message, with service/district mentions replaced by placeholders.
 
     Fillers ("äh", "ähm") are dropped and spoken numbers become digits, so a phone
@@ -108,7 +109,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     """Logistic regression on TF-IDF word and character n-grams (scikit-learn)."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """Defaults chosen on the held-out split (see tests/nlu/README.md)."""
         return {
             "C": 10.0,
@@ -127,17 +128,19 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "exclude_intents": [],
         }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, pipeline: Any = None) -> None:
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 pipeline: Any = None) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self._pipeline = pipeline
-        self._speller: Optional[Speller] = None
+        self._speller: Speller | None = None
 
     @classmethod
     def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
-    ) -> "LinearIntentClassifier":
+        cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+        execution_context: ExecutionContext
+    ) -> LinearIntentClassifier:
         """A new, untrained classifier."""
         return cls(config, model_storage, resource)
 
@@ -147,7 +150,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         from sklearn.pipeline import make_pipeline, make_union
 
         features = make_union(
-            TfidfVectorizer(analyzer="word", ngram_range=tuple(self._config["word_ngrams"]), sublinear_tf=True, token_pattern=r"\S+"),
+            TfidfVectorizer(analyzer="word", ngram_range=tuple(self._config["word_ngrams"]), sublinear_tf=True,
+                            token_pattern=r"\S+"),  # noqa: S106 - a regular expression, not a password
             TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self._config["char_ngrams"]), sublinear_tf=True),
         )
         classifier = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"], random_state=42)
@@ -175,22 +179,22 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "LinearIntentClassifier":
+    ) -> LinearIntentClassifier:
         """Load the fitted pipeline (see :func:`load_pipeline`: unknown types are refused)."""
-        pipeline: Optional[Any] = None
+        pipeline: Any | None = None
         try:
             with model_storage.read_from(resource) as directory:
                 pipeline = load_pipeline(directory / MODEL_FILE)
         except FileNotFoundError as error:
-            logger.warning(f"LinearIntentClassifier could not be loaded: {error}")
+            logger.warning("LinearIntentClassifier could not be loaded: %s", error)
         return cls(config, model_storage, resource, pipeline)
 
-    def _spelling(self) -> Optional[Speller]:
+    def _spelling(self) -> Speller | None:
         """A speller over the word vocabulary of the fitted pipeline (built once)."""
         if self._speller is None and self._pipeline is not None and self._config["spelling"]:
             words_vectorizer = self._pipeline.steps[0][1].transformer_list[0][1]
@@ -201,7 +205,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             self._speller = Speller(sorted(unigrams, key=lambda w: idf[vocabulary[w]]))
         return self._speller
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Set intent and intent ranking on each message."""
         if self._pipeline is None:
             return messages
@@ -226,10 +230,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             if weight > 0:
                 focused = self._pipeline.predict_proba([feature_text(message, span, speller)])[0]
                 probabilities[index] = (1 - weight) * probabilities[index] + weight * focused
-        for message, row in zip(messages, probabilities):
+        for message, row in zip(messages, probabilities, strict=True):
             ranking = sorted(
-                ({"name": str(name), "confidence": float(p)} for name, p in zip(classes, row)),
-                key=lambda item: -item["confidence"],
+                ({"name": str(name), "confidence": float(p)} for name, p in zip(classes, row, strict=True)),
+                key=itemgetter("confidence"), reverse=True,  # stable: ties keep the classes' order
             )
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set("intent_ranking", ranking[: self._config["ranking_length"]], add_to_output=True)

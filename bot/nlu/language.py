@@ -12,15 +12,17 @@ from __future__ import annotations
 from bot.nlu.folding import words
 
 ENGLISH = frozenset(
-    """the is are my i i m how what where when which who can could do does need much many to for get
-    have has you your please this that with me an of it its there their our we would like want
-    should must long open opening hours cost costs fee fees documents apply application appointment
-    hello hi thanks thank help lost found moving permit passport""".split()
+    ["the", "is", "are", "my", "i", "i", "m", "how", "what", "where", "when", "which", "who", "can", "could", "do",
+     "does", "need", "much", "many", "to", "for", "get", "have", "has", "you", "your", "please", "this", "that", "with",
+     "me", "an", "of", "it", "its", "there", "their", "our", "we", "would", "like", "want", "should", "must", "long",
+     "open", "opening", "hours", "cost", "costs", "fee", "fees", "documents", "apply", "application", "appointment",
+     "hello", "hi", "thanks", "thank", "help", "lost", "found", "moving", "permit", "passport"]
 )
 GERMAN = frozenset(
-    """ich der die das und ist wie was wo wann mein meine meinen ein eine einen fur brauche kann
-    muss bitte mit zu im am den dem nicht sie es auf wir hat habe haben gibt welche welcher kostet
-    wieviel lange offen termin unterlagen hallo danke noch auch oder bei vom zum zur""".split()
+    ["ich", "der", "die", "das", "und", "ist", "wie", "was", "wo", "wann", "mein", "meine", "meinen", "ein", "eine",
+     "einen", "fur", "brauche", "kann", "muss", "bitte", "mit", "zu", "im", "am", "den", "dem", "nicht", "sie", "es",
+     "auf", "wir", "hat", "habe", "haben", "gibt", "welche", "welcher", "kostet", "wieviel", "lange", "offen", "termin",
+     "unterlagen", "hallo", "danke", "noch", "auch", "oder", "bei", "vom", "zum", "zur"]
 )
 
 

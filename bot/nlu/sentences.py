@@ -12,18 +12,20 @@ hin?", "Mein Flug geht bald – schaffe ich das noch?").
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from bot.nlu.folding import fold
 
 #: A sentence ends at . ! ? (not inside numbers or common abbreviations).
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
-_ABBREVIATION = re.compile(r"(?:\b[A-Za-z]|\b(?:z\.B|bzw|ca|evtl|ggf|Nr|Str|usw|d\.h|u\.a|Fr|Hr|Dr)|\d)\.$", re.IGNORECASE)
+_ABBREVIATION = re.compile(r"(?:\b[A-Za-z]|\b(?:z\.B|bzw|ca|evtl|ggf|Nr|Str|usw|d\.h|u\.a|Fr|Hr|Dr)|\d)\.$",
+                           re.IGNORECASE)
 QUESTION_WORDS = frozenset(
-    fold(w) for w in """wann wo wohin woher was wie welche welcher welches welchen wer wem wen wieso warum weshalb
-    kann konnen koennen könnte könnten muss musst müssen brauche brauch braucht gibt gibt's ist sind hat haben
-    habe darf dürfen soll sollte wird werden bekomme krieg kriege where when what how which who can could do does
-    is are may""".split()
+    fold(w) for w in ["wann", "wo", "wohin", "woher", "was", "wie", "welche", "welcher", "welches", "welchen", "wer",
+                      "wem", "wen", "wieso", "warum", "weshalb", "kann", "konnen", "koennen", "könnte", "könnten",
+                      "muss", "musst", "müssen", "brauche", "brauch", "braucht", "gibt", "gibt's", "ist", "sind", "hat",
+                      "haben", "habe", "darf", "dürfen", "soll", "sollte", "wird", "werden", "bekomme", "krieg",
+                      "kriege", "where", "when", "what", "how", "which", "who", "can", "could", "do", "does", "is",
+                      "are", "may"]
 )
 #: A message needs at least this many words (and two sentences) to be focused.
 MIN_WORDS = 8
@@ -53,13 +55,13 @@ SENTENCE = "sentence"
 CLAUSE = "clause"
 
 
-def question_span(text: str) -> Optional[tuple[int, int]]:
+def question_span(text: str) -> tuple[int, int] | None:
     """The span of the asking sentence (or clause) of a longer message, or None."""
     focus = question_focus(text)
     return focus[0] if focus else None
 
 
-def question_focus(text: str) -> Optional[tuple[tuple[int, int], str]]:
+def question_focus(text: str) -> tuple[tuple[int, int], str] | None:
     """The asking part of a longer message and its kind (``SENTENCE`` or ``CLAUSE``), or None."""
     if len(text.split()) < MIN_WORDS:
         return None
@@ -75,7 +77,7 @@ def question_focus(text: str) -> Optional[tuple[tuple[int, int], str]]:
     return (chosen, SENTENCE) if len(parts) > 1 else None
 
 
-def _question_clause(text: str, span: tuple[int, int]) -> Optional[tuple[int, int]]:
+def _question_clause(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
     """The last clause of a sentence when it starts with a question word (and is not all of it)."""
     sentence = text[span[0] : span[1]]
     boundaries = list(_CLAUSE.finditer(sentence))

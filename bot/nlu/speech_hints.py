@@ -36,6 +36,5 @@ def speech_phrases() -> tuple[str, ...]:
         for names in say[entity].values():
             phrases += names
     phrases += [f"Bürgerbüro {names[0].removeprefix('Stuttgart-')}" for names in say["district"].values()]
-    seen: set[str] = set()
-    unique = [p for p in phrases if len(p) <= MAX_LENGTH and not (p in seen or seen.add(p))]
+    unique = [p for p in dict.fromkeys(phrases) if len(p) <= MAX_LENGTH]
     return tuple(unique[:MAX_PHRASES])

@@ -9,8 +9,8 @@ services and districts never reach the speller: they are placeholders by then.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable, Optional
 
 from bot.nlu.folding import edit_distance
 
@@ -37,7 +37,7 @@ class Speller:
         if word in self._known or len(word) < MIN_LENGTH or not word.isalpha():
             return word
         limit = 2 if len(word) >= 10 else 1
-        best: Optional[str] = None
+        best: str | None = None
         best_key = (limit + 1, 0)
         for length in range(len(word) - limit, len(word) + limit + 1):
             for candidate in self._by_key.get((word[0], length), ()):

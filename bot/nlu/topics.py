@@ -8,7 +8,6 @@ topic of the other question, read from cue words, so the answer covers both.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from bot.nlu.folding import folded_words
 
@@ -18,8 +17,8 @@ CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for topic, pattern in (
         ("fees", r"\b(?:kost\w*|gebuhr\w*|preis\w*|was zahl\w*|wie ?viel zahl\w*|how much|cost\w*|fee|fees)\b"),
         ("documents", r"\b(?:unterlagen|mitbringen|mitnehmen|dokumente\w*|nachweis\w*|papiere|documents?|bring)\b"),
-        ("processing_time", r"\b(?:wie lang\w* (?:\w+ )?daur\w*|daurt (?:es|das)|bearbeitungszeit\w*|"
-                            r"wann (?:ist|sind) (?:\w+ ){0,2}fertig|how long does|how long will)\b"),
+        ("processing_time", (r"\b(?:wie lang\w* (?:\w+ )?daur\w*|daurt (?:es|das)|bearbeitungszeit\w*|"
+                             r"wann (?:ist|sind) (?:\w+ ){0,2}fertig|how long does|how long will)\b")),
         ("forms", r"\b(?:formular\w*|vordruck\w*|form)\b"),
         ("appointment", r"\b(?:termin\w*|appointment\w*)\b"),
         ("requirements", r"\b(?:voraussetzung\w*|frist\w*|bis wann muss|anspruch|berechtigt|requirements?)\b"),
@@ -40,7 +39,7 @@ def topics_in(text: str) -> list[str]:
     return [topic for _, topic in sorted(found)]
 
 
-def second_topic(text: str, primary: str) -> Optional[str]:
+def second_topic(text: str, primary: str) -> str | None:
     """The topic of a second question in ``text`` other than ``primary``, or None."""
     if not _SECOND.search(text.strip()):
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import yaml
 from sqlalchemy import select
@@ -36,10 +36,7 @@ def domain_intents(path: Path = DOMAIN_FILE) -> tuple[str, ...]:
     items = raw.get("intents") if isinstance(raw, dict) else None
     names = []
     for item in items if isinstance(items, list) else []:
-        if isinstance(item, dict):
-            name = next(iter(item), None)
-        else:
-            name = item
+        name = next(iter(item), None) if isinstance(item, dict) else item
         if isinstance(name, str) and not name.startswith(_NOT_TRAINABLE_PREFIX):
             names.append(name)
     return tuple(names)
@@ -47,7 +44,7 @@ def domain_intents(path: Path = DOMAIN_FILE) -> tuple[str, ...]:
 
 def add_annotation(
     session: Session, conversation_id: str, turn_seq: int, label: str, author: str,
-    correct_intent: Optional[str] = None, note: str = "", now: Optional[datetime] = None,
+    correct_intent: str | None = None, note: str = "", now: datetime | None = None,
 ) -> ReviewAnnotation:
     """Store an annotation of one turn (audited ``annotate``) and return it.
 

@@ -8,9 +8,10 @@ a :class:`ConversationDigest` holds a citizen's original words.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Optional, Sequence
+from typing import Any
 
 from bot.review.redaction import redact
 from bot.review.tracker_events import TrackerEvent
@@ -33,9 +34,9 @@ class TurnCopy:
     at: datetime
     actor: str
     text: str
-    agent: Optional[str] = None
-    intent: Optional[str] = None
-    confidence: Optional[float] = None
+    agent: str | None = None
+    intent: str | None = None
+    confidence: float | None = None
 
 
 @dataclass
@@ -45,17 +46,17 @@ class ConversationDigest:
     conversation_id: str
     started_at: datetime
     last_event_at: datetime
-    channel: Optional[str] = None
+    channel: str | None = None
     user_turns: int = 0
     fallbacks: int = 0
     low_confidence: int = 0
-    min_confidence: Optional[float] = None
+    min_confidence: float | None = None
     feedback_up: int = 0
     feedback_down: int = 0
-    service: Optional[str] = None
+    service: str | None = None
     turns: list[TurnCopy] = field(default_factory=list)
 
-    def flagged(self, handoff_reason: Optional[str]) -> bool:
+    def flagged(self, handoff_reason: str | None) -> bool:
         """Worth a review: a handoff, a fallback, a low-confidence turn or a thumbs down."""
         return bool(handoff_reason or self.fallbacks or self.low_confidence or self.feedback_down)
 
@@ -64,7 +65,7 @@ def _moment(timestamp: float) -> datetime:
     return datetime.fromtimestamp(timestamp, timezone.utc)
 
 
-def _intent(data: dict[str, Any]) -> tuple[Optional[str], Optional[float]]:
+def _intent(data: dict[str, Any]) -> tuple[str | None, float | None]:
     parse_data = data.get("parse_data")
     intent = parse_data.get("intent") if isinstance(parse_data, dict) else None
     if not isinstance(intent, dict):
@@ -80,7 +81,7 @@ def _text(value: Any) -> str:
     return redact(value)[:MAX_TURN_TEXT] if isinstance(value, str) else ""
 
 
-def digest(conversation_id: str, events: Sequence[TrackerEvent]) -> Optional[ConversationDigest]:
+def digest(conversation_id: str, events: Sequence[TrackerEvent]) -> ConversationDigest | None:
     """The digest of one conversation's events; None if there are none."""
     if not events:
         return None
@@ -140,8 +141,8 @@ def _add_bot_turn(result: ConversationDigest, event: TrackerEvent, data: dict[st
     raw = data.get("text")
     if not isinstance(raw, str) or not raw:
         return
-    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-    agent = metadata.get("agent")
+    metadata = data.get("metadata")
+    agent = metadata.get("agent") if isinstance(metadata, dict) else None
     if isinstance(agent, str) and agent.strip():
         result.turns.append(TurnCopy(
             seq=len(result.turns), at=_moment(event.timestamp), actor="agent", text=_text(raw),

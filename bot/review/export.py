@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy.orm import Session
 
@@ -35,7 +34,7 @@ def _example(text: str) -> str:
     return cleaned.lstrip("-# ").strip()
 
 
-def nlu_yaml(examples: dict[str, list[str]], now: Optional[datetime] = None) -> str:
+def nlu_yaml(examples: dict[str, list[str]], now: datetime | None = None) -> str:
     """Rasa NLU YAML for ``{intent: [texts]}`` (intents sorted, empty ones left out)."""
     moment = as_utc(now)
     lines = [
@@ -59,7 +58,7 @@ def nlu_yaml(examples: dict[str, list[str]], now: Optional[datetime] = None) -> 
     return "\n".join(lines) + "\n"
 
 
-def export_annotations(session: Session, actor: str, now: Optional[datetime] = None) -> str:
+def export_annotations(session: Session, actor: str, now: datetime | None = None) -> str:
     """The NLU YAML of all annotations with a correct intent; audited ``export``."""
     examples = training_examples(session)
     record_audit(

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Iterable, Optional, Sequence
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.config import utc_now
+from bot.kb.hours import now as berlin_now
 from bot.kb.models import Contact, Fee, Form, Office, ProcessingTime, RequiredDocument, Requirement, Service
 from bot.review.models import KnowledgeGap
 
@@ -47,7 +48,7 @@ class StaleFact:
     verified_on: date
 
 
-def record_gap(session: Session, kind: str, subject: str, topic: str, now: Optional[datetime] = None) -> None:
+def record_gap(session: Session, kind: str, subject: str, topic: str, now: datetime | None = None) -> None:
     """Count one unknown answer (in the caller's transaction)."""
     if kind not in KINDS or not subject or not topic:
         raise ValueError(f"not a knowledge gap: {kind!r} {subject!r} {topic!r}")
@@ -63,7 +64,7 @@ def record_gap(session: Session, kind: str, subject: str, topic: str, now: Optio
         session.execute(update(KnowledgeGap).where(*key).values(count=KnowledgeGap.count + 1))
 
 
-def gap_counts(session: Session, since: Optional[date] = None) -> list[GapCount]:
+def gap_counts(session: Session, since: date | None = None) -> list[GapCount]:
     """Unknown answers per subject and topic since ``since`` (all days when None), most first."""
     stmt = (select(KnowledgeGap.kind, KnowledgeGap.subject, KnowledgeGap.topic, func.sum(KnowledgeGap.count))
             .group_by(KnowledgeGap.kind, KnowledgeGap.subject, KnowledgeGap.topic))
@@ -73,9 +74,9 @@ def gap_counts(session: Session, since: Optional[date] = None) -> list[GapCount]
     return sorted(rows, key=lambda row: (-row.count, row.kind, row.subject, row.topic))
 
 
-def stale_facts(session: Session, today: Optional[date] = None) -> list[StaleFact]:
+def stale_facts(session: Session, today: date | None = None) -> list[StaleFact]:
     """Facts of the knowledge base (``session``) verified more than a year before ``today``, oldest first."""
-    cutoff = (today or date.today()) - STALE_AFTER
+    cutoff = (today or berlin_now().date()) - STALE_AFTER
     found: list[StaleFact] = []
     for model in _SOURCED:
         for row in session.scalars(select(model).where(model.verified_on < cutoff)):

@@ -8,9 +8,9 @@ running the ingest twice changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Optional
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
@@ -29,8 +29,8 @@ from bot.review.state import EVENTS_WATERMARK, HANDOFFS_SEEN, get_state, parse_m
 class HandoffFacts:
     """The latest handoff of a conversation as the review shows it."""
 
-    reason: Optional[str]
-    outcome: Optional[str]
+    reason: str | None
+    outcome: str | None
 
 
 def latest_handoff(session: Session, conversation_id: str) -> HandoffFacts:
@@ -78,7 +78,7 @@ def store_digest(session: Session, found: ConversationDigest, now: datetime) -> 
 
 
 def refresh_conversations(
-    tracker_engine: Engine, sessions: sessionmaker, conversation_ids: Iterable[str], now: Optional[datetime] = None,
+    tracker_engine: Engine, sessions: sessionmaker, conversation_ids: Iterable[str], now: datetime | None = None,
 ) -> tuple[int, int]:
     """Rebuild the review rows of these conversations; returns (conversations, flagged)."""
     moment = now or utc_now()
@@ -97,7 +97,7 @@ def refresh_conversations(
     return done, flagged
 
 
-def _changed_handoffs(session: Session) -> tuple[list[str], Optional[str]]:
+def _changed_handoffs(session: Session) -> tuple[list[str], str | None]:
     seen = parse_moment(get_state(session, HANDOFFS_SEEN))
     stmt = select(Handoff.conversation_id)
     if seen is not None:
@@ -108,7 +108,7 @@ def _changed_handoffs(session: Session) -> tuple[list[str], Optional[str]]:
 
 
 def ingest(
-    tracker_engine: Engine, sessions: sessionmaker, now: Optional[datetime] = None,
+    tracker_engine: Engine, sessions: sessionmaker, now: datetime | None = None,
     batch_size: int = 5000, max_batches: int = 20,
 ) -> dict[str, int]:
     """Read new tracker events (and changed handoffs) into the review tables.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Optional
 
 from bot.config import as_utc
 from bot.review.ingest import ingest
@@ -23,7 +22,7 @@ logger = logging.getLogger(__name__)
 RETENTION_INTERVAL = timedelta(hours=1)
 
 
-def run_once(settings: StoreUrls, now: Optional[datetime] = None) -> dict[str, int]:
+def run_once(settings: StoreUrls, now: datetime | None = None) -> dict[str, int]:
     """Run the due jobs once (synchronous; the console calls it in an executor). Returns counts.
 
     Keys: ``events_read``, ``conversations``, ``flagged`` (ingest) and, when retention

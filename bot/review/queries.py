@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Mapping, Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,14 +18,14 @@ FEEDBACK_FILTERS = ("down", "up", "none")
 _MAX_TEXT_FILTER = 60
 
 
-def _date(raw: Optional[str]) -> Optional[date]:
+def _date(raw: str | None) -> date | None:
     try:
         return date.fromisoformat((raw or "").strip()) if raw else None
     except ValueError:
         return None
 
 
-def _word(raw: Optional[str]) -> Optional[str]:
+def _word(raw: str | None) -> str | None:
     value = (raw or "").strip()[:_MAX_TEXT_FILTER]
     return value or None
 
@@ -38,16 +38,16 @@ def _day_start(day: date) -> datetime:
 class ReviewFilter:
     """Filters of the review list; built leniently from a query string (bad values are ignored)."""
 
-    date_from: Optional[date] = None
-    date_to: Optional[date] = None
-    reason: Optional[str] = None
-    service: Optional[str] = None
-    outcome: Optional[str] = None
-    feedback: Optional[str] = None
+    date_from: date | None = None
+    date_to: date | None = None
+    reason: str | None = None
+    service: str | None = None
+    outcome: str | None = None
+    feedback: str | None = None
     page: int = 1
 
     @classmethod
-    def from_query(cls, query: Mapping[str, str]) -> "ReviewFilter":
+    def from_query(cls, query: Mapping[str, str]) -> ReviewFilter:
         """Filters from the page's query parameters."""
         feedback = _word(query.get("feedback"))
         try:
@@ -61,7 +61,7 @@ class ReviewFilter:
             feedback=feedback if feedback in FEEDBACK_FILTERS else None, page=page,
         )
 
-    def query(self, page: Optional[int] = None) -> dict[str, str]:
+    def query(self, page: int | None = None) -> dict[str, str]:
         """Query parameters for links (another page, same filters)."""
         values = {
             "from": self.date_from.isoformat() if self.date_from else "",
@@ -73,7 +73,8 @@ class ReviewFilter:
         return {key: value for key, value in values.items() if value}
 
 
-def list_flagged(session: Session, filters: ReviewFilter, page_size: int = PAGE_SIZE) -> tuple[list[ReviewConversation], int]:
+def list_flagged(session: Session, filters: ReviewFilter,
+                 page_size: int = PAGE_SIZE) -> tuple[list[ReviewConversation], int]:
     """One page of flagged conversations (newest first) and the total number matching."""
     conditions = [ReviewConversation.flagged.is_(True)]
     if filters.date_from:
@@ -116,7 +117,7 @@ def filter_options(session: Session) -> dict[str, list[str]]:
     }
 
 
-def transcript(session: Session, conversation_id: str) -> tuple[Optional[ReviewConversation], list[ReviewTurn]]:
+def transcript(session: Session, conversation_id: str) -> tuple[ReviewConversation | None, list[ReviewTurn]]:
     """The summary and redacted turns of one conversation (None if unknown)."""
     summary = session.get(ReviewConversation, conversation_id)
     if summary is None:

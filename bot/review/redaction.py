@@ -16,7 +16,7 @@ patterns themselves stay simple.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 PHONE = "[TELEFON]"
 EMAIL = "[E-MAIL]"

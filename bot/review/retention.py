@@ -2,8 +2,8 @@
 
 :func:`purge` deletes, with cutoff = now − ``retention_days`` (effective settings,
 default 30): every tracker event older than the cutoff (by the event's own age, so an
-active sender id loses its old events too), closed handoffs created before it (open ones stay), callback requests of phone
-and web chat, review rows and annotations of the deleted conversations, and expired
+active sender id loses its old events too), closed handoffs created before it (open ones stay), callback requests of
+phone and web chat, review rows and annotations of the deleted conversations, and expired
 console sessions, and audit entries older than ``audit_retention_days`` (365).
 :func:`delete_conversation` deletes everything of one conversation.
 Both write one audit entry.
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Iterable, Optional
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -24,18 +24,18 @@ from bot.handoff.notices import purge_ended
 from bot.handoff.settings import HandoffConfigError, HandoffSettings, effective_settings
 from bot.review import tracker_events
 from bot.review.models import ReviewAnnotation, ReviewConversation, ReviewTurn
-from bot.review.stores import StoreUrls, Stores, open_stores
+from bot.review.stores import Stores, StoreUrls, open_stores
 from bot.staff.audit import record_audit
 from bot.staff.models import AuditEntry, ConsoleSession
 from bot.telephony.store import purge_expired_calls
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_RETENTION_DAYS = HandoffSettings.__dataclass_fields__["retention_days"].default
+DEFAULT_RETENTION_DAYS = HandoffSettings.retention_days  # the dataclass default
 _CHUNK = 500
 
 
-DEFAULT_AUDIT_DAYS = HandoffSettings.__dataclass_fields__["audit_retention_days"].default
+DEFAULT_AUDIT_DAYS = HandoffSettings.audit_retention_days
 
 
 class RetentionError(RuntimeError):
@@ -74,7 +74,7 @@ def _delete_review_rows(session: Session, conversation_ids: Iterable[str]) -> di
 
 
 def purge_stores(
-    stores: Stores, now: Optional[datetime] = None, days: Optional[int] = None, actor: str = "system",
+    stores: Stores, now: datetime | None = None, days: int | None = None, actor: str = "system",
 ) -> dict[str, int]:
     """:func:`purge` on already opened stores (the background job reuses its connections)."""
     moment = as_utc(now)
@@ -112,7 +112,7 @@ def purge_stores(
 
 
 def purge(
-    settings: StoreUrls, now: Optional[datetime] = None, *, days: Optional[int] = None, actor: str = "system",
+    settings: StoreUrls, now: datetime | None = None, *, days: int | None = None, actor: str = "system",
 ) -> dict[str, int]:
     """Delete everything older than the retention period; returns counts per kind (audited).
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,7 @@ def set_state(session: Session, key: str, value: Any) -> None:
         row.value = value
 
 
-def parse_moment(value: Any) -> Optional[datetime]:
+def parse_moment(value: Any) -> datetime | None:
     """A stored ISO timestamp as UTC datetime; None if absent or unreadable."""
     if not isinstance(value, str):
         return None

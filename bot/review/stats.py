@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -60,7 +59,7 @@ class Stats:
         return f"{self.handoff_rate * 100:.1f} %".replace(".", ",")
 
 
-def compute_stats(session: Session, days: int, now: Optional[datetime] = None) -> Stats:
+def compute_stats(session: Session, days: int, now: datetime | None = None) -> Stats:
     """Figures of the conversations started in the last ``days`` days.
 
     Raises:

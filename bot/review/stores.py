@@ -9,9 +9,10 @@ shutdown), so a job round opens none; the tables come from ``python -m bot db up
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator, Protocol
+from typing import Protocol
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
@@ -20,7 +21,6 @@ from bot.db.engine import get_engine
 from bot.handoff.queue import HandoffQueue
 from bot.staff import session_factory
 from bot.telephony.callbacks import CallbackRepository
-
 
 
 class StoreUrls(Protocol):

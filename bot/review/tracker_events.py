@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, delete, func, inspect, select
 from sqlalchemy.engine import Engine
@@ -46,8 +47,8 @@ class TrackerEvent:
     sender_id: str
     type_name: str
     timestamp: float
-    intent_name: Optional[str]
-    action_name: Optional[str]
+    intent_name: str | None
+    action_name: str | None
     data: dict[str, Any] = field(default_factory=dict)
 
 
@@ -56,7 +57,7 @@ def has_events_table(engine: Engine) -> bool:
     return inspect(engine).has_table("events")
 
 
-def _parse(raw: Optional[str]) -> dict[str, Any]:
+def _parse(raw: str | None) -> dict[str, Any]:
     if not raw:
         return {}
     try:

@@ -8,7 +8,7 @@ A 400 is a form's normal rejection and is not an error.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from sanic import Sanic
 from sanic.request import Request
@@ -16,7 +16,7 @@ from sanic.request import Request
 from bot.metrics import count_action_error
 
 
-def action_name(request: Request) -> Optional[str]:
+def action_name(request: Request) -> str | None:
     """``next_action`` of the webhook call, if rasa-sdk parsed one."""
     body = getattr(request, "parsed_json", None)
     name = body.get("next_action") if isinstance(body, dict) else None

@@ -18,7 +18,7 @@ import argparse
 import logging
 import os
 import sys
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from bot.logs import configure_logging
 from bot.metrics import serve_metrics
@@ -33,7 +33,7 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 DEFAULT_PORT = 5055
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Start the action server; 2 when the token is missing."""
     parser = argparse.ArgumentParser(prog="python -m bot.server.action_server", description=__doc__.split("\n")[0])
     parser.add_argument("--host", default=os.environ.get("ACTION_SERVER_HOST", "127.0.0.1"))

@@ -9,7 +9,8 @@ compared in constant time.
 from __future__ import annotations
 
 import logging
-from typing import Awaitable, Callable, Iterable, Optional
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any
 
 from sanic import Sanic, response
 from sanic.request import Request
@@ -31,12 +32,12 @@ def is_public(path: str, public_prefixes: Iterable[str], public_paths: Iterable[
 
 def token_guard(
     token: str, public_prefixes: Iterable[str], public_paths: Iterable[str] = (),
-) -> Callable[[Request], Awaitable[Optional[HTTPResponse]]]:
+) -> Callable[[Request], Coroutine[Any, Any, HTTPResponse | None]]:
     """The middleware: 401 for a non-public path without ``Bearer <token>``."""
     prefixes = tuple(public_prefixes)
     paths = tuple(public_paths)
 
-    async def guard(request: Request) -> Optional[HTTPResponse]:
+    async def guard(request: Request) -> HTTPResponse | None:
         if is_public(request.path, prefixes, paths):
             return None
         if bearer_matches(request.headers.get("authorization"), token):
@@ -48,7 +49,7 @@ def token_guard(
 
 
 def install_guard(app: Sanic, token: str, public_prefixes: Iterable[str], public_paths: Iterable[str] = (),
-                  max_body_bytes: Optional[int] = None) -> None:
+                  max_body_bytes: int | None = None) -> None:
     """Put the guard in front of every route of ``app``; optionally cap request bodies.
 
     ``max_body_bytes`` sets Sanic's ``REQUEST_MAX_SIZE``: larger bodies get a 413

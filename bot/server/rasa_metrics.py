@@ -48,7 +48,7 @@ def install() -> None:
             latest = tracker.latest_message
             if latest is not None and (latest.intent or {}).get("name") == FALLBACK_INTENT:
                 metrics.NLU_FALLBACKS.labels(metrics.channel_label(message.input_channel)).inc()
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.debug("fallback metric not counted", exc_info=True)
 
     @functools.wraps(log_action)
@@ -57,7 +57,7 @@ def install() -> None:
         try:
             if action.name() in EMERGENCY_ACTIONS:
                 metrics.EMERGENCY_ANSWERS.labels(_channel(tracker)).inc()
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.debug("emergency metric not counted", exc_info=True)
 
     MessageProcessor._handle_message_with_tracker = handle_message_with_tracker

@@ -25,7 +25,8 @@ import inspect
 import logging
 import os
 import sys
-from typing import Any, List, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from sanic import Sanic
 
@@ -43,7 +44,7 @@ PUBLIC_PREFIXES = ("/webhooks/",)
 FORBIDDEN_ARGS = ("--auth-token", "-t", "--jwt-secret", "--enable-api")
 
 
-def public_prefixes(input_channels: Optional[Sequence[Any]]) -> List[str]:
+def public_prefixes(input_channels: Sequence[Any] | None) -> list[str]:
     """``/webhooks/`` plus each socket.io channel's path."""
     prefixes = list(PUBLIC_PREFIXES)
     for channel in input_channels or ():
@@ -73,7 +74,7 @@ def _guarded_configure_app(original: Any, api_token: str, action_token: str) -> 
     return configure_app
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run ``rasa run`` (or ``rasa shell`` when ``argv`` starts with ``shell``) with ``argv``.
 
     Returns 2 when a secret is missing or a refused flag is given.

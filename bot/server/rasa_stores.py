@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Optional
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -41,12 +41,12 @@ class AlreadyAnswered(Exception):
         self.messages = messages
 
 
-def earlier_answer(events: list[Any], message_id: Optional[str]) -> Optional[list[dict]]:
+def earlier_answer(events: list[Any], message_id: str | None) -> list[dict] | None:
     """The bot messages that answered the user message ``message_id`` in ``events``, or None
     when the conversation has no user message with that id."""
     if not message_id:
         return None
-    answer: Optional[list[dict]] = None
+    answer: list[dict] | None = None
     for event in events:
         kind = getattr(event, "type_name", None)
         if kind == "user":

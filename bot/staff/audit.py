@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,7 +13,8 @@ from bot.staff.models import AuditEntry
 #: Actions written to the audit log (checked, so that a typo cannot hide an entry).
 ACTIONS = frozenset({
     "login", "login_failed", "locked", "logout",
-    "view_conversation", "stream_conversation", "view_callbacks", "reveal_original", "take_over", "hand_back", "close_handoff",
+    "view_conversation", "stream_conversation", "view_callbacks", "reveal_original", "take_over", "hand_back",
+    "close_handoff",
     "annotate", "export", "delete_conversation", "retention_purge",
     "callback_done", "callback_deleted", "callbacks_purged", "notice_created", "notice_deleted",
     "user_created", "user_changed", "settings_changed",
@@ -23,7 +23,7 @@ ACTIONS = frozenset({
 
 def record_audit(
     session: Session, actor: str, action: str, target: str = "", detail: str = "",
-    now: Optional[datetime] = None,
+    now: datetime | None = None,
 ) -> None:
     """Add an entry to ``session`` (committed with the caller's transaction).
 
@@ -39,7 +39,7 @@ def record_audit(
 
 
 def audit_entries(
-    session: Session, limit: int = 200, action: Optional[str] = None, actor: Optional[str] = None,
+    session: Session, limit: int = 200, action: str | None = None, actor: str | None = None,
 ) -> list[AuditEntry]:
     """The newest entries first, optionally of one action or actor."""
     stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)

@@ -6,7 +6,8 @@ from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, Str
 
 from bot.staff import Base
 
-#: agent: queue, takeover, callbacks · reviewer: transcripts, annotations, statistics · admin: users, settings, audit log.
+#: agent: queue, takeover, callbacks · reviewer: transcripts, annotations, statistics ·
+#: admin: users, settings, audit log.
 ROLES = ("agent", "reviewer", "admin")
 
 

@@ -7,7 +7,7 @@ start, ``transfer`` to an agent with context in SIP headers, ``hangup``).
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any
 
 #: The value of the ``dtmf`` entity when the caller entered a whole phone number (the channel
 #: keeps the number in the call store; the actions read it from there).
@@ -17,7 +17,7 @@ BOT_EVENTS = frozenset({"transfer", "handover", "hangup", "config"})
 _HEADER_VALUE = re.compile(r"[^A-Za-z0-9_.:@+-]")
 
 
-def message(text: str, activity_params: Optional[dict] = None) -> dict:
+def message(text: str, activity_params: dict | None = None) -> dict:
     """A bot message (spoken by the gateway)."""
     activity: dict[str, Any] = {"type": "message", "text": text}
     if activity_params:
@@ -35,7 +35,7 @@ def hangup_event(reason: str = "Bot ended the call") -> dict:
     return {"type": "event", "name": "hangup", "activityParams": {"hangupReason": reason}}
 
 
-def transfer_event(target: str, reason: str, headers: dict[str, Optional[str]]) -> dict:
+def transfer_event(target: str, reason: str, headers: dict[str, str | None]) -> dict:
     """Transfer the call to ``target`` (tel:/sip:); ``headers`` become SIP headers (empty ones are left out)."""
     sip_headers = [
         {"name": name, "value": _HEADER_VALUE.sub("_", str(value))[:128]}

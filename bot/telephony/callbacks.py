@@ -8,18 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Optional
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.config import as_utc
-from bot.metrics import count_callback_request
 from bot.handoff.callback.turns import CallbackDraft
 from bot.handoff.callback.windows import Window
+from bot.metrics import count_callback_request
 from bot.telephony.models import CallbackRequest, HeldContact
-
 
 #: At most this many web-chat requests an hour (all conversations): a script cannot flood
 #: the staff's list with third parties' numbers; citizens then hear to call 115.
@@ -39,9 +37,9 @@ class CallContext:
     """What the call was about, for the staff's list (and the transfer's SIP headers)."""
 
     conversation_id: str
-    reason: Optional[str] = None
-    service: Optional[str] = None
-    district: Optional[str] = None
+    reason: str | None = None
+    service: str | None = None
+    district: str | None = None
 
 
 class CallbackRepository:
@@ -58,12 +56,12 @@ class CallbackRepository:
         """Close pooled connections."""
         self._engine.dispose()
 
-    def add(self, draft: CallbackDraft, context: CallContext, now: Optional[datetime] = None) -> int:
+    def add(self, draft: CallbackDraft, context: CallContext, now: datetime | None = None) -> int:
         """Store a caller's request (``channel="phone"``); returns its id."""
         return self._store(context, draft.window, "phone", draft.phone, None, now)
 
-    def add_web(self, context: CallContext, window: Window, phone: Optional[str] = None,
-                email: Optional[str] = None, now: Optional[datetime] = None) -> int:
+    def add_web(self, context: CallContext, window: Window, phone: str | None = None,
+                email: str | None = None, now: datetime | None = None) -> int:
         """Store a web-chat request (``channel="web"``): a callback to ``phone`` or an e-mail reply.
 
         Raises:
@@ -83,8 +81,8 @@ class CallbackRepository:
             raise CallbackLimitReached(f"{recent} web callback requests in the last hour")
         return self._store(context, window, "web", phone, email, now)
 
-    def _store(self, context: CallContext, window: Window, channel: str, phone: Optional[str],
-               email: Optional[str], now: Optional[datetime]) -> int:
+    def _store(self, context: CallContext, window: Window, channel: str, phone: str | None,
+               email: str | None, now: datetime | None) -> int:
         row = CallbackRequest(
             created_at=as_utc(now),
             conversation_id=context.conversation_id,
@@ -119,7 +117,7 @@ class CallbackRepository:
         with self._session() as session:
             return list(session.scalars(stmt.order_by(CallbackRequest.id)))
 
-    def mark_done(self, request_id: int, now: Optional[datetime] = None) -> bool:
+    def mark_done(self, request_id: int, now: datetime | None = None) -> bool:
         """Mark a request as done; False if there is no open request with that id."""
         with self._session() as session, session.begin():
             result = session.execute(
@@ -129,7 +127,7 @@ class CallbackRepository:
             )
             return result.rowcount == 1
 
-    def purge(self, retention_days: int, now: Optional[datetime] = None) -> int:
+    def purge(self, retention_days: int, now: datetime | None = None) -> int:
         """Delete every request (open or done) created more than ``retention_days`` ago,
         and held contact details older than :data:`HELD_CONTACT_HOURS`."""
         if retention_days < 1:
@@ -148,8 +146,8 @@ class CallbackRepository:
                 delete(CallbackRequest).where(CallbackRequest.conversation_id == conversation_id)
             ).rowcount
 
-    def hold_contact(self, conversation_id: str, phone: Optional[str] = None, email: Optional[str] = None,
-                     now: Optional[datetime] = None) -> None:
+    def hold_contact(self, conversation_id: str, phone: str | None = None, email: str | None = None,
+                     now: datetime | None = None) -> None:
         """Keep the latest phone number / e-mail address a citizen typed (not in the tracker)."""
         with self._session() as session, session.begin():
             row = session.get(HeldContact, conversation_id)
@@ -160,7 +158,7 @@ class CallbackRepository:
             row.email = email or row.email
             row.updated_at = as_utc(now)
 
-    def held_contact(self, conversation_id: str, now: Optional[datetime] = None) -> tuple[Optional[str], Optional[str]]:
+    def held_contact(self, conversation_id: str, now: datetime | None = None) -> tuple[str | None, str | None]:
         """``(phone, email)`` held for the conversation (``None`` for none or expired)."""
         with self._session() as session:
             row = session.get(HeldContact, conversation_id)

@@ -5,17 +5,17 @@ so the calls the instance already carries do not slow down."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable, Optional
 
-from bot.kb.hours import now as berlin_now
-from bot.kb.models import Office
-from bot.kb.repository import RecordNotFound
 from bot.handoff.callback import dialogue
 from bot.handoff.callback.spoken import fill_numbers
 from bot.handoff.callback.turns import Numbers, Turn
 from bot.handoff.callback.windows import offer_windows
 from bot.handoff.short_answers import Answer
+from bot.kb.hours import now as berlin_now
+from bot.kb.models import Office
+from bot.kb.repository import RecordNotFound
 from bot.telephony.activities import collect_digits_params, hangup_event, message
 from bot.telephony.callbacks import CallbackRepository, CallContext
 from bot.telephony.settings import TelephonySettings
@@ -40,11 +40,11 @@ class OverflowDialog:
         self._office = office
         self._clock = clock
 
-    def start(self, conversation_id: str, caller: Optional[str]) -> list[dict]:
+    def start(self, conversation_id: str, caller: str | None) -> list[dict]:
         """The first answer: overflow message and callback offer (or "call later" if none can be offered)."""
         now = self._clock()
         try:
-            office: Optional[Office] = self._office()
+            office: Office | None = self._office()
         except RecordNotFound:
             logger.error("hotline office %r is not in the knowledge base", self._settings.hotline_office)
             office = None
@@ -54,7 +54,7 @@ class OverflowDialog:
         self._store.update_call(conversation_id, caller=caller, overflow=turn.state)
         return self._activities(conversation_id, turn, numbers, now)
 
-    def answer(self, conversation_id: str, answer: Answer, entered_number: Optional[str] = None) -> list[dict]:
+    def answer(self, conversation_id: str, answer: Answer, entered_number: str | None = None) -> list[dict]:
         """The caller's next answer (keys, speech or silence)."""
         if entered_number:
             self._store.update_call(conversation_id, entered_number=entered_number)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any
 
 import yaml
 
@@ -76,7 +77,7 @@ class TelephonySettings:
     callback_windows: tuple[CallbackWindow, ...]
     voice: VoiceSettings
     db_url: str
-    redis_url: Optional[str]
+    redis_url: str | None
     redis_prefix: str
     instance_id: str
 
@@ -86,7 +87,7 @@ class TelephonySettings:
         return 3 * self.expires_seconds
 
     @classmethod
-    def load(cls, path: Optional[Path] = None, env: Optional[Mapping[str, str]] = None) -> "TelephonySettings":
+    def load(cls, path: Path | None = None, env: Mapping[str, str] | None = None) -> TelephonySettings:
         """Read ``path`` (default ``$TELEPHONY_CONFIG`` or ``telephony.yml``) and apply env overrides.
 
         Raises:

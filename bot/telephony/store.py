@@ -17,8 +17,9 @@ from __future__ import annotations
 import json
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Optional, Sequence
+from typing import Any
 
 from sqlalchemy import delete, func, insert, literal, select, text, update
 from sqlalchemy.engine import Engine
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.engine import get_engine
 from bot.handoff.settings import HandoffSettings
-from bot.telephony.models import AgentBoardRow, Base, PhoneCall, PhoneCallActivity
+from bot.telephony.models import AgentBoardRow, PhoneCall, PhoneCallActivity
 from bot.telephony.settings import TelephonySettings
 
 HOURS_OVERRIDES = (None, "open", "closed")
@@ -43,9 +44,9 @@ class CallRecord:
     admitted: bool
     created_at: float
     expires_at: float
-    caller: Optional[str] = None
-    entered_number: Optional[str] = None
-    overflow: Optional[dict] = None
+    caller: str | None = None
+    entered_number: str | None = None
+    overflow: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,10 @@ class AgentBoard:
     free: int
     waiting: int
     avg_handle_seconds: int
-    hours_override: Optional[str] = None
+    hours_override: str | None = None
 
     @classmethod
-    def from_settings(cls, settings: TelephonySettings, avg_handle_seconds: Optional[int] = None) -> "AgentBoard":
+    def from_settings(cls, settings: TelephonySettings, avg_handle_seconds: int | None = None) -> AgentBoard:
         """Defaults before staff report; handling time: ``avg_handle_minutes`` of ``handoff.yml``."""
         if avg_handle_seconds is None:
             avg_handle_seconds = HandoffSettings.load().avg_handle_minutes * 60
@@ -82,7 +83,7 @@ class CallStore(ABC):
 
     @abstractmethod
     def create_call(self, conversation_id: str, instance: str, max_admitted: int, ttl: float,
-                    now: Optional[float] = None) -> tuple[CallRecord, bool]:
+                    now: float | None = None) -> tuple[CallRecord, bool]:
         """Create a call; admitted while ``instance`` carries fewer than ``max_admitted`` calls.
 
         Returns the record and whether it was created now (False: it existed already,
@@ -90,8 +91,8 @@ class CallStore(ABC):
         """
 
     @abstractmethod
-    def begin_turn(self, conversation_id: str, activity_ids: Sequence[Optional[str]], ttl: float,
-                   now: Optional[float] = None) -> Optional[TurnStart]:
+    def begin_turn(self, conversation_id: str, activity_ids: Sequence[str | None], ttl: float,
+                   now: float | None = None) -> TurnStart | None:
         """Refresh a live call and record activity ids; None for an unknown or expired call.
 
         ``fresh[i]`` is False when ``activity_ids[i]`` was handled before (a retry);
@@ -99,7 +100,7 @@ class CallStore(ABC):
         """
 
     @abstractmethod
-    def get_call(self, conversation_id: str, now: Optional[float] = None) -> Optional[CallRecord]:
+    def get_call(self, conversation_id: str, now: float | None = None) -> CallRecord | None:
         """The live call, or None."""
 
     @abstractmethod
@@ -108,11 +109,11 @@ class CallStore(ABC):
         """Change fields of a live call; False if there is none."""
 
     @abstractmethod
-    def end_call(self, conversation_id: str) -> Optional[CallRecord]:
+    def end_call(self, conversation_id: str) -> CallRecord | None:
         """Delete the call's state (it no longer counts for admission); the record, or None."""
 
     @abstractmethod
-    def active_calls(self, instance: str, now: Optional[float] = None) -> int:
+    def active_calls(self, instance: str, now: float | None = None) -> int:
         """Admitted live calls of ``instance``."""
 
     @abstractmethod
@@ -136,7 +137,7 @@ class CallStore(ABC):
         """A caller left the queue before an agent took the call (e.g. the transfer failed)."""
 
     @abstractmethod
-    def purge_expired(self, now: Optional[float] = None) -> int:
+    def purge_expired(self, now: float | None = None) -> int:
         """Delete expired call state; the number of calls removed."""
 
     def close(self) -> None:
@@ -184,7 +185,7 @@ class SqlCallStore(CallStore):
         return Session(self._engine, future=True, expire_on_commit=False)
 
     def create_call(self, conversation_id: str, instance: str, max_admitted: int, ttl: float,
-                    now: Optional[float] = None) -> tuple[CallRecord, bool]:
+                    now: float | None = None) -> tuple[CallRecord, bool]:
         now = time.time() if now is None else now
         try:
             with self._session() as session, session.begin():
@@ -214,8 +215,8 @@ class SqlCallStore(CallStore):
             return record, False
         return CallRecord(conversation_id, instance, admitted, now, now + ttl), True
 
-    def begin_turn(self, conversation_id: str, activity_ids: Sequence[Optional[str]], ttl: float,
-                   now: Optional[float] = None) -> Optional[TurnStart]:
+    def begin_turn(self, conversation_id: str, activity_ids: Sequence[str | None], ttl: float,
+                   now: float | None = None) -> TurnStart | None:
         now = time.time() if now is None else now
         for attempt in (1, 2):
             try:
@@ -225,8 +226,8 @@ class SqlCallStore(CallStore):
                     raise
         return None  # pragma: no cover
 
-    def _begin_turn(self, conversation_id: str, activity_ids: Sequence[Optional[str]], ttl: float,
-                    now: float) -> Optional[TurnStart]:
+    def _begin_turn(self, conversation_id: str, activity_ids: Sequence[str | None], ttl: float,
+                    now: float) -> TurnStart | None:
         with self._session() as session, session.begin():
             row = session.get(PhoneCall, conversation_id)
             if row is None or row.expires_at <= now:
@@ -250,7 +251,7 @@ class SqlCallStore(CallStore):
                     fresh.append(True)
             return TurnStart(_record(row), fresh)
 
-    def get_call(self, conversation_id: str, now: Optional[float] = None) -> Optional[CallRecord]:
+    def get_call(self, conversation_id: str, now: float | None = None) -> CallRecord | None:
         now = time.time() if now is None else now
         with self._session() as session:
             row = session.get(PhoneCall, conversation_id)
@@ -268,7 +269,7 @@ class SqlCallStore(CallStore):
             )
             return result.rowcount == 1
 
-    def end_call(self, conversation_id: str) -> Optional[CallRecord]:
+    def end_call(self, conversation_id: str) -> CallRecord | None:
         with self._session() as session, session.begin():
             row = session.get(PhoneCall, conversation_id)
             if row is None:
@@ -278,7 +279,7 @@ class SqlCallStore(CallStore):
             session.delete(row)
         return record
 
-    def active_calls(self, instance: str, now: Optional[float] = None) -> int:
+    def active_calls(self, instance: str, now: float | None = None) -> int:
         now = time.time() if now is None else now
         with self._session() as session:
             return int(session.scalar(
@@ -318,7 +319,7 @@ class SqlCallStore(CallStore):
             session.execute(update(AgentBoardRow).where(AgentBoardRow.id == 1, AgentBoardRow.waiting > 0)
                             .values(waiting=AgentBoardRow.waiting - 1, updated_at=time.time()))
 
-    def purge_expired(self, now: Optional[float] = None) -> int:
+    def purge_expired(self, now: float | None = None) -> int:
         return purge_expired_calls(self._engine, now)
 
     def close(self) -> None:
@@ -404,7 +405,7 @@ class RedisCallStore(CallStore):
         )
 
     def create_call(self, conversation_id: str, instance: str, max_admitted: int, ttl: float,
-                    now: Optional[float] = None) -> tuple[CallRecord, bool]:
+                    now: float | None = None) -> tuple[CallRecord, bool]:
         now = time.time() if now is None else now
         result = int(self._create(
             keys=[self._key("call", conversation_id), self._key("admitted", instance)],
@@ -417,8 +418,8 @@ class RedisCallStore(CallStore):
             return self.create_call(conversation_id, instance, max_admitted, ttl, now)  # expired just now
         return CallRecord(conversation_id, instance, result == 1, now, now + ttl), True
 
-    def begin_turn(self, conversation_id: str, activity_ids: Sequence[Optional[str]], ttl: float,
-                   now: Optional[float] = None) -> Optional[TurnStart]:
+    def begin_turn(self, conversation_id: str, activity_ids: Sequence[str | None], ttl: float,
+                   now: float | None = None) -> TurnStart | None:
         now = time.time() if now is None else now
         result = self._begin(
             keys=[self._key("call", conversation_id), self._key("acts", conversation_id)],
@@ -430,7 +431,7 @@ class RedisCallStore(CallStore):
         data = dict(zip(flat[::2], flat[1::2]))
         return TurnStart(self._from_hash(conversation_id, data), [bool(int(f)) for f in flags])
 
-    def get_call(self, conversation_id: str, now: Optional[float] = None) -> Optional[CallRecord]:
+    def get_call(self, conversation_id: str, now: float | None = None) -> CallRecord | None:
         data = self._redis.hgetall(self._key("call", conversation_id))
         if not data:
             return None
@@ -459,7 +460,7 @@ class RedisCallStore(CallStore):
         pipe.execute()
         return True
 
-    def end_call(self, conversation_id: str) -> Optional[CallRecord]:
+    def end_call(self, conversation_id: str) -> CallRecord | None:
         key = self._key("call", conversation_id)
         pipe = self._redis.pipeline()
         pipe.hgetall(key)
@@ -472,7 +473,7 @@ class RedisCallStore(CallStore):
             self._redis.zrem(data["admitted_key"], conversation_id)
         return record
 
-    def active_calls(self, instance: str, now: Optional[float] = None) -> int:
+    def active_calls(self, instance: str, now: float | None = None) -> int:
         now = time.time() if now is None else now
         return int(self._redis.zcount(self._key("admitted", instance), f"({now}", "+inf"))
 
@@ -507,7 +508,7 @@ class RedisCallStore(CallStore):
     def leave_queue(self) -> None:
         self._leave(keys=[self._key("board")])
 
-    def purge_expired(self, now: Optional[float] = None) -> int:
+    def purge_expired(self, now: float | None = None) -> int:
         return 0  # keys expire by themselves; admission sets are pruned on every create
 
     def clear(self) -> int:
@@ -519,7 +520,7 @@ class RedisCallStore(CallStore):
         self._redis.close()
 
 
-def purge_expired_calls(engine: Engine, now: Optional[float] = None) -> int:
+def purge_expired_calls(engine: Engine, now: float | None = None) -> int:
     """Delete the SQL state of calls that expired (caller numbers included); the number removed.
 
     Also run by the console's retention job, for calls that never sent a hangup.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from aiohttp import web
 
@@ -13,7 +13,7 @@ from bot.web.app import create_app
 from bot.web.settings import SettingsError, WebSettings
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.web", description=__doc__)
     parser.add_argument("--host", help="listen address (env WEB_HOST, default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (env WEB_PORT, default 8080)")
@@ -34,7 +34,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not (settings.widget_dir / "webchat.js").exists():
         print(f"error: {settings.widget_dir}/webchat.js is missing: run `make install`", file=sys.stderr)
         return 2
-    print(f"Demo page with the web chat: http://{settings.host}:{settings.port}/  (chat server {settings.chat_server_url})",
+    print(f"Demo page with the web chat: http://{settings.host}:{settings.port}/  "
+          f"(chat server {settings.chat_server_url})",
           flush=True)
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
     return 0

@@ -6,7 +6,6 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 from urllib.parse import urlsplit
 
 from bot.config import PROJECT_ROOT
@@ -32,7 +31,7 @@ def origin_of(url: str) -> str:
     return origin
 
 
-def _retention_days() -> Optional[int]:
+def _retention_days() -> int | None:
     """``retention_days`` of ``handoff.yml`` (the console's retention job deletes after it)."""
     from bot.handoff.settings import HandoffConfigError, HandoffSettings
 
@@ -68,7 +67,7 @@ class WebSettings:
     privacy_url: str = ""
     rasa_health_url: str = ""
     widget_dir: Path = field(default=WIDGET_DIR)
-    retention_days: Optional[int] = None
+    retention_days: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "chat_server_url", origin_of(self.chat_server_url))
@@ -90,7 +89,7 @@ class WebSettings:
         return self.chat_server_url, websocket + self.chat_server_url[self.chat_server_url.index(":"):]
 
     @classmethod
-    def from_env(cls, **overrides: object) -> "WebSettings":
+    def from_env(cls, **overrides: object) -> WebSettings:
         """Settings from environment variables; ``overrides`` (not ``None``) win."""
         env = {
             "chat_server_url": os.environ.get("WEBCHAT_SERVER_URL"),

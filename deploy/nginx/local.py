@@ -17,9 +17,9 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
-from typing import Mapping, Optional
 
 HERE = Path(__file__).resolve().parent
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
@@ -76,7 +76,7 @@ def self_signed(directory: Path, name: str = SERVER_NAME, days: int = 2) -> tupl
 
 
 def loopback_settings(port: int, console_port: int, cert: Path, key: Path,
-                      env: Optional[Mapping[str, str]] = None, **overrides: str) -> dict[str, str]:
+                      env: Mapping[str, str] | None = None, **overrides: str) -> dict[str, str]:
     """Production settings on loopback ports with the throw-away certificate; ``BT_*`` of
     ``env`` (default: none) and then ``overrides`` win."""
     local = {

@@ -18,8 +18,8 @@ import ipaddress
 import os
 import re
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Optional, Sequence
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = Path(__file__).resolve().with_name("buergertelefon.conf")
@@ -65,7 +65,7 @@ TLS_SETTINGS = """\
     ssl_ecdh_curve X25519:prime256v1:secp384r1;
     ssl_session_cache shared:bt_tls:10m;
     ssl_session_timeout 1d;
-    ssl_session_tickets off;"""
+    ssl_session_tickets off;"""  # noqa: E501 - the cipher list is one nginx token
 
 #: Main configuration for an unprivileged nginx (tests, one machine): everything below ``prefix``.
 STANDALONE_MAIN = """\
@@ -124,10 +124,10 @@ def _networks(name: str, value: str) -> list[str]:
 
 def _access(networks: list[str]) -> str:
     lines = [f"        allow {network};" for network in networks]
-    return "\n".join(lines + ["        deny all;"])
+    return "\n".join([*lines, "        deny all;"])
 
 
-def settings_from_env(env: Optional[Mapping[str, str]] = None, **overrides: str) -> dict[str, str]:
+def settings_from_env(env: Mapping[str, str] | None = None, **overrides: str) -> dict[str, str]:
     """``DEFAULTS`` with ``BT_<NAME>`` of ``env`` (default ``os.environ``) and ``overrides`` applied."""
     env = os.environ if env is None else env
     values = {name: env.get(f"BT_{name}", default) for name, default in DEFAULTS.items()}
@@ -189,7 +189,7 @@ def placeholders(settings: Mapping[str, str]) -> dict[str, str]:
     return values
 
 
-def render(settings: Mapping[str, str], template: Optional[str] = None) -> str:
+def render(settings: Mapping[str, str], template: str | None = None) -> str:
     """The site configuration (http{} context) for ``settings``."""
     values = placeholders(settings)
     text = TEMPLATE.read_text(encoding="utf-8") if template is None else template
@@ -226,7 +226,7 @@ def render_standalone(directory: Path, settings: Mapping[str, str],
     return main
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="deploy/nginx/render.py", description=__doc__.split("\n")[0])
     target = parser.add_mutually_exclusive_group()
     target.add_argument("--out", type=Path, help="write the site configuration here (default: stdout)")

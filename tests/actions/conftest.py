@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any, Callable, Iterator, Optional
+from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
@@ -12,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.knowledge import repository
 from bot.config import TIMEZONE
 from bot.kb import hours as hours_logic
+from tests.kb.test_waiting_times import city  # noqa: F401 - the fake city endpoint, a fixture for test_new_topics
 from tests.schema import with_tables
 
 #: A Thursday morning, inside the Behördennummer 115's hours (the web team of handoff.yml).
@@ -34,7 +36,6 @@ def knowledge_db(sqlite_engine, sqlite_url: str, monkeypatch) -> Iterator[None]:
 def staff_db(tmp_path, monkeypatch) -> Iterator[str]:
     """Point the actions at empty SQLite staff and telephony databases (handoff queue, callbacks)."""
     from actions import staff
-
     from bot.telephony import runtime
 
     url = with_tables(f"sqlite:///{tmp_path / 'staff.db'}", "staff")
@@ -52,10 +53,10 @@ def staff_db(tmp_path, monkeypatch) -> Iterator[str]:
 def make_tracker(
     text: str,
     intent: str,
-    entities: Optional[dict[str, str]] = None,
-    slots: Optional[dict[str, Any]] = None,
+    entities: dict[str, str] | None = None,
+    slots: dict[str, Any] | None = None,
     channel: str = "rest",
-    history: Optional[list[str]] = None,
+    history: list[str] | None = None,
 ) -> Tracker:
     """A tracker whose latest message is ``text`` with ``intent`` and ``entities``.
 
@@ -75,7 +76,7 @@ def make_tracker(
     return Tracker("test-sender", all_slots, latest, events, False, None, {}, "action_listen")
 
 
-@pytest.fixture()
+@pytest.fixture
 def clock(monkeypatch) -> Callable[..., None]:
     """Freeze the actions' "now" (``bot.kb.hours.now``) at a local time: ``clock(*STAFFED)``."""
 
@@ -85,7 +86,7 @@ def clock(monkeypatch) -> Callable[..., None]:
     return _set
 
 
-@pytest.fixture()
+@pytest.fixture
 def dispatcher() -> CollectingDispatcher:
     """Collects what the action sends."""
     return CollectingDispatcher()

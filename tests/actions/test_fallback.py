@@ -30,6 +30,6 @@ async def test_out_of_scope_names_scope_and_115(dispatcher) -> None:
 async def test_affirm_accepts_the_offer(dispatcher, clock) -> None:
     clock(*UNSTAFFED)  # a Sunday: no queue, a callback or an e-mail (staffed hours: tests/actions/test_misc_actions.py)
     await ActionHandleAffirm().run(dispatcher, make_tracker("ja", "affirm", slots={"offer": "human"}), {})
-    assert texts(dispatcher) == ("Unsere Mitarbeiterinnen und Mitarbeiter sind gerade nicht erreichbar. Sie sind wieder "
-                                 "morgen ab 8:00 Uhr für Sie da. Wir können Sie zurückrufen oder Ihnen per E-Mail "
-                                 "antworten. Was ist Ihnen lieber?")
+    assert texts(dispatcher) == ("Unsere Mitarbeiterinnen und Mitarbeiter sind gerade nicht erreichbar. "
+                                 "Sie sind wieder morgen ab 8:00 Uhr für Sie da. "
+                                 "Wir können Sie zurückrufen oder Ihnen per E-Mail antworten. Was ist Ihnen lieber?")

@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 from actions import staff
 from actions.contact_request import ActionContactRequest
 from actions.handoff import ActionRequestCallback
+from bench.helpers.handoff_config import ALWAYS_STAFFED, write_config
 from bot.db.engine import get_engine
 from bot.telephony import runtime
 from bot.telephony.models import CallbackRequest
 from tests.actions.conftest import make_tracker, texts
-from bench.helpers.handoff_config import ALWAYS_STAFFED, write_config
 from tests.schema import with_tables
 
 LOOP = "action_contact_request"

@@ -13,12 +13,12 @@ from actions.fees import ActionFees
 from actions.handoff import ActionHandleAffirm, ActionRequestHuman
 from actions.handoff_queue import ActionCancelHandoff
 from actions.knowledge import repository
+from bench.helpers.handoff_config import ALWAYS_STAFFED, CLOSED_TEAM, add_closed_office, set_override, write_config
 from bot.db.engine import get_engine
 from bot.german import euro
 from bot.handoff.queue import HandoffQueue
 from bot.telephony import runtime
 from tests.actions.conftest import make_tracker, texts
-from bench.helpers.handoff_config import ALWAYS_STAFFED, CLOSED_TEAM, add_closed_office, set_override, write_config
 from tests.schema import with_tables
 
 
@@ -32,7 +32,7 @@ def telephony_db(tmp_path, monkeypatch):
     runtime.reset()
 
 
-@pytest.fixture()
+@pytest.fixture
 def staffed(tmp_path, monkeypatch, sqlite_engine):
     """handoff.yml: one always-staffed team and a closed team for Wohngeld; queue limit 2."""
     add_closed_office(sqlite_engine, date.today())
@@ -41,7 +41,7 @@ def staffed(tmp_path, monkeypatch, sqlite_engine):
     staff.reset()
 
 
-@pytest.fixture()
+@pytest.fixture
 def queue(staff_db) -> HandoffQueue:
     return HandoffQueue(get_engine(staff_db))
 

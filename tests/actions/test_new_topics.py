@@ -21,8 +21,7 @@ from bot.config import TIMEZONE
 from bot.kb import hours as hours_logic
 from channels.validation import safe_payload
 from tests.actions.conftest import make_tracker, texts
-from tests.kb.test_waiting_times import FakeCity, city  # noqa: F401 (the fixture)
-
+from tests.kb.test_waiting_times import FakeCity
 
 
 def slot(events: list[dict], name: str):
@@ -91,7 +90,7 @@ async def test_service_info_without_anything_asks_back(dispatcher) -> None:
     assert payloads and all(safe_payload(payload) == payload for payload in payloads)  # the channels keep them
 
 
-@pytest.fixture()
+@pytest.fixture
 async def city_feed(city: FakeCity, monkeypatch):
     """The knowledge-base tests' fake city endpoint (recorded response) for the action server's feed."""
     monkeypatch.setenv("WAITING_TIMES_URL", city.url)  # type: ignore[attr-defined]

@@ -34,7 +34,8 @@ async def test_holiday_is_closed(dispatcher, clock) -> None:
 
 async def test_tomorrow_with_two_ranges_spoken(dispatcher, clock) -> None:
     clock(2026, 11, 25, 20, 0)  # Wednesday evening → Thursday
-    tracker = make_tracker("Hat Untertürkheim morgen offen?", "ask_opening_hours", {"district": "untertuerkheim"}, channel="audiocodes")
+    tracker = make_tracker("Hat Untertürkheim morgen offen?", "ask_opening_hours", {"district": "untertuerkheim"},
+                           channel="audiocodes")
     await ActionOpeningHours().run(dispatcher, tracker, {})
     spoken = texts(dispatcher)
     assert "8 Uhr 30 bis 12 Uhr und 14 Uhr bis 18 Uhr" in spoken

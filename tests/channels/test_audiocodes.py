@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from types import SimpleNamespace
-from typing import Any, Iterator, Optional
+from typing import Any
 
 import pytest
 from rasa.core.channels.channel import UserMessage
@@ -15,14 +16,14 @@ from bot.db.engine import get_engine
 from bot.telephony import runtime
 from bot.telephony.settings import TelephonySettings
 from bot.telephony.store import AgentBoard, SqlCallStore
-from tests.schema import with_tables
 from channels import outage
 from channels.audiocodes import AudiocodesInput, AudiocodesOutput
+from tests.schema import with_tables
 
 TOKEN = "0123456789abcdef0123"
 
 
-def request(body: Any = None, token: Optional[str] = TOKEN, raw: Optional[bytes] = None) -> SimpleNamespace:
+def request(body: Any = None, token: str | None = TOKEN, raw: bytes | None = None) -> SimpleNamespace:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
     return SimpleNamespace(body=data, headers=headers)
@@ -55,7 +56,7 @@ class FakeRasa:
             raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
 
 
-@pytest.fixture()
+@pytest.fixture
 def channel(tmp_path, sqlite_engine, sqlite_url, monkeypatch) -> Iterator[AudiocodesInput]:
     telephony_url = with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony")
     monkeypatch.setenv("KNOWLEDGE_DB_URL", sqlite_url)

@@ -34,7 +34,8 @@ def test_parse_activities() -> None:
 
 
 @pytest.mark.parametrize("payload", [
-    [], {"activities": []}, {"activities": "x"}, {"conversation": "c2", "activities": [{"type": "message", "text": "x"}]},
+    [], {"activities": []}, {"activities": "x"}, {"conversation": "c2",
+                                                  "activities": [{"type": "message", "text": "x"}]},
     {"activities": [{"type": "video"}]}, {"activities": [{"type": "message", "text": 5}]},
     {"activities": [{"type": "event"}]}, {"activities": [{"type": "event", "name": "x", "parameters": []}]},
     {"activities": [{"type": "message", "text": "x", "id": "bad id"}]},

@@ -21,7 +21,7 @@ BUTTONS = [{"title": "Reisepass", "payload": '/inform{"service":"reisepass"}'}]
 
 
 @pytest.mark.parametrize(
-    "url, expected",
+    ("url", "expected"),
     [
         ("https://www.stuttgart.de/a?b=1", "https://www.stuttgart.de/a?b=1"),
         ("http://example.org", "http://example.org"),
@@ -109,7 +109,7 @@ def test_rated_answer_is_found_by_id_in_the_current_session_only() -> None:
 def test_feedback_event_is_a_slot_event() -> None:
     event = feedback_event("1800000000.25", "up")
     assert (event.key, event.value) == ("feedback", {"message_id": "1800000000.25", "rating": "up"})
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="rating must be one of"):
         feedback_event("1800000000.25", "meh")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a message id"):
         feedback_event("<img>", "up")

@@ -23,7 +23,7 @@ class RecordingServer:
 
 
 @pytest.mark.parametrize(
-    "value, expected",
+    ("value", "expected"),
     [
         (None, None),
         (["https://www.stuttgart.de", "http://127.0.0.1:8080/"], ["https://www.stuttgart.de", "http://127.0.0.1:8080"]),

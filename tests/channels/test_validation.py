@@ -84,5 +84,5 @@ def test_message_limits_per_conversation_and_address() -> None:
     assert limits.allow("10.0.0.2", "b") is True
     off = MessageLimits({"RATE_LIMIT_CONVERSATION": "0", "RATE_LIMIT_ADDRESS": "0"})
     assert all(off.allow("10.0.0.1", "a") for _ in range(100))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="RATE_LIMIT_CONVERSATION must look like 20/60"):
         MessageLimits({"RATE_LIMIT_CONVERSATION": "viele"})

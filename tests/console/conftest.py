@@ -10,21 +10,21 @@ client in over HTTP.
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
-from typing import AsyncIterator, Awaitable, Callable, Iterable, Optional
 
 import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from bench.helpers.servers import free_port
 from bot.console.app import create_app
 from bot.console.settings import ConsoleSettings
 from bot.console.users import create_user
 from bot.db.engine import get_engine
 from bot.db.migrate import create_all
 from bot.staff import session_factory
-from bench.helpers.servers import free_port
 from tests.schema import with_tables
 
 PASSWORD = "richtig-langes-passwort"
@@ -38,13 +38,13 @@ def csrf_of(html: str) -> str:
     return match.group(1)
 
 
-@pytest.fixture()
+@pytest.fixture
 def staff_db_url(tmp_path: Path) -> str:
     """A fresh SQLite staff database file with the tables."""
     return with_tables(f"sqlite:///{tmp_path / 'staff.db'}", "staff")
 
 
-@pytest.fixture()
+@pytest.fixture
 def console_settings(tmp_path: Path, staff_db_url: str) -> ConsoleSettings:
     """Console settings on tmp databases; Rasa is not running (its port is free)."""
     return ConsoleSettings(
@@ -61,14 +61,14 @@ def console_settings(tmp_path: Path, staff_db_url: str) -> ConsoleSettings:
 AddUser = Callable[..., int]
 
 
-@pytest.fixture()
+@pytest.fixture
 def add_user(staff_db_url: str) -> Iterable[AddUser]:
     """``add_user(name, *roles, display_name=None, password=PASSWORD) -> user id``."""
     engine = get_engine(staff_db_url)
     create_all(engine, "staff")
     factory = session_factory(engine)
 
-    def _add(name: str, *roles: str, display_name: Optional[str] = None, password: str = PASSWORD) -> int:
+    def _add(name: str, *roles: str, display_name: str | None = None, password: str = PASSWORD) -> int:
         with factory() as session, session.begin():
             return create_user(session, name, password, roles, display_name).id
 
@@ -84,7 +84,7 @@ async def start_console(settings: ConsoleSettings, run_jobs: bool = False) -> Te
     return client
 
 
-@pytest.fixture()
+@pytest.fixture
 async def console(console_settings: ConsoleSettings) -> AsyncIterator[TestClient]:
     """A running console (no background jobs) and a client without login."""
     client = await start_console(console_settings)
@@ -92,7 +92,7 @@ async def console(console_settings: ConsoleSettings) -> AsyncIterator[TestClient
     await client.close()
 
 
-@pytest.fixture()
+@pytest.fixture
 async def make_client(console: TestClient) -> AsyncIterator[Callable[[], aiohttp.ClientSession]]:
     """More browsers (own cookie jars) for the same console: ``make_client()``."""
     sessions: list[aiohttp.ClientSession] = []
@@ -110,7 +110,7 @@ async def make_client(console: TestClient) -> AsyncIterator[Callable[[], aiohttp
 Login = Callable[..., Awaitable[str]]
 
 
-async def login(client: "TestClient | aiohttp.ClientSession", username: str, password: str = PASSWORD) -> str:
+async def login(client: TestClient | aiohttp.ClientSession, username: str, password: str = PASSWORD) -> str:
     """Log ``client`` in over HTTP; returns the session's CSRF token (read from the start page)."""
     page = await client.get("/login")
     token = csrf_of(await page.text())

@@ -34,7 +34,6 @@ def test_entries_newest_first_and_filtered(tmp_path: Path) -> None:
 def test_unknown_action_is_refused(tmp_path: Path) -> None:
     engine = get_engine(f"sqlite:///{tmp_path / 'staff.db'}")
     create_all(engine, "staff")
-    with session_factory(engine)() as session:
-        with pytest.raises(ValueError):
-            record_audit(session, "anna", "looked_around")
+    with session_factory(engine)() as session, pytest.raises(ValueError, match="unknown audit action"):
+        record_audit(session, "anna", "looked_around")
     engine.dispose()

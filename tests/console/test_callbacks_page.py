@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
-
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.console.settings import ConsoleSettings
+from bot.handoff.callback.turns import CallbackDraft
+from bot.handoff.callback.windows import Window
 from bot.review.stores import open_stores
 from bot.staff.audit import audit_entries
-from bot.handoff.callback.turns import CallbackDraft
 from bot.telephony.callbacks import CallContext
-from bot.handoff.callback.windows import Window
 from tests.console.conftest import AddUser, login
 
 
@@ -28,7 +27,8 @@ def _requests(settings: ConsoleSettings) -> tuple[int, int]:
     return phone, web
 
 
-async def test_agent_sees_open_requests_and_marks_one_done(console: TestClient, add_user: AddUser, console_settings) -> None:
+async def test_agent_sees_open_requests_and_marks_one_done(console: TestClient, add_user: AddUser,
+                                                           console_settings) -> None:
     phone, web = _requests(console_settings)
     add_user("alex", "agent")
     token = await login(console, "alex")

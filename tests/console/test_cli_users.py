@@ -17,7 +17,7 @@ from bot.staff.models import AuditEntry, ConsoleUser
 from tests.schema import with_tables
 
 
-@pytest.fixture()
+@pytest.fixture
 def staff_env(tmp_path: Path, monkeypatch) -> str:
     url = with_tables(f"sqlite:///{tmp_path / 'staff.db'}", "staff")
     monkeypatch.setenv("STAFF_DB_URL", url)

@@ -25,7 +25,7 @@ def _all(url: str, model):  # type: ignore[no-untyped-def]
         engine.dispose()
 
 
-@pytest.fixture()
+@pytest.fixture
 async def admin_console(console_settings: ConsoleSettings, seed, add_user):  # type: ignore[no-untyped-def]
     """A console whose knowledge base holds the real seed; logged in as admin."""
     engine = get_engine(console_settings.knowledge_db_url)
@@ -50,7 +50,7 @@ async def test_admin_creates_a_user_who_can_log_in(admin_console, staff_db_url) 
     assert ("user_created", "user:anna") in audit
 
 
-@pytest.mark.parametrize("form, message", [
+@pytest.mark.parametrize(("form", "message"), [
     ({"username": "anna", "roles": ["agent"], "password": "kurz"}, "mindestens 12 Zeichen"),
     ({"username": "anna", "roles": ["gott"], "password": PASSWORD}, "Unbekannte Rolle"),
     ({"username": "anna", "password": PASSWORD}, "Mindestens eine Rolle"),
@@ -70,7 +70,8 @@ async def test_disable_unlock_roles_and_password_reset(admin_console, add_user, 
     client, token = admin_console
     add_user("anna", "agent")
     for data in ({"action": "disable"}, {"action": "enable"}, {"action": "unlock"},
-                 {"action": "roles", "roles": ["reviewer"]}, {"action": "password", "password": "neues-langes-passwort"},
+                 {"action": "roles", "roles": ["reviewer"]}, {"action": "password",
+                                                              "password": "neues-langes-passwort"},
                  {"action": "display_name", "display_name": "Frau Anna Maier"}):
         response = await client.post("/admin/users/anna", data={"csrf_token": token, **data}, allow_redirects=False)
         assert response.status == 302, data

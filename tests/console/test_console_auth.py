@@ -300,10 +300,10 @@ def test_a_heartbeat_keeps_the_agent_present_but_not_the_session_alive(staff_db_
     """L5: a live page left open does not stop the idle timeout."""
     from datetime import datetime, timedelta, timezone
 
-    from bot.console.sessions import load_session, start_session, touch_session, token_hash
+    from bot.console.sessions import load_session, start_session, token_hash, touch_session
+    from bot.db.engine import get_engine
     from bot.handoff.presence import agents_online
     from bot.staff import session_factory
-    from bot.db.engine import get_engine
 
     user_id = add_user("anna", "agent")
     engine = get_engine(staff_db_url)

@@ -18,7 +18,7 @@ from tests.schema import with_tables
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture()
+@pytest.fixture
 def staff_db_url(postgres_url: str) -> str:
     """The console fixtures use a fresh PostgreSQL database instead of SQLite."""
     return with_tables(postgres_url, "staff")
@@ -61,7 +61,7 @@ async def test_takeover_race_on_postgres(console, make_client, add_user, staff_d
     tokens = [await login(client, f"agent{number}") for number, client in enumerate(clients)]
     responses = await asyncio.gather(*(
         client.post(f"/handoffs/{entry.id}/take", data={"csrf_token": token}, allow_redirects=False)
-        for client, token in zip(clients, tokens)
+        for client, token in zip(clients, tokens, strict=True)
     ))
     locations = sorted(response.headers["Location"] for response in responses)
     assert locations == ["/queue?msg=rasa"] + ["/queue?msg=taken"] * 3

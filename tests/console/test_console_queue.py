@@ -110,7 +110,7 @@ async def test_takeover_race_has_one_winner(console, make_client, add_user, staf
     waits_before = _observed_waits()
     responses = await asyncio.gather(*(
         client.post(f"/handoffs/{entry.id}/take", data={"csrf_token": token}, allow_redirects=False)
-        for client, token in zip(clients, tokens)
+        for client, token in zip(clients, tokens, strict=True)
     ))
     locations = sorted(response.headers["Location"] for response in responses)
     # The winner gets the handoff; Rasa is not running, so it is told to try connecting again.
@@ -217,9 +217,9 @@ async def test_transcript_comes_from_the_tracker_store_redacted_and_live(console
     assert [(turn["actor"], turn["text"]) for turn in turns] == [("citizen", "<b>Noch da?</b>")]
     assert turns[0]["index"] > after
     store.engine.dispose()
-    from bot.staff.audit import audit_entries
-    from bot.staff import session_factory
     from bot.db.engine import get_engine
+    from bot.staff import session_factory
+    from bot.staff.audit import audit_entries
 
     engine = get_engine(staff_db_url)
     with session_factory(engine)() as session:  # the stream is a read of the transcript too (M4)
@@ -236,7 +236,8 @@ async def test_assigned_agent_may_reveal_the_original_text_audited(console, add_
 
     store = tracker_store(console_settings.tracker_db_url)
     start = ts(datetime.now(timezone.utc))
-    await save(store, "c-1", conversation(start, user("Bitte rufen Sie 0711 2345678 an", "request_callback", 0.9, start)))
+    await save(store, "c-1",
+               conversation(start, user("Bitte rufen Sie 0711 2345678 an", "request_callback", 0.9, start)))
     store.engine.dispose()
     anna, _ = add_user("anna", "agent"), add_user("ben", "agent")
     queue = _queue(staff_db_url)

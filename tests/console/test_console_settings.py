@@ -9,7 +9,8 @@ from bot.console.settings import ConsoleSettings, ConsoleSettingsError
 
 def test_development_defaults() -> None:
     settings = ConsoleSettings.from_env({})
-    assert (settings.host, settings.port, settings.production, settings.cookie_secure) == ("127.0.0.1", 8090, False, False)
+    assert (settings.host, settings.port, settings.production, settings.cookie_secure) == ("127.0.0.1", 8090, False,
+                                                                                           False)
     assert settings.staff_db_url.startswith("sqlite:///") and settings.tracker_db_url.endswith("var/tracker.db")
 
 

@@ -32,7 +32,7 @@ def test_gaps_are_counted_per_day_subject_and_topic(staff_db_url: str) -> None:
         rows = [(g.kind, g.subject, g.topic, g.count) for g in gap_counts(session)]
     engine.dispose()
     assert rows == [("service", "wohngeld", "documents", 3), ("office", "buergerbuero_ost", "hours", 1)]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a knowledge gap"):
         _count(staff_db_url, "freitext", "x", "y")
 
 
@@ -51,7 +51,8 @@ def test_csv_cells_cannot_start_a_formula() -> None:
     assert text.splitlines() == ["a;b", "'=HYPERLINK(1);'+49", "ok;3"]
 
 
-async def test_reviewers_see_gaps_and_download_them(console, add_user, staff_db_url, console_settings, seed_dir) -> None:
+async def test_reviewers_see_gaps_and_download_them(console, add_user, staff_db_url, console_settings,
+                                                    seed_dir) -> None:
     engine = get_engine(console_settings.knowledge_db_url)
     load_seed(engine, parse_directory(seed_dir))
     engine.dispose()

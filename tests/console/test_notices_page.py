@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from bot.db.engine import get_engine
 from bot.handoff.notices import current_notices
+from bot.kb.hours import now as berlin_now
 from bot.kb.seed import load_seed, parse_directory
 from bot.staff import session_factory
 from bot.staff.audit import audit_entries
@@ -16,7 +17,7 @@ def _notices(staff_db_url: str) -> list:
     engine = get_engine(staff_db_url)
     try:
         with session_factory(engine)() as session:
-            return current_notices(session, date.today())
+            return current_notices(session, berlin_now().date())
     finally:
         engine.dispose()
 
@@ -37,7 +38,7 @@ async def test_a_closure_is_posted_listed_and_removed(console, add_user, staff_d
     engine.dispose()
     add_user("rita", "reviewer")
     token = await login(console, "rita")
-    today = date.today()
+    today = berlin_now().date()
     form = {"csrf_token": token, "scope": "office", "subject_office": "buergerbuero_mitte", "closure": "yes",
             "starts_on": today.isoformat(), "ends_on": (today + timedelta(days=2)).isoformat(),
             "text": "Wegen einer Betriebsversammlung geschlossen. <script>alert(1)</script>"}
@@ -58,7 +59,7 @@ async def test_bad_notices_are_refused_in_german(console, add_user, staff_db_url
     engine.dispose()
     add_user("rita", "reviewer")
     token = await login(console, "rita")
-    today = date.today().isoformat()
+    today = berlin_now().date().isoformat()
     for bad in ({"scope": "office", "subject_office": "erfunden"}, {"scope": "weltweit"},
                 {"scope": "city", "closure": "yes"}, {"scope": "city", "ends_on": "2000-01-01"},
                 {"scope": "city", "text": ""}, {"scope": "city", "starts_on": "morgen"}):

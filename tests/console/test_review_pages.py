@@ -50,7 +50,7 @@ async def _conversations(settings: ConsoleSettings) -> None:
         ingest(stores.tracker_engine, stores.sessions)
 
 
-@pytest.fixture()
+@pytest.fixture
 async def data(console_settings: ConsoleSettings) -> ConsoleSettings:
     await _conversations(console_settings)
     return console_settings
@@ -108,7 +108,8 @@ async def test_annotation_and_export_as_rasa_nlu(console: TestClient, add_user: 
     assert unknown_intent.status == 400 and "Unbekannter Intent" in await unknown_intent.text()
     no_turn = await console.post("/review/conv-fallback/annotations", data={**form, "turn": "99"})
     assert no_turn.status == 400
-    no_csrf = await console.post("/review/conv-fallback/annotations", data={k: v for k, v in form.items() if k != "csrf_token"})
+    no_csrf = await console.post("/review/conv-fallback/annotations",
+                                 data={k: v for k, v in form.items() if k != "csrf_token"})
     assert no_csrf.status == 403
 
     export = await console.post("/review/export", data={"csrf_token": token})
@@ -123,7 +124,8 @@ async def test_annotation_and_export_as_rasa_nlu(console: TestClient, add_user: 
     ]
     assert training.entity_examples == []
     with open_stores(data) as stores, stores.sessions() as session:
-        assert [e.action for e in audit_entries(session) if e.action in ("annotate", "export")] == ["export", "annotate"]
+        assert [e.action for e in audit_entries(session) if e.action in ("annotate", "export")] == ["export",
+                                                                                                    "annotate"]
         assert session.scalar(select(ReviewAnnotation.note)) == "Rückruf an [TELEFON] gewünscht"
 
 
@@ -139,7 +141,8 @@ async def test_roles_are_checked_on_every_review_route(console: TestClient, add_
     assert (await console.post("/review/conv-fallback/annotations",
                                data={"csrf_token": token, "turn": "0", "label": "gut"})).status == 403
     assert (await console.post("/review/delete",
-                               data={"csrf_token": token, "conversation_id": "conv-plain", "confirm": "yes"})).status == 403
+                               data={"csrf_token": token, "conversation_id": "conv-plain",
+                                     "confirm": "yes"})).status == 403
 
 
 async def _senders(settings: ConsoleSettings) -> list[str]:

@@ -26,7 +26,8 @@ async def _data(settings: ConsoleSettings, now: datetime) -> None:
                                          slot("service", "personalausweis", recent + 7),
                                          slot("feedback", {"message_id": "2", "rating": "down"}, recent + 8)))
     await save(store, "c", conversation(recent + 9, user("Mensch bitte", "request_human", 0.99, recent + 10),
-                                         bot("Ich verbinde Sie.", recent + 11), slot("service", "reisepass", recent + 10)))
+                                         bot("Ich verbinde Sie.", recent + 11), slot("service", "reisepass",
+                                                                                     recent + 10)))
     await save(store, "old", conversation(old, user("Wohnsitz anmelden", "ask_documents", 0.9, old + 1),
                                            slot("service", "wohnsitz_anmelden", old + 1)))
     store.engine.dispose()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from rasa.shared.core.events import BotUttered, SessionStarted, UserUttered
+
 from bot.console.notifier import due_notices, position_text
 from bot.console.transcript import transcript, turn_of
 from bot.db.engine import get_engine
 from bot.handoff.queue import HandoffQueue
-from tests.schema import with_tables
 from channels.chat_history import bot_message, conversation_history
-from rasa.shared.core.events import BotUttered, SessionStarted, UserUttered
+from tests.schema import with_tables
 
 EVENTS = [
     {"event": "action", "name": "action_listen", "timestamp": 1.0},

@@ -4,8 +4,8 @@ the old ``create_all`` code are stamped, and upgrading again changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, inspect, text
@@ -95,7 +95,7 @@ def _with_extra_column(name: str, table: str) -> MetaData:
     return copy
 
 
-@pytest.mark.parametrize("name, table", [("staff", "notices"), ("telephony", "callback_requests"),
+@pytest.mark.parametrize(("name", "table"), [("staff", "notices"), ("telephony", "callback_requests"),
                                          ("knowledge", "offices")])
 def test_a_model_change_without_a_migration_is_reported(engine: Engine, name: str, table: str) -> None:
     upgrade(engine, name)

@@ -6,24 +6,30 @@ from __future__ import annotations
 import secrets
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Iterator
 
 import pytest
 
+from bench.helpers.servers import (
+    Servers,
+    free_port,
+    knowledge_db,
+    start_http_process,
+    start_servers,
+    stop_process,
+    write_credentials,
+)
 from bot.config import PROJECT_ROOT
 from tests.deploy import proxy as nginx
-from bench.helpers.servers import (
-    Servers, free_port, knowledge_db, start_http_process, start_servers, stop_process, write_credentials,
-)
 
 WIDGET_DIST = PROJECT_ROOT / "channels" / "webchat" / "dist"
 #: bot/web with a given widget folder (the built one, or a stub where `make webchat` has not run).
 WEB_LAUNCHER = (
     "import sys; from pathlib import Path; from aiohttp import web; "
     "from bot.web.app import create_app; from bot.web.settings import WebSettings; "
-    "s = WebSettings(chat_server_url=sys.argv[1], port=int(sys.argv[2]), widget_dir=Path(sys.argv[3]), rasa_health_url=sys.argv[4]); "
+    "s = WebSettings(chat_server_url=sys.argv[1], port=int(sys.argv[2]), widget_dir=Path(sys.argv[3]),"
+    " rasa_health_url=sys.argv[4]); "
     "web.run_app(create_app(s), host='127.0.0.1', port=s.port, print=None)"
 )
 

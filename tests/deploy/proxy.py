@@ -16,7 +16,6 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 from bot.config import PROJECT_ROOT
 
@@ -119,8 +118,8 @@ class Reply:
         return self.body.decode("utf-8", "replace")
 
 
-def request(context: ssl.SSLContext, method: str, url: str, body: Optional[bytes] = None,
-            headers: Optional[dict] = None, timeout: float = 60.0) -> Reply:
+def request(context: ssl.SSLContext, method: str, url: str, body: bytes | None = None,
+            headers: dict | None = None, timeout: float = 60.0) -> Reply:
     """One HTTPS request through the proxy; never raises on 4xx/5xx."""
     req = urllib.request.Request(url, data=body, method=method, headers={"Content-Type": "application/json",
                                                                             **(headers or {})})
@@ -134,5 +133,5 @@ def request(context: ssl.SSLContext, method: str, url: str, body: Optional[bytes
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003 - urllib's signature
+    def redirect_request(self, *args, **kwargs):
         return None

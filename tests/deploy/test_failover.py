@@ -19,8 +19,8 @@ import shutil
 import signal
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Optional
 
 import aiohttp
 import pytest
@@ -112,7 +112,7 @@ async def rest_turn(session: aiohttp.ClientSession, url: str, conversation: Conv
     body = {"sender": conversation.sender, "message": message, "message_id": uuid.uuid4().hex}
     conversation.sent.append(message)
     while True:
-        status: Optional[int] = None
+        status: int | None = None
         try:
             async with session.post(url, json=body) as response:
                 status, payload = response.status, await response.read()
@@ -130,7 +130,7 @@ async def rest_turn(session: aiohttp.ClientSession, url: str, conversation: Conv
     return turn
 
 
-async def phone_turn(call: Call, conversation: Conversation, message: Optional[str], start: bool = False) -> Turn:
+async def phone_turn(call: Call, conversation: Conversation, message: str | None, start: bool = False) -> Turn:
     """One phone request; a gateway would resend an activity with the same id after an error."""
     turn = Turn(time.monotonic())
     activity_id = str(uuid.uuid4())
@@ -140,7 +140,7 @@ async def phone_turn(call: Call, conversation: Conversation, message: Optional[s
                 if start else {"type": "message", "text": message, "parameters": {"confidence": 0.9}})
     while True:
         try:
-            answer: Optional[BotTurn] = await call.send(activity, activity_id=activity_id)
+            answer: BotTurn | None = await call.send(activity, activity_id=activity_id)
         except (aiohttp.ClientError, asyncio.TimeoutError):
             answer = None
         if answer is not None and answer.status == 200:

@@ -12,8 +12,9 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import yaml
@@ -190,7 +191,8 @@ def test_config_maps_are_the_production_files() -> None:
     config = K8S / "config"
     assert (config / "endpoints.yml").read_text() == (PROJECT_ROOT / "endpoints.production.yml").read_text()
     assert (config / "credentials.yml").read_text() == (
-        (PROJECT_ROOT / "credentials.production.yml").read_text() + (PROJECT_ROOT / "credentials.audiocodes.yml").read_text())
+        (PROJECT_ROOT / "credentials.production.yml").read_text()
+        + (PROJECT_ROOT / "credentials.audiocodes.yml").read_text())
 
 
 def test_kustomize_build() -> None:
@@ -198,7 +200,7 @@ def test_kustomize_build() -> None:
     if not (kubectl or kustomize):
         pytest.skip("neither kubectl nor kustomize is installed: kustomize build not checked")
     command = [kustomize, "build", str(K8S)] if kustomize else [kubectl, "kustomize", str(K8S)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     built = [doc for doc in yaml.safe_load_all(result.stdout) if doc]
     assert all(doc["metadata"].get("namespace") == "buergertelefon" for doc in built if doc["kind"] != "Namespace")
@@ -245,10 +247,11 @@ def test_compose_config() -> None:
     docker = shutil.which("docker")
     if docker is None:
         pytest.skip("docker is not installed: `docker compose config` not checked")
-    probe = subprocess.run([docker, "compose", "version"], capture_output=True, text=True, timeout=30)
+    probe = subprocess.run([docker, "compose", "version"], check=False, capture_output=True, text=True, timeout=30)
     if probe.returncode != 0:
         pytest.skip("the docker compose plugin is missing: `docker compose config` not checked")
-    result = subprocess.run([docker, "compose", "-f", str(COMPOSE), "config", "-q"], capture_output=True, text=True,
+    result = subprocess.run([docker, "compose", "-f", str(COMPOSE), "config", "-q"], check=False, capture_output=True,
+                            text=True,
                             timeout=60)
     assert result.returncode == 0, result.stderr
 
@@ -256,7 +259,7 @@ def test_compose_config() -> None:
 def test_yamllint() -> None:
     pytest.importorskip("yamllint", reason="yamllint is not installed (pip install -e '.[test]')")
     result = subprocess.run([sys.executable, "-m", "yamllint", "--strict", "-c", str(DEPLOY / ".yamllint"),
-                             "-f", "parsable", str(DEPLOY)], capture_output=True, text=True, timeout=120)
+                             "-f", "parsable", str(DEPLOY)], check=False, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -275,9 +278,10 @@ def test_entrypoint_reads_file_settings(tmp_path: Path) -> None:
         ["sh", str(DEPLOY / "docker-entrypoint.sh"), "sh", "-c", 'echo "$PGPASSWORD|${SSL_CERT:-unset}"'],
         env={"PATH": "/usr/bin:/bin", "PGPASSWORD_FILE": str(tmp_path / "password"),
              "SSL_CERT_FILE": str(tmp_path / "password")},
-        capture_output=True, text=True, timeout=30)
+        check=False, capture_output=True, text=True, timeout=30)
     assert result.stdout.strip() == "not-a-real-password|unset"  # other *_FILE variables are left alone
-    missing = subprocess.run(["sh", str(DEPLOY / "docker-entrypoint.sh"), "true"], capture_output=True, text=True,
+    missing = subprocess.run(["sh", str(DEPLOY / "docker-entrypoint.sh"), "true"], check=False, capture_output=True,
+                             text=True,
                              env={"PATH": "/usr/bin:/bin", "PGPASSWORD_FILE": str(tmp_path / "nope")}, timeout=30)
     assert missing.returncode == 2 and "PGPASSWORD_FILE" in missing.stderr
 

@@ -10,10 +10,10 @@ import uuid
 import pytest
 from prometheus_client import generate_latest
 
+from bench.helpers.servers import free_port
 from bot import metrics
 from tests.deploy.conftest import Stack
 from tests.deploy.test_nginx import call
-from bench.helpers.servers import free_port
 
 
 def scrape(url: str) -> str:
@@ -56,7 +56,7 @@ def test_the_port_comes_from_the_environment() -> None:
     assert metrics.metrics_port("rasa", {"METRICS_PORT": "0"}) is None
     assert metrics.metrics_port("rasa", {"METRICS_PORT": "9105"}) == 9105
     assert metrics.metrics_port("rasa", {"METRICS_PORT": "9105", "METRICS_PORT_RASA": "9200"}) == 9200
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="out of range"):
         metrics.metrics_port("rasa", {"METRICS_PORT": "70000"})
 
 

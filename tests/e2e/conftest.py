@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.e2e.feed import FakeFeed
 from bench.helpers.servers import Servers, http_json, knowledge_db, start_servers
+from tests.e2e.feed import FakeFeed
 
 
 @pytest.fixture(scope="session")
@@ -32,18 +32,19 @@ def servers(tmp_path_factory, seed_dir, feed: FakeFeed) -> Iterator[Servers]:
 Say = Callable[[str], list[dict]]
 
 
-@pytest.fixture()
+@pytest.fixture
 def sender() -> str:
     """A fresh conversation id."""
     return f"test-{uuid.uuid4().hex}"
 
 
-@pytest.fixture()
+@pytest.fixture
 def say(servers: Servers, sender: str) -> Say:
     """Send one message as ``sender`` over the REST webhook; returns the bot's messages."""
 
     def _say(text: str) -> list[dict]:
-        status, body = http_json("POST", f"{servers.rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": text})
+        status, body = http_json("POST", f"{servers.rasa_url}/webhooks/rest/webhook",
+                                 {"sender": sender, "message": text})
         assert status == 200, (status, body)
         assert isinstance(body, list)
         return body

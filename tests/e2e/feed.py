@@ -11,7 +11,7 @@ RECORDED = (Path(__file__).parents[1] / "kb" / "wartezeiten-status-2025-06-26.js
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:  # http.server's name
         body = RECORDED if self.path.startswith("/bb/status") else json.dumps({"error": "not found"}).encode()
         self.send_response(200 if self.path.startswith("/bb/status") else 404)
         self.send_header("Content-Type", "application/json")

@@ -9,25 +9,24 @@ the bot answers again after the console paused and resumed the conversation.
 from __future__ import annotations
 
 import json
-
 import uuid
-from datetime import date
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from bench.helpers.handoff_config import ALWAYS_STAFFED, CLOSED_TEAM, add_closed_office, set_override, write_config
+from bench.helpers.servers import Servers, http_json, start_servers
 from bot.db.engine import get_engine
 from bot.handoff.models import Handoff
 from bot.handoff.queue import HandoffQueue
+from bot.kb.hours import now as berlin_now
 from bot.kb.seed import load_seed, parse_directory
 from bot.staff.models import ConsoleSetting
 from bot.telephony.models import CallbackRequest, HeldContact
 from tests.e2e.conftest import joined
-from bench.helpers.servers import Servers, http_json, start_servers
-from bench.helpers.handoff_config import ALWAYS_STAFFED, CLOSED_TEAM, add_closed_office, set_override, write_config
 
 pytestmark = pytest.mark.e2e
 
@@ -53,7 +52,7 @@ def setup(tmp_path_factory, seed_dir) -> Iterator[Setup]:
     knowledge = f"sqlite:///{workdir / 'knowledge.db'}"
     engine = get_engine(knowledge)
     load_seed(engine, parse_directory(seed_dir))
-    add_closed_office(engine, date.today())
+    add_closed_office(engine, berlin_now().date())
     engine.dispose()
     staff_url = f"sqlite:///{workdir / 'staff.db'}"
     telephony_url = f"sqlite:///{workdir / 'telephony.db'}"
@@ -143,7 +142,8 @@ def test_full_queue_leads_to_a_stored_callback_with_consent(setup: Setup) -> Non
     done = joined(say("/affirm"))
     assert "Vielen Dank. Wir rufen Sie" in done and "Endziffern 456" in done
     [row] = setup.callbacks(sender)
-    assert (row.channel, row.phone, row.email, row.reason, row.status) == ("web", "+49711123456", None, "request_human", "open")
+    assert (row.channel, row.phone, row.email, row.reason, row.status) == ("web", "+49711123456", None, "request_human",
+                                                                           "open")
     status, tracker = http_json("GET", f"{setup.servers.rasa_url}/conversations/{sender}/tracker")
     assert status == 200 and tracker["slots"]["contact_data"] is None
     assert "123 456" not in json.dumps(tracker) and "+49711123456" not in json.dumps(tracker)

@@ -12,19 +12,26 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from bot.config import PROJECT_ROOT
+from bench.helpers.handoff_config import ALWAYS_STAFFED, write_config
 from bench.helpers.servers import (
+    Servers,
+    free_port,
+    http_json,
+    knowledge_db,
+    staff_db,
+    start_http_process,
+    start_servers,
+    stop_process,
     webchat_sender,
-    Servers, free_port, http_json, knowledge_db, staff_db, start_http_process, start_servers, stop_process,
     write_credentials,
 )
-from bench.helpers.handoff_config import ALWAYS_STAFFED, write_config
+from bot.config import PROJECT_ROOT
 from tests.webchat.chatpage import ChatPage
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -87,7 +94,7 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture()
+@pytest.fixture
 def pages(browser: Browser, stack: Stack) -> Iterator[tuple[ChatPage, Page]]:
     """A citizen's web chat and an agent's console, each in its own browser context."""
     citizen_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
@@ -250,7 +257,8 @@ def test_waiting_citizen_is_told_the_new_position(stack: Stack) -> None:
     while time.monotonic() < deadline and not notices:
         status, tracker = http_json("GET", f"{stack.servers.rasa_url}/conversations/{second}/tracker")
         assert status == 200
-        notices = [e for e in tracker["events"] if e["event"] == "bot" and "jetzt an Position 1" in (e.get("text") or "")]
+        notices = [e for e in tracker["events"]
+                   if e["event"] == "bot" and "jetzt an Position 1" in (e.get("text") or "")]
         time.sleep(0.5)
     assert len(notices) == 1, "no position notice within 30 s"
     assert notices[0]["text"].startswith("Sie sind jetzt an Position 1. Die Wartezeit beträgt etwa ")

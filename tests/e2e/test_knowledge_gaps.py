@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from bench.helpers.servers import Servers
 from bot.db.engine import get_engine
 from bot.review.gaps import gap_counts
 from bot.staff import session_factory
 from tests.e2e.conftest import Say, joined
-from bench.helpers.servers import Servers
 
 pytestmark = pytest.mark.e2e
 

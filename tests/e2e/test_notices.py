@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from bench.helpers.servers import Servers
 from bot.db.engine import get_engine
 from bot.db.migrate import create_all
 from bot.handoff.notices import add_notice, delete_notice
+from bot.kb.hours import now as berlin_now
 from bot.staff import session_factory
 from tests.e2e.conftest import Say, joined
-from bench.helpers.servers import Servers
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +21,7 @@ def test_a_staff_closure_changes_the_hours_answer_at_once(servers: Servers, say:
     engine = get_engine(f"sqlite:///{servers.workdir / 'staff.db'}")
     create_all(engine, "staff")
     factory = session_factory(engine)
-    today = date.today()
+    today = berlin_now().date()
     with factory() as session, session.begin():
         notice_id = add_notice(session, "office", "buergerbuero_untertuerkheim", today, today + timedelta(days=1),
                                "Heute und morgen wegen Umbau geschlossen.", "test", closure=True)

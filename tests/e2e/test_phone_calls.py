@@ -11,7 +11,7 @@ import asyncio
 import json
 import re
 import uuid
-from typing import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import aiohttp
 import pytest
@@ -41,7 +41,7 @@ def board(phone: PhoneServers) -> None:
     phone.store.set_board(staffed=4, free=0, waiting=0, avg_handle_seconds=240, hours_override="open")
 
 
-@pytest.fixture()
+@pytest.fixture
 async def gateway(phone: PhoneServers) -> AsyncIterator[VoiceGateway]:
     """The simulated gateway with the right token."""
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
@@ -94,7 +94,8 @@ async def test_bad_json_gets_400(phone: PhoneServers, gateway: VoiceGateway) -> 
         assert (await gateway.post(url, raw=b'{"activities": [')).status == 400
         assert (await gateway.post(url, {"activities": "hallo"})).status == 400
         assert (await gateway.post(url, {"activities": [{"type": "video"}]})).status == 400
-        assert (await gateway.post(url, {"conversation": "other", "activities": [{"type": "message", "text": "x"}]})).status == 400
+        other = {"conversation": "other", "activities": [{"type": "message", "text": "x"}]}
+        assert (await gateway.post(url, other)).status == 400
         assert (await call.start()).status == 200
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import aiohttp
 import pytest
@@ -39,7 +39,7 @@ def replicas(tmp_path_factory, seed_dir, postgres_url_module) -> Iterator[PhoneS
     running.stop()
 
 
-@pytest.fixture()
+@pytest.fixture
 async def gateways(replicas: PhoneServers) -> AsyncIterator[tuple[VoiceGateway, VoiceGateway]]:
     """One simulated gateway per replica (as behind a load balancer)."""
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:

@@ -11,8 +11,8 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import joined
 from bench.helpers.servers import http_json, knowledge_db, redis_unavailable_reason, start_servers
+from tests.e2e.conftest import joined
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +31,8 @@ def replicas(tmp_path_factory, seed_dir, postgres_url_module):
         "tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n  port: 5432\n"
         f"  db: {database}\n  username: postgres\n"
     )
-    lock = f"lock_store:\n  type: bot.locks.AtomicRedisLockStore\n  url: {REDIS[0]}\n  port: {REDIS[1]}\n  db: 1\n  key_prefix: test{uuid.uuid4().hex[:8]}\n"
+    lock = (f"lock_store:\n  type: bot.locks.AtomicRedisLockStore\n  url: {REDIS[0]}\n  port: {REDIS[1]}\n  db: 1\n"
+            f"  key_prefix: test{uuid.uuid4().hex[:8]}\n")
     servers = start_servers(workdir, kb_url, endpoints_extra=lock, tracker_store=tracker, replicas=2)
     yield servers, postgres_url_module
     servers.stop()
@@ -41,9 +42,11 @@ def test_conversation_moves_between_replicas(replicas) -> None:
     servers, database_url = replicas
     sender = f"replica-{uuid.uuid4().hex}"
     first, second = servers.rasa_urls
-    status, body = http_json("POST", f"{first}/webhooks/rest/webhook", {"sender": sender, "message": "Was kostet ein Reisepass?"})
+    status, body = http_json("POST", f"{first}/webhooks/rest/webhook",
+                             {"sender": sender, "message": "Was kostet ein Reisepass?"})
     assert status == 200 and "70,00 Euro" in joined(body)
-    status, body = http_json("POST", f"{second}/webhooks/rest/webhook", {"sender": sender, "message": "Welche Unterlagen brauche ich dafür?"})
+    status, body = http_json("POST", f"{second}/webhooks/rest/webhook",
+                             {"sender": sender, "message": "Welche Unterlagen brauche ich dafür?"})
     assert status == 200
     assert "Für welche Leistung" not in joined(body)  # the second replica knows the service
     engine = create_engine(database_url, future=True)
@@ -69,13 +72,14 @@ def test_concurrent_messages_of_one_conversation_are_serialised(replicas, attemp
         status, _ = http_json("POST", f"{url}/webhooks/rest/webhook", {"sender": sender, "message": message})
         statuses.append(status)
 
-    threads = [threading.Thread(target=send, args=(url, text)) for url, text in zip(servers.rasa_urls, ["Hallo", "Was kostet ein Perso?"])]
+    threads = [threading.Thread(target=send, args=(url, text))
+               for url, text in zip(servers.rasa_urls, ["Hallo", "Was kostet ein Perso?"], strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
     assert statuses == [200, 200]
-    status, tracker = http_json("GET", f"{servers.rasa_urls[0]}/conversations/{sender}/tracker")
+    _status, tracker = http_json("GET", f"{servers.rasa_urls[0]}/conversations/{sender}/tracker")
     user_texts = [e["text"] for e in tracker["events"] if e["event"] == "user"]
     assert sorted(user_texts) == ["Hallo", "Was kostet ein Perso?"]
     assert [e["event"] for e in tracker["events"]].count("session_started") == 1

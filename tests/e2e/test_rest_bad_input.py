@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from tests.e2e.conftest import joined
 from bench.helpers.servers import Servers, http_json
+from tests.e2e.conftest import joined
 
 pytestmark = pytest.mark.e2e
 

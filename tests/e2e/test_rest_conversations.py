@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import joined
 from bench.helpers.servers import http_json
+from tests.e2e.conftest import joined
 
 pytestmark = pytest.mark.e2e
 
@@ -53,7 +53,8 @@ def test_unknown_fact_points_to_official_page_and_115(say) -> None:
 
 
 def test_model_parse_carries_normalised_values(servers) -> None:
-    status, body = http_json("POST", f"{servers.rasa_url}/model/parse", {"text": "Wann hat das Bürgerbüro in Cannstatt wegen dem Perso offen?"})
+    status, body = http_json("POST", f"{servers.rasa_url}/model/parse",
+                             {"text": "Wann hat das Bürgerbüro in Cannstatt wegen dem Perso offen?"})
     assert status == 200
     values = {(e["entity"], e["value"]) for e in body["entities"]}
     assert ("district", "bad_cannstatt") in values

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bot.config import PROJECT_ROOT
 from bench.helpers.servers import ACTION_TOKEN, API_TOKEN, Servers, http_json
+from bot.config import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -75,7 +75,7 @@ def test_the_action_server_refuses_forged_calls(servers: Servers) -> None:
 
 def test_the_action_server_listens_on_loopback_only(servers: Servers) -> None:
     port = urlsplit(servers.action_url).port
-    listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True).stdout
+    listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], check=False, capture_output=True, text=True).stdout
     assert listening.strip() and all(" 127.0.0.1:" in line for line in listening.strip().splitlines()), listening
 
 
@@ -104,10 +104,10 @@ def test_the_launchers_refuse_to_start_without_secrets(tmp_path) -> None:
            "ACTION_SERVER_TOKEN_FILE": str(tmp_path / "none")}
     for module in ("bot.server.rasa_server", "bot.server.action_server"):
         result = subprocess.run([sys.executable, "-m", module], cwd=PROJECT_ROOT, env=env,
-                                capture_output=True, text=True, timeout=60)
+                                check=False, capture_output=True, text=True, timeout=60)
         assert result.returncode == 2 and "is not set" in result.stderr, result.stderr
     refused = subprocess.run([sys.executable, "-m", "bot.server.rasa_server", "--auth-token", "geheim"],
-                             cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+                             cwd=PROJECT_ROOT, check=False, capture_output=True, text=True, timeout=60)
     assert refused.returncode == 2 and "not accepted" in refused.stderr
 
 

@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import yaml
 
 from bench.helpers.servers import (
+    Servers,
+    free_port,
+    http_json,
+    knowledge_db,
+    redis_unavailable_reason,
+    start_servers,
     webchat_sender,
-    Servers, free_port, http_json, knowledge_db, redis_unavailable_reason, start_servers, write_credentials,
+    write_credentials,
 )
 from bench.helpers.sioclient import Client
 

@@ -13,7 +13,7 @@ import asyncio
 import json
 import time
 import uuid
-from typing import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import aiohttp
 import pytest
@@ -87,7 +87,7 @@ def stack(tmp_path_factory, seed_dir, postgres_url_module) -> Iterator[Outage]:
             running.stop()
 
 
-@pytest.fixture()
+@pytest.fixture
 async def gateway(stack: Outage) -> AsyncIterator[VoiceGateway]:
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
         yield VoiceGateway(stack.servers.bot_url(), stack.servers.token, session)

@@ -9,8 +9,8 @@ only real routes of the console.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import yaml
@@ -24,7 +24,7 @@ EXAMPLES = 120
 OPENAPI = Path(__file__).resolve().parents[2] / "deploy" / "openapi.yaml"
 
 
-@pytest.fixture()
+@pytest.fixture
 def quiet() -> Iterator[None]:
     """The apps log each refused request; thousands of lines help nobody here."""
     logging.disable(logging.ERROR)
@@ -55,7 +55,7 @@ def _documented(server: str) -> set[tuple[str, str]]:
             if method in ("get", "post") and server in item[method].get("tags", [])}
 
 
-def _routes(app) -> set[tuple[str, str]]:  # noqa: ANN001
+def _routes(app) -> set[tuple[str, str]]:
     found = set()
     for route in app.router.routes():
         info = route.resource.get_info() if route.resource else {}

@@ -8,10 +8,10 @@ from datetime import date, datetime
 import pytest
 
 from bot.config import TIMEZONE
-from bot.kb.models import Office
-from bot.kb.repository import KnowledgeRepository
 from bot.handoff.callback.windows import Window, callback_windows, offer_windows
 from bot.handoff.staffing import staffed_hours
+from bot.kb.models import Office
+from bot.kb.repository import KnowledgeRepository
 from bot.telephony.settings import TelephonySettings
 
 WINDOWS = TelephonySettings.load(env={}).callback_windows
@@ -21,7 +21,7 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=TIMEZONE)
 
 
-@pytest.fixture()
+@pytest.fixture
 def hotline(repo: KnowledgeRepository) -> Office:
     """The Behördennummer 115 from the real seed data: Monday to Friday 8 to 18."""
     return repo.office("behoerdennummer_115")

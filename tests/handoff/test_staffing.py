@@ -7,10 +7,10 @@ from datetime import datetime
 
 import pytest
 
+from bench.helpers.handoff_config import CLOSED_OFFICE, add_closed_office
 from bot.config import TIMEZONE
 from bot.handoff.settings import Team
 from bot.handoff.staffing import CLOSED, CONNECT, FULL, QUEUE, Staffing, route, team_staffing
-from bench.helpers.handoff_config import CLOSED_OFFICE, add_closed_office
 
 HOTLINE = Team("buergertelefon", "Bürgertelefon", "behoerdennummer_115")
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Iterator
 
 import pytest
 
 from bot.config import TIMEZONE
 from bot.db.engine import get_engine
-from bot.telephony.callbacks import CallbackRepository, CallContext
 from bot.handoff.callback.windows import Window
+from bot.telephony.callbacks import CallbackRepository, CallContext
 from tests.schema import with_tables
 
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=TIMEZONE)

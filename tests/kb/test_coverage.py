@@ -13,7 +13,8 @@ from bot.kb.coverage import TOPICS, measure
 #: Known service × topic cells (of 20 × 7 = 140), measured on commit knowledge-facts.
 CELLS_KNOWN_FLOOR = 75
 #: Known cells per topic.
-TOPIC_FLOORS = {"documents": 10, "forms": 7, "fees": 11, "processing_time": 7, "offices": 20, "online": 9, "appointment": 11}
+TOPIC_FLOORS = {"documents": 10, "forms": 7, "fees": 11, "processing_time": 7, "offices": 20, "online": 9,
+                "appointment": 11}
 #: Services with at least one requirement (the rest are recorded as unknown).
 SERVICES_WITH_REQUIREMENTS_FLOOR = 20
 #: All Bürgerbüros of the city: the 19 of the Echtzeit-Ampel feed plus the closed ones.

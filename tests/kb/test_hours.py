@@ -16,11 +16,13 @@ SOURCE = {"source_url": "https://example.org/quelle", "verified_on": date(2026, 
 def _office(closures: list[Closure] | None = None) -> Office:
     office = Office(key="bb_test", name="Bürgerbüro Test", department="ordnungsamt", kind="buergerbuero", **SOURCE)
     office.hours_source_url = SOURCE["source_url"]
-    ranges = {0: [("08:30", "13:00")], 1: [("08:30", "12:00"), ("14:00", "16:00")], 3: [("08:30", "12:00"), ("14:00", "18:00")], 4: [("08:30", "13:00")]}
+    ranges = {0: [("08:30", "13:00")], 1: [("08:30", "12:00"), ("14:00", "16:00")],
+              3: [("08:30", "12:00"), ("14:00", "18:00")], 4: [("08:30", "13:00")]}
     for weekday, spans in ranges.items():
         for opens, closes in spans:
             office.hours.append(
-                OpeningHours(weekday=weekday, opens=time.fromisoformat(opens), closes=time.fromisoformat(closes), appointment_only=False, **SOURCE)
+                OpeningHours(weekday=weekday, opens=time.fromisoformat(opens), closes=time.fromisoformat(closes),
+                             appointment_only=False, **SOURCE)
             )
     for closure in closures or []:
         office.closures.append(closure)

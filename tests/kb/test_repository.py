@@ -14,10 +14,7 @@ from bot.kb.seed import load_seed
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_repo(request, seed, tmp_path):
     """The same repository on SQLite and on the local PostgreSQL server."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'kb.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
+    url = f"sqlite:///{tmp_path / 'kb.db'}" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
     engine = get_engine(url)
     load_seed(engine, seed)
     yield KnowledgeRepository(engine)
@@ -63,9 +60,8 @@ def test_hotline_contact_and_unknown_facts(any_repo: KnowledgeRepository) -> Non
 
 
 def test_cache_serves_repeated_queries_until_it_expires(sqlite_engine, seed_dir, monkeypatch) -> None:
-    from bot.kb.seed import parse_directory
-
     from bot.kb import repository as module
+    from bot.kb.seed import parse_directory
 
     clock = [1000.0]
     monkeypatch.setattr(module.time, "monotonic", lambda: clock[0])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from bot.kb.fields import SERVICES
@@ -33,7 +32,7 @@ def test_every_situation_is_there_with_known_services(seed) -> None:
 def test_missing_requirements_or_situation_is_reported(seed_dir, tmp_path) -> None:
     folder = _copy_seed(seed_dir, tmp_path)
     _break(folder / "requirements.yml", "service: hilfe_zum_lebensunterhalt", "service: wohngeld")
-    with pytest.raises(KnowledgeFileError, match="duplicate requirements|requirements missing"):
+    with pytest.raises(KnowledgeFileError, match=r"duplicate requirements|requirements missing"):
         parse_directory(folder)
     folder = _copy_seed(seed_dir, tmp_path / "second")
     (folder / "situations.yml").write_text("situations: []\n", encoding="utf-8")
@@ -43,7 +42,8 @@ def test_missing_requirements_or_situation_is_reported(seed_dir, tmp_path) -> No
 
 def test_a_service_cannot_list_a_closed_office(seed_dir, tmp_path) -> None:
     folder = _copy_seed(seed_dir, tmp_path)
-    _break(folder / "services.yml", "offices: [buergerbuero_mitte,", "offices: [buergerbuero_feuerbach, buergerbuero_mitte,")
+    _break(folder / "services.yml", "offices: [buergerbuero_mitte,",
+           "offices: [buergerbuero_feuerbach, buergerbuero_mitte,")
     with pytest.raises(KnowledgeFileError, match="closed"):
         parse_directory(folder)
 

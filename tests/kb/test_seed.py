@@ -76,8 +76,10 @@ def test_float_money_is_rejected_with_file_and_line(seed_dir: Path, tmp_path: Pa
         ("situations.yml", "service: fundsache", "service: fundbuero", "must be one of"),
         ("situations.yml", "source_url: https://", "source_url: ftp://", "not an http(s) URL"),
         ("offices.yml", "value: closed", "value: zu", "must be one of"),
-        ("services.yml", "      source_url: https://www.gesetze-im-internet.de/pauswg/__9.html\n", "", "'source_url' is required"),
-        ("services.yml", "online_url: null\n    online_note:", "online_url: https://www.service-bw.de/\n    online_note:",
+        ("services.yml", "      source_url: https://www.gesetze-im-internet.de/pauswg/__9.html\n", "",
+         "'source_url' is required"),
+        ("services.yml", "online_url: null\n    online_note:",
+         "online_url: https://www.service-bw.de/\n    online_note:",
          "only for services without one"),
     ],
 )
@@ -109,7 +111,7 @@ def test_missing_service_is_reported(seed_dir: Path, tmp_path: Path) -> None:
     folder = _copy_seed(seed_dir, tmp_path)
     path = folder / "services.yml"
     _break(path, "key: bonuscard", "key: wohngeld")
-    with pytest.raises(KnowledgeFileError, match="duplicate service key|services missing"):
+    with pytest.raises(KnowledgeFileError, match=r"duplicate service key|services missing"):
         parse_directory(folder)
 
 

@@ -9,8 +9,8 @@ life-situation lines, contacts).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
-from typing import Iterator
 from urllib.parse import urlparse
 
 import pytest
@@ -22,7 +22,8 @@ from bot.kb.seed import Seed
 TIER_D_HOSTS = ("github.com", "githubusercontent.com", "gitlab.com", "scribd.com", "newsfact.live", "mawista.com")
 CLOSED_OFFICES = {"buergerbuero_feuerbach", "buergerbuero_moehringen", "buergerbuero_nord"}
 NOT_OPEN = CLOSED_OFFICES | {"buergerbuero_sued"}  # Süd: closed in October 2025, reopening unconfirmed
-NO_FEE_SERVICES = ("meldebescheinigung", "gewerbeanmeldung", "fuehrerschein", "kfz_zulassung", "fundsache", "bewohnerparkausweis")
+NO_FEE_SERVICES = ("meldebescheinigung", "gewerbeanmeldung", "fuehrerschein", "kfz_zulassung", "fundsache",
+                   "bewohnerparkausweis")
 NO_HOURS_OFFICES = ("kfz_zulassung_fuehrerscheinstelle", "fundbuero", "jobcenter_stuttgart", "wohngeldstellen")
 
 

@@ -11,9 +11,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.kb.waiting_times import (
-    CACHE_SECONDS, STALE_SECONDS, FeedError, WaitingTimeFeed, parse_feed,
-)
+from bot.kb.waiting_times import CACHE_SECONDS, STALE_SECONDS, FeedError, WaitingTimeFeed, parse_feed
 
 RECORDED = json.loads((Path(__file__).with_name("wartezeiten-status-2025-06-26.json")).read_text(encoding="utf-8"))
 
@@ -40,7 +38,7 @@ class FakeCity:
         return web.json_response(RECORDED)
 
 
-@pytest.fixture()
+@pytest.fixture
 async def city():
     fake = FakeCity()
     app = web.Application()

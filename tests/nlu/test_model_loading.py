@@ -29,8 +29,7 @@ def test_a_crafted_model_file_is_refused_and_runs_nothing(tmp_path: Path) -> Non
     path, marker = tmp_path / MODEL_FILE, tmp_path / "marker"
     _gadget(path, marker)
     with pytest.raises(UnsafeModelError, match="builtins"):
-        pipeline = load_pipeline(path)
-        pipeline.predict_proba([[0]])
+        load_pipeline(path).predict_proba([[0]])
     assert not marker.exists()
 
 

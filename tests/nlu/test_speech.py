@@ -96,14 +96,16 @@ def test_split_span_covers_all_parts(gazetteer: Gazetteer) -> None:
     assert text[match.start : match.end] == "personal aus weis"
 
 
-@pytest.mark.parametrize("text", ["kann ich morgen kommen", "in der stadt", "die anmeldung ist zu", "bitte helfen sie mir"])
+@pytest.mark.parametrize("text",
+                         ["kann ich morgen kommen", "in der stadt", "die anmeldung ist zu", "bitte helfen sie mir"])
 def test_joining_invents_nothing(gazetteer: Gazetteer, text: str) -> None:
     assert _values(gazetteer, text, "district") == []
 
 
 @pytest.mark.parametrize(
     ("word", "digits"),
-    [("vierundzwanzig", "24"), ("zwölf", "12"), ("siebzehn", "17"), ("sechzig", "60"), ("einundzwanzig", "21"), ("drei", "3")],
+    [("vierundzwanzig", "24"), ("zwölf", "12"), ("siebzehn", "17"), ("sechzig", "60"), ("einundzwanzig", "21"),
+     ("drei", "3")],
 )
 def test_spoken_numbers(word: str, digits: str) -> None:
     assert spoken_number(fold(word)) == digits
@@ -117,11 +119,12 @@ def test_words_that_are_not_numbers(word: str) -> None:
 @pytest.mark.parametrize(
     ("text", "question"),
     [
-        ("Ich habe im März Wohngeld beantragt und den Bescheid bekommen. Jetzt hat sich etwas geändert. "
-         "Welche Nachweise brauche ich?", "Welche Nachweise brauche ich?"),
+        (("Ich habe im März Wohngeld beantragt und den Bescheid bekommen. Jetzt hat sich etwas geändert. "
+         "Welche Nachweise brauche ich?"), "Welche Nachweise brauche ich?"),
         ("Ich wohne in Hedelfingen seit einem Jahr, wo muss ich hin für die Ummeldung?",
          "wo muss ich hin für die Ummeldung?"),
-        ("Wir ziehen um. Das ist viel Arbeit. Wann hat das Bürgerbüro in Vaihingen offen", "Wann hat das Bürgerbüro in Vaihingen offen"),
+        ("Wir ziehen um. Das ist viel Arbeit. Wann hat das Bürgerbüro in Vaihingen offen",
+         "Wann hat das Bürgerbüro in Vaihingen offen"),
     ],
 )
 def test_question_sentence_of_a_long_message(text: str, question: str) -> None:
@@ -129,7 +132,8 @@ def test_question_sentence_of_a_long_message(text: str, question: str) -> None:
     assert span is not None and text[span[0] : span[1]].strip() == question
 
 
-@pytest.mark.parametrize("text", ["Was kostet ein Pass?", "ich hab vor drei wochen wohn geld beantragt und noch nix gehört"])
+@pytest.mark.parametrize("text",
+                         ["Was kostet ein Pass?", "ich hab vor drei wochen wohn geld beantragt und noch nix gehört"])
 def test_short_or_unpunctuated_messages_are_read_whole(text: str) -> None:
     assert question_span(text) is None
 

@@ -11,7 +11,7 @@ from tests.review.trackers import tracker_store
 from tests.schema import with_tables
 
 
-@pytest.fixture()
+@pytest.fixture
 def settings(tmp_path: Path) -> ConsoleSettings:
     """Console settings on empty SQLite files; the tracker store is Rasa's own, still without events."""
     tracker_url = f"sqlite:///{tmp_path / 'tracker.db'}"

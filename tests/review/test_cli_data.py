@@ -26,7 +26,7 @@ def _cli(settings: ConsoleSettings, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "STAFF_DB_URL": settings.staff_db_url, "ENDPOINTS_FILE": str(endpoints),
            "TELEPHONY_DB_URL": settings.telephony_db_url or ""}
     return subprocess.run([sys.executable, "-m", "bot", "console", *args], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+                          check=False, capture_output=True, text=True, timeout=120)
 
 
 async def test_cli_ingest_export_delete_and_purge(settings: ConsoleSettings, tmp_path: Path) -> None:

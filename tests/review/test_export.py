@@ -55,7 +55,8 @@ def test_empty_export_is_valid(tmp_path: Path) -> None:
 async def test_annotate_and_export(settings: ConsoleSettings, tmp_path: Path) -> None:
     store = tracker_store(settings.tracker_db_url)
     start = ts(datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc))
-    await save(store, "c1", conversation(start, user("kann ich jmd sprechen bei 0711 2160", "nlu_fallback", 0.2, start + 1),
+    await save(store, "c1",
+               conversation(start, user("kann ich jmd sprechen bei 0711 2160", "nlu_fallback", 0.2, start + 1),
                                           bot("Das habe ich nicht verstanden.", start + 2)))
     store.engine.dispose()
     with open_stores(settings) as stores:

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.console.settings import ConsoleSettings
+from bot.handoff.callback.turns import CallbackDraft
+from bot.handoff.callback.windows import Window
 from bot.handoff.models import Handoff
 from bot.review import jobs
 from bot.review.annotations import add_annotation
@@ -20,9 +22,7 @@ from bot.review.stores import open_stores
 from bot.review.tracker_events import EVENTS
 from bot.staff.audit import audit_entries
 from bot.staff.models import ConsoleSession
-from bot.handoff.callback.turns import CallbackDraft
 from bot.telephony.callbacks import CallContext
-from bot.handoff.callback.windows import Window
 from tests.review.trackers import bot, conversation, save, tracker_store, ts, user
 from tests.schema import with_tables
 
@@ -143,7 +143,7 @@ async def test_delete_conversation_removes_everything_of_it(settings: ConsoleSet
     with open_stores(settings) as stores, stores.sessions() as session:
         entry = audit_entries(session, action="delete_conversation")[0]
         assert (entry.actor, entry.target) == ("admin", "conversation:recent-1")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="conversation id is empty"):
         delete_conversation(settings, "  ", "admin")
 
 

@@ -34,7 +34,7 @@ def test_figures_and_hours_in_summer_time(settings: ConsoleSettings) -> None:
         with stores.sessions() as session:
             week = compute_stats(session, 7, now=NOW)
             month = compute_stats(session, 30, now=NOW)
-            with pytest.raises(ValueError):
+            with pytest.raises(ValueError, match="days must be at least 1"):
                 compute_stats(session, 0, now=NOW)
     assert (week.conversations, week.handoffs, week.fallbacks, week.fallback_conversations) == (3, 1, 2, 1)
     assert (week.feedback_up, week.feedback_down) == (2, 1)

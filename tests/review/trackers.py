@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Optional
+from functools import cache
+from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
@@ -13,15 +14,11 @@ from sqlalchemy.engine import make_url
 
 from bot.config import PROJECT_ROOT
 
-_DOMAIN: Optional[Domain] = None
 
-
+@cache
 def project_domain() -> Domain:
     """The project's ``domain.yml`` (loaded once per test session)."""
-    global _DOMAIN
-    if _DOMAIN is None:
-        _DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
-    return _DOMAIN
+    return Domain.load(str(PROJECT_ROOT / "domain.yml"))
 
 
 def tracker_store(url: str) -> SQLTrackerStore:
@@ -50,7 +47,7 @@ def user(text: str, intent: str, confidence: float, at: float, channel: str = "s
                        input_channel=channel)
 
 
-def bot(text: str, at: float, agent: Optional[str] = None) -> BotUttered:
+def bot(text: str, at: float, agent: str | None = None) -> BotUttered:
     """A bot message; with ``agent`` one written by a staff member in the console."""
     return BotUttered(text, {}, {"agent": agent} if agent else {}, timestamp=at)
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Iterator
 
 import pytest
 
 from bot.cli import main
 from bot.config import TIMEZONE
-from bot.telephony import runtime
 from bot.handoff.callback.turns import CallbackDraft
-from bot.telephony.callbacks import CallContext
 from bot.handoff.callback.windows import Window
+from bot.telephony import runtime
+from bot.telephony.callbacks import CallContext
 from tests.schema import with_tables
 
 
@@ -64,8 +64,8 @@ def test_callbacks_list_done_delete_purge(capsys) -> None:
 
 def _audit() -> list:
     from bot.db.engine import get_engine
-    from bot.staff.audit import audit_entries
     from bot.staff import session_factory, staff_db_url
+    from bot.staff.audit import audit_entries
 
     engine = get_engine(staff_db_url())
     try:

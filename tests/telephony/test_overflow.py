@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Iterator
 
 import pytest
 
 from bot.config import TIMEZONE
 from bot.db.engine import get_engine
-from bot.kb.repository import KnowledgeRepository
 from bot.handoff.short_answers import Answer
+from bot.kb.repository import KnowledgeRepository
 from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.overflow import OverflowDialog
 from bot.telephony.settings import TelephonySettings
@@ -20,7 +20,7 @@ from tests.schema import with_tables
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=TIMEZONE)
 
 
-@pytest.fixture()
+@pytest.fixture
 def parts(tmp_path, repo: KnowledgeRepository) -> Iterator[tuple[OverflowDialog, SqlCallStore, CallbackRepository]]:
     url = with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony")
     settings = TelephonySettings.load(env={})

@@ -4,33 +4,34 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from bench.helpers.servers import free_port
 from bot.web.app import create_app
 from bot.web.keys import TEMPLATES
 from bot.web.settings import SettingsError, WebSettings, origin_of
 from bot.web.views import json_for_script
-from bench.helpers.servers import free_port
 
 
-@pytest.fixture()
+@pytest.fixture
 def widget_dir(tmp_path: Path) -> Path:
     (tmp_path / "webchat.js").write_text("/* widget */", encoding="utf-8")
     (tmp_path / "webchat.css").write_text("/* css */", encoding="utf-8")
     return tmp_path
 
 
-@pytest.fixture()
+@pytest.fixture
 def settings(widget_dir: Path) -> WebSettings:
-    return WebSettings(chat_server_url=f"http://127.0.0.1:{free_port()}", title="Bürgerservice-Chat", widget_dir=widget_dir)
+    return WebSettings(chat_server_url=f"http://127.0.0.1:{free_port()}", title="Bürgerservice-Chat",
+                       widget_dir=widget_dir)
 
 
-@pytest.fixture()
+@pytest.fixture
 async def client(settings: WebSettings) -> AsyncIterator[TestClient]:
     async with TestClient(TestServer(create_app(settings))) as test_client:
         yield test_client

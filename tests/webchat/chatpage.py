@@ -76,12 +76,12 @@ class ChatPage:
         return self.page.locator(".wc-status")
 
     # ------------------------------------------------------------ actions
-    def open(self) -> "ChatPage":
+    def open(self) -> ChatPage:
         """Load the demo page."""
         self.page.goto(self.url)
         return self
 
-    def open_widget(self) -> "ChatPage":
+    def open_widget(self) -> ChatPage:
         """Open the chat and wait until it is connected."""
         self.launcher.click()
         self.wait_connected()

@@ -15,17 +15,17 @@ import sys
 import threading
 import time
 import urllib.error
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from bot.config import PROJECT_ROOT
 from bench.helpers.handoff_config import ALWAYS_STAFFED, write_config
 from bench.helpers.servers import Servers, free_port, http_json, knowledge_db, start_servers, write_credentials
+from bot.config import PROJECT_ROOT
 
 WEBCHAT_DIR = PROJECT_ROOT / "channels" / "webchat"
 NODE_MODULES = WEBCHAT_DIR / "node_modules"
@@ -161,14 +161,14 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-@pytest.fixture()
+@pytest.fixture
 def output_dir() -> Path:
     """``tests/output`` (git-ignored): screenshots for people to look at."""
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     return OUTPUT_DIR
 
 
-@pytest.fixture()
+@pytest.fixture
 def new_chat_page(browser, chat: ChatStack) -> Iterator[object]:
     """Factory: the demo page in a fresh browser context (own sessionStorage); options as Playwright's."""
     from tests.webchat.chatpage import ChatPage
@@ -185,7 +185,7 @@ def new_chat_page(browser, chat: ChatStack) -> Iterator[object]:
         context.close()
 
 
-@pytest.fixture()
+@pytest.fixture
 def chat_page(new_chat_page) -> object:
     """The demo page in a fresh browser context, desktop size."""
     return new_chat_page()

@@ -8,27 +8,27 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import pytest
 import socketio
 
-from channels.validation import EMPTY_ANSWER, TOO_LONG_ANSWER
 from bench.helpers.servers import Servers, http_json, webchat_sender
 from bench.helpers.sioclient import Client
+from channels.validation import EMPTY_ANSWER, TOO_LONG_ANSWER
 
 pytestmark = pytest.mark.e2e
 
 TIMEOUT = 30
 
 
-@pytest.fixture()
+@pytest.fixture
 def origin(chat_ports) -> str:
     """An origin allowed by this run's credentials (the demo page's)."""
     return f"http://127.0.0.1:{chat_ports[0]}"
 
 
-@pytest.fixture()
+@pytest.fixture
 async def client(chat_servers: Servers, origin: str) -> AsyncIterator[Client]:
     connected = Client()
     await connected.connect(chat_servers.rasa_url, origin)

@@ -9,11 +9,12 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
+from bench.helpers.servers import http_json, webchat_sender
 from bot.config import PROJECT_ROOT
 from channels.chat_history import message_id
-from bench.helpers.servers import http_json, webchat_sender
 from tests.webchat.chatpage import ChatPage
 from tests.webchat.conftest import NODE_MODULES, ChatStack, missing
 
@@ -148,7 +149,7 @@ def test_keyboard_only(chat_page: ChatPage) -> None:
     # rate the answer with the keyboard
     for _ in range(10):
         keyboard.press("Shift+Tab")
-        if chat_page.focused()["className"] == "wc-rate" and "Hilfreich" == chat_page.focused()["text"]:
+        if chat_page.focused()["className"] == "wc-rate" and chat_page.focused()["text"] == "Hilfreich":
             break
     else:
         pytest.fail("the feedback buttons cannot be reached with Shift+Tab")
@@ -194,7 +195,8 @@ def test_html_and_script_links_sent_as_bot_messages_stay_inert(chat_page: ChatPa
         ]},
     }
     status, body = http_json(
-        "POST", f"{chat.rasa_url}/conversations/{webchat_sender(session)}/tracker/events?output_channel=latest&execute_side_effects=true",
+        "POST",
+        f"{chat.rasa_url}/conversations/{webchat_sender(session)}/tracker/events?output_channel=latest&execute_side_effects=true",
         event,
     )
     assert status == 200, body
@@ -327,7 +329,7 @@ def test_csp_is_enforced_and_the_widget_needs_no_exception(chat_page: ChatPage) 
     expect(chat_page.page.locator(".wc-feedback-note").last).to_have_text("Danke für Ihre Rückmeldung.")
     assert chat_page.page.evaluate("() => window.__csp") == []
     # what the policy forbids really fails: inline scripts and HTML through innerHTML
-    with pytest.raises(Exception):
+    with pytest.raises(PlaywrightError):
         chat_page.page.add_script_tag(content="window.__inline = true;")
     assert chat_page.page.evaluate("() => window.__inline === undefined")
     blocked = chat_page.page.evaluate(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from typing import Any, Optional
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select
@@ -18,13 +19,21 @@ from bot.console.middlewares import SESSION_HASH
 from bot.console.passwords import WeakPassword
 from bot.console.render import render
 from bot.console.sessions import end_user_sessions
-from bot.staff.audit import ACTIONS, audit_entries, record_audit
-from bot.staff.models import ROLES, ConsoleSetting
 from bot.console.users import (
-    UserError, create_user, get_user, list_users, role_set, set_display_name, set_password, set_roles, unlock,
+    UserError,
+    create_user,
+    get_user,
+    list_users,
+    role_set,
+    set_display_name,
+    set_password,
+    set_roles,
+    unlock,
 )
 from bot.handoff.settings import HandoffConfigError, HandoffSettings, stored_overrides
 from bot.kb.models import Service
+from bot.staff.audit import ACTIONS, audit_entries, record_audit
+from bot.staff.models import ROLES, ConsoleSetting
 
 routes = web.RouteTableDef()
 
@@ -57,7 +66,7 @@ def _users_view(session: Session) -> list[dict[str, Any]]:
     return rows
 
 
-async def _users_page(request: web.Request, message: Optional[str] = None, error: Optional[str] = None,
+async def _users_page(request: web.Request, message: str | None = None, error: str | None = None,
                       status: int = 200) -> web.Response:
     users = await in_transaction(request.app, _users_view)
     return render(request, "admin_users.html", status=status, users=users, roles=ROLES, role_labels=ROLE_LABELS,
@@ -177,8 +186,8 @@ def parse_settings_form(queue_limit: str, services: str, catalogue: dict[str, st
     return overrides
 
 
-async def _settings_page(request: web.Request, message: Optional[str] = None, error: Optional[str] = None,
-                         form: Optional[dict[str, str]] = None, status: int = 200) -> web.Response:
+async def _settings_page(request: web.Request, message: str | None = None, error: str | None = None,
+                         form: dict[str, str] | None = None, status: int = 200) -> web.Response:
     settings = request.app[SETTINGS]
     catalogue = await asyncio.to_thread(service_catalogue, settings.knowledge_db_url)
     try:
@@ -187,10 +196,8 @@ async def _settings_page(request: web.Request, message: Optional[str] = None, er
         base = HandoffSettings(teams=())
     stored = await in_transaction(request.app, stored_overrides)
     effective = base
-    try:
+    with contextlib.suppress(HandoffConfigError):
         effective = base.with_overrides(stored)
-    except HandoffConfigError:
-        pass
     values = form or {
         "queue_limit": str(effective.queue_limit),
         "always_human_services": "\n".join(effective.always_human_services),

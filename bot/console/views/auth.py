@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
 from urllib.parse import unquote
 
 from aiohttp import web
@@ -34,7 +33,7 @@ TOO_MANY_ATTEMPTS = "Zu viele Anmeldeversuche von diesem Gerät. Bitte warten Si
 _LOCAL_PATH = re.compile(r"^/(?![/\\])[A-Za-z0-9/_.~\-?=&%]{0,499}$")
 
 
-def _safe_next(value: Optional[str]) -> str:
+def _safe_next(value: str | None) -> str:
     """A local path to return to after login (never another site).
 
     Browsers and yarl drop tab and newline characters, so ``/<Tab>/evil.example`` would
@@ -48,7 +47,7 @@ def _safe_next(value: Optional[str]) -> str:
     return value
 
 
-def _login_page(request: web.Request, token: str, message: Optional[str] = None, status: int = 200,
+def _login_page(request: web.Request, token: str, message: str | None = None, status: int = 200,
                 username: str = "", next_path: str = "/") -> web.Response:
     response = render(request, "login.html", status=status, csrf_token=token, message=message,
                       username=username, next_path=next_path)
@@ -80,7 +79,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     next_path = _safe_next(str(form.get("next") or ""))
     settings = request.app[SETTINGS]
 
-    def work(session: Session) -> tuple[LoginResult, Optional[str]]:
+    def work(session: Session) -> tuple[LoginResult, str | None]:
         result = authenticate(session, username, password, settings.max_failed_logins, settings.lockout_minutes)
         if result.user is None:
             # An unknown name may be a password typed into the wrong field: never stored.
@@ -95,7 +94,7 @@ async def login(request: web.Request) -> web.StreamResponse:
 
     factory = request.app[STAFF_SESSIONS]
 
-    def run() -> tuple[LoginResult, Optional[str]]:
+    def run() -> tuple[LoginResult, str | None]:
         with factory() as session, session.begin():
             return work(session)
 

@@ -8,9 +8,10 @@ worker thread over the process's engine (:func:`bot.db.engine.get_engine`). "Erl
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, Optional, TypeVar
+from typing import TypeVar
 
 from aiohttp import web
 
@@ -19,9 +20,9 @@ from bot.console.auth import current_user, require_role
 from bot.console.db import in_transaction
 from bot.console.keys import SETTINGS
 from bot.console.render import render
-from bot.handoff.phone_numbers import written as written_number
 from bot.console.settings import ConsoleSettings
 from bot.db.engine import get_engine
+from bot.handoff.phone_numbers import written as written_number
 from bot.review.stores import telephony_url
 from bot.staff.audit import record_audit
 from bot.telephony.callbacks import CallbackRepository
@@ -63,7 +64,7 @@ def _open_items(repository: CallbackRepository) -> list[CallbackItem]:
     now = utc_now()
     items = []
     for row in repository.open_requests():
-        email: Optional[str] = getattr(row, "email", None)
+        email: str | None = getattr(row, "email", None)
         channel = getattr(row, "channel", None) or "phone"
         items.append(CallbackItem(
             id=int(row.id), channel=CHANNEL_NAMES.get(channel, channel),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Optional
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
@@ -45,11 +44,11 @@ MESSAGES = {
 CONVERSATION_ID = "{conversation_id:[" + SENDER_ID_CHARS + "]{1," + str(SENDER_ID_MAX) + "}}"
 
 
-async def _entry(request: web.Request) -> Optional[QueueEntry]:
+async def _entry(request: web.Request) -> QueueEntry | None:
     return await asyncio.to_thread(request.app[QUEUE].open_entry, request.match_info["conversation_id"])
 
 
-def _may_view(entry: Optional[QueueEntry], user: StaffUser) -> bool:
+def _may_view(entry: QueueEntry | None, user: StaffUser) -> bool:
     """Agents see a conversation while it waits, and while it is theirs."""
     return entry is not None and (entry.status == "waiting" or entry.agent_id == user.id)
 
@@ -166,7 +165,7 @@ async def conversation_events_stream(request: web.Request) -> web.StreamResponse
     return response
 
 
-def _back(request: web.Request, message: Optional[str] = None, status: int = 400) -> web.StreamResponse:
+def _back(request: web.Request, message: str | None = None, status: int = 400) -> web.StreamResponse:
     """Answer a form: JSON for fetch(), else back to the page with a fixed message."""
     if wants_json(request):
         if message is None:

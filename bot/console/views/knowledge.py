@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import timedelta
 
 from aiohttp import web
 
@@ -16,6 +16,7 @@ from bot.console.auth import require_role
 from bot.console.db import in_transaction, read_knowledge
 from bot.console.keys import SETTINGS
 from bot.console.render import render
+from bot.kb.hours import now as berlin_now
 from bot.review.gaps import GapCount, StaleFact, gap_counts, stale_facts, to_csv
 
 routes = web.RouteTableDef()
@@ -39,7 +40,7 @@ def _days(request: web.Request) -> int:
 
 
 async def _gaps(request: web.Request, days: int) -> list[GapCount]:
-    since = date.today() - timedelta(days=days)
+    since = berlin_now().date() - timedelta(days=days)
     return await in_transaction(request.app, lambda session: gap_counts(session, since))
 
 
@@ -68,7 +69,8 @@ def _csv(text: str, name: str) -> web.Response:
 async def gaps_csv(request: web.Request) -> web.StreamResponse:
     """The gaps of the period as CSV (``;``-separated)."""
     days = _days(request)
-    rows = [(KIND_NAMES[g.kind], g.subject, TOPIC_NAMES.get(g.topic, g.topic), g.count) for g in await _gaps(request, days)]
+    rows = [(KIND_NAMES[g.kind], g.subject, TOPIC_NAMES.get(g.topic, g.topic), g.count)
+            for g in await _gaps(request, days)]
     return _csv(to_csv(("Art", "Schlüssel", "Thema", f"Unbekannt (letzte {days} Tage)"), rows),
                 f"wissensluecken-{days}-tage.csv")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
-from typing import Any, Optional
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from bot.console.db import in_transaction, read_knowledge
 from bot.console.keys import SETTINGS
 from bot.console.render import render
 from bot.handoff.notices import SCOPES, NoticeError, add_notice, current_notices, delete_notice
+from bot.kb.hours import now as berlin_now
 from bot.kb.models import Office, Service
 from bot.staff.audit import record_audit
 
@@ -38,10 +39,10 @@ def subjects(knowledge_db_url: str) -> dict[str, dict[str, str]]:
     }, {"office": {}, "service": {}})
 
 
-async def _page(request: web.Request, error: Optional[str] = None, form: Optional[dict] = None,
+async def _page(request: web.Request, error: str | None = None, form: dict | None = None,
                 status: int = 200) -> web.StreamResponse:
     catalogue = await asyncio.to_thread(subjects, request.app[SETTINGS].knowledge_db_url)
-    notices = await in_transaction(request.app, lambda session: current_notices(session, date.today()))
+    notices = await in_transaction(request.app, lambda session: current_notices(session, berlin_now().date()))
     return render(request, "notices.html", status=status, notices=notices, catalogue=catalogue,
                   scope_names=SCOPE_NAMES, error=error, form=form or {},
                   message=MESSAGES.get(request.query.get("msg", "")))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any, Optional
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy.orm import Session
@@ -57,7 +57,7 @@ def _changes(form: Any) -> dict[str, Any]:
     return changes
 
 
-async def _page(request: web.Request, message: Optional[str] = None, error: Optional[str] = None,
+async def _page(request: web.Request, message: str | None = None, error: str | None = None,
                 status: int = 200) -> web.Response:
     board = await asyncio.to_thread(_board)
     return render(request, "phone.html", status=status, board=board, hours_choices=HOURS_CHOICES,

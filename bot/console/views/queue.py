@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
@@ -98,7 +98,7 @@ async def queue_events(request: web.Request) -> web.StreamResponse:
     heartbeat = Heartbeat(request)
     if not await heartbeat.beat(response, force=True):
         return response
-    last: Optional[object] = object()
+    last: object | None = object()
     sent_at = 0.0
     loop = asyncio.get_running_loop()
     try:
@@ -151,5 +151,5 @@ async def take(request: web.Request) -> web.StreamResponse:
         await connect_citizen(request, entry, user)
     except RasaUnavailable as error:
         logger.warning("takeover of handoff %d: %s", handoff_id, error)
-        raise web.HTTPFound("/queue?msg=rasa")
+        raise web.HTTPFound("/queue?msg=rasa") from None
     raise web.HTTPFound(conversation_path(entry.conversation_id))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from aiohttp import web
@@ -105,11 +105,11 @@ async def review_list(request: web.Request) -> web.StreamResponse:
 
 
 async def _transcript_page(
-    request: web.Request, conversation_id: str, error: Optional[str] = None, status: int = 200,
+    request: web.Request, conversation_id: str, error: str | None = None, status: int = 200,
 ) -> web.Response:
     user = _user(request)
 
-    def load(session: Session) -> Optional[dict[str, Any]]:
+    def load(session: Session) -> dict[str, Any] | None:
         summary, turns = transcript(session, conversation_id)
         if summary is None:
             return None
@@ -174,7 +174,7 @@ async def export(request: web.Request) -> web.StreamResponse:
     )
 
 
-def _notice(request: web.Request) -> Optional[str]:
+def _notice(request: web.Request) -> str | None:
     """The notice of ``?msg=``; after a deletion with what was deleted, by kind."""
     key = request.query.get("msg", "")
     notice = NOTICES.get(key)
@@ -200,7 +200,7 @@ async def delete(request: web.Request) -> web.StreamResponse:
         counts = await asyncio.to_thread(delete_conversation, settings, conversation_id, _user(request).username)
     except RetentionError:
         logger.exception("deletion of a conversation failed")
-        raise web.HTTPSeeOther("/review?msg=delete_failed")
+        raise web.HTTPSeeOther("/review?msg=delete_failed") from None
     if not any(counts.values()):
         raise web.HTTPSeeOther("/review?msg=delete_nothing")
     raise web.HTTPSeeOther("/review?" + urlencode({"msg": "deleted", **{f"n_{k}": v for k, v in counts.items()}}))

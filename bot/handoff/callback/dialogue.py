@@ -20,7 +20,6 @@ from __future__ import annotations
 import abc
 from datetime import date
 from types import ModuleType
-from typing import Optional
 
 from bot.handoff.callback import spoken, written
 from bot.handoff.callback.turns import CallbackDraft, Message, Numbers, Turn
@@ -49,7 +48,7 @@ class Step(abc.ABC):
     key: str = ""
 
     @abc.abstractmethod
-    def validate(self, answer: Answer, state: dict, numbers: Numbers) -> Optional[dict]:
+    def validate(self, answer: Answer, state: dict, numbers: Numbers) -> dict | None:
         """State updates for a valid answer, else None."""
 
     def next_step(self, state: dict) -> str:
@@ -62,7 +61,7 @@ class ChooseStep(Step):
 
     key = "choose"
 
-    def validate(self, answer: Answer, state: dict, numbers: Numbers) -> Optional[dict]:
+    def validate(self, answer: Answer, state: dict, numbers: Numbers) -> dict | None:
         if state["channel"] == "spoken":
             yes = yes_no(answer)
             if yes is False:
@@ -87,7 +86,7 @@ class PhoneStep(Step):
 
     key = "phone"
 
-    def validate(self, answer: Answer, state: dict, numbers: Numbers) -> Optional[dict]:
+    def validate(self, answer: Answer, state: dict, numbers: Numbers) -> dict | None:
         if state["channel"] == "spoken":
             return {"number": "entered", "step": "confirm"} if answer.number_entered and numbers.entered else None
         email = parse_email(answer.text)
@@ -106,7 +105,7 @@ class ConfirmStep(Step):
 
     key = "confirm"
 
-    def validate(self, answer: Answer, state: dict, numbers: Numbers) -> Optional[dict]:
+    def validate(self, answer: Answer, state: dict, numbers: Numbers) -> dict | None:
         yes = yes_no(answer)
         if yes and numbers.get(state.get("number")):
             return {"step": "window"}
@@ -118,7 +117,7 @@ class EmailStep(Step):
 
     key = "email"
 
-    def validate(self, answer: Answer, state: dict, numbers: Numbers) -> Optional[dict]:
+    def validate(self, answer: Answer, state: dict, numbers: Numbers) -> dict | None:
         email = parse_email(answer.text)
         return {"email": email} if email else None
 
@@ -128,7 +127,7 @@ class WindowStep(Step):
 
     key = "window"
 
-    def validate(self, answer: Answer, state: dict, numbers: Numbers) -> Optional[dict]:
+    def validate(self, answer: Answer, state: dict, numbers: Numbers) -> dict | None:
         windows = [Window.from_dict(w) for w in state["windows"]]
         chosen = choose_window(answer, windows, date.fromisoformat(state["today"]))
         return None if chosen is None else {"window": windows[chosen].as_dict()}
@@ -139,7 +138,7 @@ class ConsentStep(Step):
 
     key = "consent"
 
-    def validate(self, answer: Answer, state: dict, numbers: Numbers) -> Optional[dict]:
+    def validate(self, answer: Answer, state: dict, numbers: Numbers) -> dict | None:
         yes = True if answer.intent == "affirm" else parse_yes_no(answer.text)
         return {"consent": True} if yes else None
 
@@ -151,8 +150,8 @@ STEPS: dict[str, Step] = {step.key: step for step in
                           (ChooseStep(), PhoneStep(), ConfirmStep(), EmailStep(), WindowStep(), ConsentStep())}
 
 
-def start(channel: str, windows: list[Window], today: date, *, reason: Optional[str] = None,
-          lead: Optional[str] = None, method: Optional[str] = None, numbers: Numbers = Numbers(),
+def start(channel: str, windows: list[Window], today: date, *, reason: str | None = None,
+          lead: str | None = None, method: str | None = None, numbers: Numbers = Numbers(),
           retention_days: int = 30) -> Turn:
     """Begin: the choice or offer (``lead`` first), else straight to the number (``method="phone"``
     on the web; the caller ID or the keypad on the phone)."""

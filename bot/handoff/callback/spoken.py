@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Optional
 
 from bot.handoff.callback.turns import Message, Numbers
 from bot.handoff.callback.windows import Window
@@ -33,7 +32,7 @@ _NUMBER_SLOT = re.compile(r"\[\[(number|number_end):(caller|entered)\]\]")
 def fill_numbers(text: str, numbers: Numbers) -> str:
     """Replace ``[[number:caller]]`` / ``[[number_end:entered]]`` with the spoken digits."""
 
-    def said(match: "re.Match[str]") -> str:
+    def said(match: re.Match[str]) -> str:
         number = numbers.get(match.group(2))
         if not number:
             return ""
@@ -76,7 +75,7 @@ def ended(outcome: str) -> Message:
     return Message(ENDINGS[outcome])
 
 
-def stored(method: str, window: Window, phone: Optional[str], number: Optional[str], today: date) -> Message:
+def stored(method: str, window: Window, phone: str | None, number: str | None, today: date) -> Message:
     """The confirmation once the request is stored (the caller hears the last digits, then goodbye)."""
     return Message(f"Vielen Dank. Wir rufen Sie {window.said(today)} an, unter der Nummer mit den Endziffern "
                    f"[[number_end:{number}]]. Auf Wiederhören!")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 from bot.handoff.callback.windows import Window
 
@@ -16,10 +15,10 @@ class Numbers:
     """On the phone: the caller ID and a number the caller typed (kept in the call store,
     never in the dialogue state or the conversation history)."""
 
-    caller: Optional[str] = None
-    entered: Optional[str] = None
+    caller: str | None = None
+    entered: str | None = None
 
-    def get(self, which: Optional[str]) -> Optional[str]:
+    def get(self, which: str | None) -> str | None:
         """``"caller"`` or ``"entered"``."""
         return {"caller": self.caller, "entered": self.entered}.get(which or "")
 
@@ -38,10 +37,10 @@ class CallbackDraft:
     """What to store once the citizen agreed: a phone number or e-mail address, and when staff get in touch."""
 
     method: str
-    phone: Optional[str]
-    email: Optional[str]
+    phone: str | None
+    email: str | None
     window: Window
-    reason: Optional[str] = None
+    reason: str | None = None
 
 
 @dataclass
@@ -49,9 +48,9 @@ class Turn:
     """What to say and the new state; ``state`` None means the dialogue is over (see :data:`OUTCOMES`)."""
 
     messages: list[Message]
-    state: Optional[dict]
-    outcome: Optional[str] = None
-    draft: Optional[CallbackDraft] = None
+    state: dict | None
+    outcome: str | None = None
+    draft: CallbackDraft | None = None
     hangup: bool = False
 
     @property

@@ -3,9 +3,10 @@ on its working days (holidays and closures respected), and which one a citizen c
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from bot.config import TIMEZONE
 from bot.german import WEEKDAY_NAMES, clock, day_spoken
@@ -50,7 +51,7 @@ class Window:
         return {"key": self.key, "spoken": self.spoken, "start": self.start.isoformat(), "end": self.end.isoformat()}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Window":
+    def from_dict(cls, data: dict[str, Any]) -> Window:
         """Inverse of :meth:`as_dict`."""
         return cls(data["key"], data["spoken"], datetime.fromisoformat(data["start"]), datetime.fromisoformat(data["end"]))
 
@@ -68,7 +69,7 @@ class Window:
         return f"{said[0].upper()}{said[1:]}, {self.start.hour}:{self.start.minute:02d} bis {clock(self.end.time())}"
 
 
-def callback_windows(office: Optional[Office], windows: Iterable[CallbackWindow], now: datetime, count: int = 2,
+def callback_windows(office: Office | None, windows: Iterable[CallbackWindow], now: datetime, count: int = 2,
                      skip_today: bool = False) -> list[Window]:
     """The next ``count`` windows that fall into the office's hours (holidays and closures respected).
 
@@ -97,13 +98,13 @@ def callback_windows(office: Optional[Office], windows: Iterable[CallbackWindow]
     return found
 
 
-def offer_windows(office: Optional[Office], hours_override: Optional[str], windows: Iterable[CallbackWindow],
+def offer_windows(office: Office | None, hours_override: str | None, windows: Iterable[CallbackWindow],
                   now: datetime) -> list[Window]:
     """The callback windows to offer now (not today when staff closed the hotline for today)."""
     return callback_windows(office, windows, now, skip_today=hours_override == "closed")
 
 
-def choose_window(answer: Answer, windows: list[Window], today: date) -> Optional[int]:
+def choose_window(answer: Answer, windows: list[Window], today: date) -> int | None:
     """Which offered window the answer names, or None.
 
     A key on the phone; a button text; a number ("1", "die Zwei", "die zweite"); a day or

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Optional
 
 from bot.german import WEEKDAY_NAMES, clock
 from bot.handoff.callback.turns import Message
@@ -90,7 +89,7 @@ def email_window(windows: list[Window]) -> Window:
     return Window("email", "per E-Mail", first.start, max(w.end for w in same_day))
 
 
-def stored(method: str, window: Window, phone: Optional[str], number: Optional[str], today: date) -> Message:
+def stored(method: str, window: Window, phone: str | None, number: str | None, today: date) -> Message:
     """The confirmation once the request is stored."""
     if method == "email":
         return Message(f"Vielen Dank. Wir antworten Ihnen per E-Mail, voraussichtlich {day_said(window.day, today)}. "

@@ -12,9 +12,8 @@ table; a database the old ``create_all`` code made is stamped with this revision
 
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "knowledge_0001"
 down_revision = None
