@@ -5,7 +5,8 @@ started directly by ``request_callback``. The steps are the written wording of t
 callback dialogue of both channels (``bot/handoff/callback/``); this module runs it as a
 Rasa loop (``actions/loop.py``, like the phone's ``action_phone_dialog``): while it is
 active it gets every message first, hands an emergency or a clear new question back to
-the rules, and stores the request only after consent, as a ``callback_requests`` row with ``channel="web"``. The ``contact_data`` slot
+the rules, and stores the request only after consent, as a ``callback_requests`` row with \
+``channel="web"``. The ``contact_data`` slot
 is reset when the dialogue ends, whatever the outcome.
 """
 
@@ -151,7 +152,7 @@ def hold_contact(sender_id: str, state: dict[str, Any], held: tuple[str | None, 
 
     The channel usually holds them already (``held``); only what differs is written.
     """
-    values = {key: state[key] for key, known in zip(("phone", "email"), held)
+    values = {key: state[key] for key, known in zip(("phone", "email"), held, strict=False)
               if state.get(key) and state[key] not in (CONTACT_PLACEHOLDERS[key], known)}
     if values:
         try:

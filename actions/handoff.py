@@ -39,16 +39,16 @@ def offer_reason(tracker: Tracker) -> str:
 def to_person(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> list[EventType]:
     """The way to a person of this channel (the offer is consumed)."""
     if is_voice(tracker):
-        return [SlotSet("offer", None)] + start_handoff(dispatcher, tracker)
-    return [SlotSet("offer", None)] + start_web_handoff(dispatcher, tracker, reason)
+        return [SlotSet("offer", None), *start_handoff(dispatcher, tracker)]
+    return [SlotSet("offer", None), *start_web_handoff(dispatcher, tracker, reason)]
 
 
 def to_callback(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str | None = None) -> list[EventType]:
     """The callback dialogue of this channel (phone: the number from the call)."""
     if is_voice(tracker):
-        return [SlotSet("offer", None)] + start_callback(dispatcher, tracker)
-    return [SlotSet("offer", None)] + start_contact(dispatcher, tracker, reason=reason or "request_callback",
-                                                    method="phone")
+        return [SlotSet("offer", None), *start_callback(dispatcher, tracker)]
+    return [SlotSet("offer", None),
+            *start_contact(dispatcher, tracker, reason=reason or "request_callback", method="phone")]
 
 
 class ActionRequestHuman(Action):

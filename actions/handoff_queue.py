@@ -2,7 +2,8 @@
 
 During the team's staffed hours, and while fewer conversations wait than the queue
 limit (one rule with the phone: ``bot/handoff/staffing.py``), the conversation enters
-the queue: the citizen hears the position and an estimated wait and can cancel. Outside the hours, or with a full queue, the citizen is
+the queue: the citizen hears the position and an estimated wait and can cancel. \
+Outside the hours, or with a full queue, the citizen is
 offered a callback or an e-mail reply instead (``actions/contact_request.py``). While
 an agent has the conversation, the console pauses Rasa; the bot answers again when
 the agent hands back. Emergencies are answered by their own rule, also while waiting.

@@ -31,7 +31,7 @@ class Loop:
     def enter(self, values: Mapping[str, Any], in_loop: bool) -> list[EventType]:
         """Set the state; start the loop unless it runs already (then the next message comes to it)."""
         events: list[EventType] = [SlotSet(key, value) for key, value in values.items()]
-        return events if in_loop else events + [ActiveLoop(self.name), FollowupAction("action_listen")]
+        return events if in_loop else [*events, ActiveLoop(self.name), FollowupAction("action_listen")]
 
     def leave(self) -> list[EventType]:
         """The loop is done: reset its state and wait for the citizen."""
@@ -51,4 +51,5 @@ def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
 def is_new_question(tracker: Tracker, also: frozenset[str] = frozenset()) -> bool:
     """The latest message is a clear new question (``ask_…`` or one of ``also``), not an answer."""
     intent, confidence = latest_intent(tracker)
-    return intent is not None and (intent.startswith("ask_") or intent in also) and confidence >= NEW_QUESTION_CONFIDENCE
+    return (intent is not None and (intent.startswith("ask_") or intent in also)
+            and confidence >= NEW_QUESTION_CONFIDENCE)

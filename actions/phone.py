@@ -62,21 +62,23 @@ HOW_ELSE = "Wie kann ich Ihnen sonst helfen?"
 PRESS_ZERO = "Für eine Mitarbeiterin oder einen Mitarbeiter drücken Sie die 0."
 REPROMPT = f"Sind Sie noch da? Stellen Sie gern Ihre Frage, zum Beispiel: Was kostet ein Personalausweis? {PRESS_ZERO}"
 DTMF_HINT = f"Bitte sagen Sie mir Ihr Anliegen. {PRESS_ZERO}"
+WAIT_OR_CALLBACK = "Möchten Sie warten? Dann drücken Sie die 1. Für einen Rückruf drücken Sie die 2."
 MENU = (
     "Ich habe Sie leider nicht verstanden. Bitte wählen Sie über die Telefontastatur: "
     "Für das Bürgerbüro drücken Sie die 1, für die Ausländerbehörde die 2, für das Sozialamt die 3. "
     f"{PRESS_ZERO}"
 )
-MENU_AGAIN = f"Bitte drücken Sie die 1 für das Bürgerbüro, die 2 für die Ausländerbehörde, die 3 für das Sozialamt. {PRESS_ZERO}"
+MENU_AGAIN = ("Bitte drücken Sie die 1 für das Bürgerbüro, die 2 für die Ausländerbehörde, die 3 für das Sozialamt. "
+              f"{PRESS_ZERO}")
 #: Keypad menu: department key and what the bot can answer there (services in data/knowledge).
 DEPARTMENTS = {
-    "1": ("buergerbuero", "Zum Bürgerbüro nenne ich Ihnen Öffnungszeiten, Unterlagen und Gebühren, zum Beispiel "
+    "1": ("buergerbuero", ("Zum Bürgerbüro nenne ich Ihnen Öffnungszeiten, Unterlagen und Gebühren, zum Beispiel "
                           "für Personalausweis, Reisepass oder die Anmeldung einer Wohnung. Fragen Sie zum Beispiel: "
-                          "Was kostet ein Reisepass?"),
-    "2": ("auslaenderbehoerde", "Zur Ausländerbehörde gebe ich Auskunft zum Aufenthaltstitel und zur Einbürgerung. "
-                                "Fragen Sie zum Beispiel: Welche Unterlagen brauche ich für den Aufenthaltstitel?"),
-    "3": ("sozialamt", "Zum Sozialamt gebe ich Auskunft zum Beispiel zu Wohngeld, Grundsicherung und Bonuscard. "
-                       "Fragen Sie zum Beispiel: Wie beantrage ich Wohngeld?"),
+                          "Was kostet ein Reisepass?")),
+    "2": ("auslaenderbehoerde", ("Zur Ausländerbehörde gebe ich Auskunft zum Aufenthaltstitel und zur Einbürgerung. "
+                                "Fragen Sie zum Beispiel: Welche Unterlagen brauche ich für den Aufenthaltstitel?")),
+    "3": ("sozialamt", ("Zum Sozialamt gebe ich Auskunft zum Beispiel zu Wohngeld, Grundsicherung und Bonuscard. "
+                       "Fragen Sie zum Beispiel: Wie beantrage ich Wohngeld?")),
 }
 TRANSFER_NOW = "Ich verbinde Sie mit einer Mitarbeiterin oder einem Mitarbeiter. Einen Moment bitte."
 TRANSFER_FAILED = "Leider konnte ich Sie gerade nicht verbinden. Möchten Sie, dass wir Sie zurückrufen?"
@@ -138,7 +140,8 @@ def topic_intent(tracker: Tracker) -> str:
 
 def call_context(tracker: Tracker) -> CallContext:
     """Conversation id, concern, service and district of this call."""
-    return CallContext(tracker.sender_id, topic_intent(tracker), tracker.get_slot("service"), tracker.get_slot("district"))
+    return CallContext(tracker.sender_id, topic_intent(tracker), tracker.get_slot("service"),
+                       tracker.get_slot("district"))
 
 
 def numbers(tracker: Tracker) -> Numbers:
@@ -218,7 +221,8 @@ def transfer(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, kind
         "X-Queue-Position": str(position) if position else None,
     }
     say(dispatcher, text)
-    dispatcher.utter_message(json_message=transfer_event(runtime.settings().transfer_target, f"caller wants a person ({kind})", headers))
+    dispatcher.utter_message(json_message=transfer_event(runtime.settings().transfer_target,
+                                                         f"caller wants a person ({kind})", headers))
     return [ActiveLoop(None), SlotSet("phone_step", None), SlotSet("phone_data", None),
             SlotSet("phone_transfer", kind), FollowupAction("action_listen")]
 
@@ -226,7 +230,8 @@ def transfer(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, kind
 def join_queue(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """The caller waits: into the hotline queue, with the position in the SIP headers."""
     position = runtime.store().join_queue()
-    text = f"Gern. Sie sind an Position {position}. Bitte bleiben Sie in der Leitung, ich verbinde Sie mit der Warteschlange."
+    text = (f"Gern. Sie sind an Position {position}. Bitte bleiben Sie in der Leitung, "
+            "ich verbinde Sie mit der Warteschlange.")
     return transfer(dispatcher, tracker, text, kind="queue", position=position)
 
 
@@ -342,7 +347,7 @@ class ActionPhoneTransferStatus(_PhoneAction):
             return [SlotSet("phone_transfer", None)]
         if tracker.get_slot("phone_transfer") == "queue":
             runtime.store().leave_queue()
-        return [SlotSet("phone_transfer", None)] + start_callback(dispatcher, tracker, offer=TRANSFER_FAILED)
+        return [SlotSet("phone_transfer", None), *start_callback(dispatcher, tracker, offer=TRANSFER_FAILED)]
 
 
 def start_menu(dispatcher: CollectingDispatcher) -> list[EventType]:
@@ -378,7 +383,8 @@ class ActionPhoneDialog(Action):
             if data["silences"] >= 2:
                 say(dispatcher, SILENT_GOODBYE)
                 return hang_up(dispatcher, "no user input")
-            say(dispatcher, f"Sind Sie noch da? {MENU_AGAIN if step == 'menu' else 'Möchten Sie warten? Dann drücken Sie die 1. Für einen Rückruf drücken Sie die 2.'}")
+            again = MENU_AGAIN if step == "menu" else WAIT_OR_CALLBACK
+            say(dispatcher, f"Sind Sie noch da? {again}")
             return [SlotSet("phone_data", data)]
         if step == "menu":
             return self._menu(dispatcher, tracker, data, intent)
@@ -394,7 +400,7 @@ class ActionPhoneDialog(Action):
         if key in DEPARTMENTS:
             department, hint = DEPARTMENTS[key]
             say(dispatcher, f"{hint} {PRESS_ZERO}")
-            return LOOP.leave() + [SlotSet("phone_department", department)]
+            return [*LOOP.leave(), SlotSet("phone_department", department)]
         data["retries"] = data.get("retries", 0) + 1
         if data["retries"] >= 2:
             say(dispatcher, HOW_ELSE)
@@ -406,7 +412,8 @@ class ActionPhoneDialog(Action):
     def _handoff_choice(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None) -> list[EventType]:
         key = latest_entity(tracker, "dtmf") if intent == "phone_dtmf" else None
         tokens = [w for w, _, _ in words(tracker.latest_message.get("text") or "")] if key is None else []
-        wants_callback = key == "2" or intent == "request_callback" or any(t.startswith(_CALLBACK_WORDS) for t in tokens)
+        wants_callback = (key == "2" or intent == "request_callback"
+                          or any(t.startswith(_CALLBACK_WORDS) for t in tokens))
         if wants_callback:
             return start_callback(dispatcher, tracker, in_loop=True)
         if key == "1" or intent in ("affirm", "request_human") or any(t.startswith(_WAIT_WORDS) for t in tokens):

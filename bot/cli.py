@@ -128,7 +128,8 @@ def _callbacks(args: argparse.Namespace) -> int:
             # Web-chat requests may carry an e-mail address instead of a number.
             full = written_number(row.phone) if row.phone else row.email or "-"
             contact = full if args.show_contact else masked_contact(row.phone, row.email)
-            print(f"{row.id:6d}  {row.channel or 'phone':5s}  {row.preferred_day}  {row.window_key:10s}  {contact:24s}  "
+            print(f"{row.id:6d}  {row.channel or 'phone':5s}  {row.preferred_day}  {row.window_key:10s}  "
+                  f"{contact:24s}  "
                   f"{row.reason or '-'} / {row.service or '-'} / {row.district or '-'}")
         return 0
     if args.action == "done":

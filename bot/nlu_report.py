@@ -55,7 +55,7 @@ class HoldoutSet:
 
     name: str
     thresholds: dict[str, float]
-    style_min: Optional[float]
+    style_min: float | None
     result: str
 
     @property

@@ -15,7 +15,8 @@ Call state is shared, never kept in this process only (``bot/telephony/store.py`
 replica can serve any request of any call. A retried activity (same id, e.g. after a
 replica died mid-request) is handled by Rasa once and answered with that answer again
 (``bot/server/rasa_stores.py``). When a store is unreachable the caller hears a short
-spoken apology (``channels/outage.py``), never silence. A call that arrives while this instance already carries ``max_concurrent_calls``
+spoken apology (``channels/outage.py``), never silence. \
+A call that arrives while this instance already carries ``max_concurrent_calls``
 calls is an overflow call: it hears a short message and a callback offer at once,
 handled without NLU (``bot/telephony/overflow.py``).
 """
@@ -92,7 +93,8 @@ class AudiocodesOutput(CollectingOutputChannel):
     @property
     def ends_call(self) -> bool:
         """The bot asked the gateway to hang up or to transfer the call."""
-        return any(m.get("type") == "event" and m.get("name") in {"hangup", "transfer", "handover"} for m in self.messages)
+        return any(m.get("type") == "event" and m.get("name") in {"hangup", "transfer", "handover"}
+                   for m in self.messages)
 
     def add(self, activity: dict) -> None:
         """Append a bot activity built by the channel itself."""
@@ -146,7 +148,7 @@ class AudiocodesInput(InputChannel):
         """``token`` (required, e.g. ``${AUDIOCODES_TOKEN}``) from ``credentials.yml``."""
         if not credentials:
             cls.raise_missing_credentials_exception()
-        token = str(credentials.get("token") or "")
+        token = str((credentials or {}).get("token") or "")
         if len(token) < MIN_TOKEN_LENGTH or token.startswith("${"):
             raise RasaException(
                 f"The audiocodes channel needs a token of at least {MIN_TOKEN_LENGTH} characters "
@@ -239,7 +241,7 @@ class AudiocodesInput(InputChannel):
         if turn is None:
             return response.json({"error": "unknown conversation"}, status=404)
         output = AudiocodesOutput()
-        for activity, fresh in zip(items, turn.fresh):
+        for activity, fresh in zip(items, turn.fresh, strict=False):
             if not fresh and not turn.call.admitted:
                 logger.info("activity handled before: answered once")
                 continue
@@ -274,7 +276,8 @@ class AudiocodesInput(InputChannel):
         )
         return self.overflow.answer(cid, answer, caller_input.number if caller_input.kind == "number" else None)
 
-    async def _to_rasa(self, cid: str, caller_input: CallerInput, on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    async def _to_rasa(self, cid: str, caller_input: CallerInput,
+                       on_new_message: Callable[[UserMessage], Awaitable[Any]],
                        output: AudiocodesOutput, activity_id: str | None = None) -> None:
         """Hand one caller input to Rasa; the activity id is the message id (a retry is answered once)."""
         if caller_input.kind == "start" and caller_input.number:
@@ -348,7 +351,8 @@ class AudiocodesInput(InputChannel):
                         raise
                     outage.count("telephony", CHANNEL_NAME, error)  # the call store, read by the channel
                     if "cid" in kwargs and request.path.endswith("/activities"):
-                        return response.json({"conversation": kwargs["cid"], "activities": [stamp(message(outage.SPOKEN))]})
+                        return response.json({"conversation": kwargs["cid"],
+                                              "activities": [stamp(message(outage.SPOKEN))]})
                     return response.json({"error": "temporarily unavailable"}, status=503,
                                          headers={"Retry-After": str(outage.RETRY_AFTER_SECONDS)})
 

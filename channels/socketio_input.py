@@ -330,7 +330,8 @@ class CitizenSocketIOInput(SocketIOInput):
                 return
             try:
                 await on_new_message(
-                    UserMessage(await keep_contact_out(sender, incoming.text), output, sender, input_channel=self.name(),
+                    UserMessage(await keep_contact_out(sender, incoming.text), output, sender,
+                                input_channel=self.name(),
                                 metadata=incoming.metadata)
                 )
             except Exception as error:

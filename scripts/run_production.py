@@ -87,19 +87,21 @@ def environment(db_url: str, rasa_ports: list[int], origin: str, rest: bool) -> 
     redis_host, redis_port = os.environ.get("REDIS_HOST", "127.0.0.1"), os.environ.get("REDIS_PORT", "6379")
     env = {
         **os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        "ENDPOINTS_FILE": "endpoints.production.yml", "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{os.environ.get('ACTION_PORT', '5055')}/webhook",
+        "ENDPOINTS_FILE": "endpoints.production.yml",
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{os.environ.get('ACTION_PORT', '5055')}/webhook",
         "TRACKER_DB_HOST": parsed.host or "127.0.0.1", "TRACKER_DB_PORT": str(parsed.port or 5432),
         "TRACKER_DB_NAME": parsed.database, "TRACKER_DB_USER": parsed.username or "postgres",
         "TRACKER_DB_PASSWORD": password_file.read_text().strip() if password_file.exists() else "",
         "REDIS_HOST": redis_host, "REDIS_PORT": redis_port, "REDIS_DB": os.environ.get("REDIS_DB", "1"),
-        "STAFF_DB_URL": os.environ.get("STAFF_DB_URL", db_url), "TELEPHONY_DB_URL": os.environ.get("TELEPHONY_DB_URL", db_url),
+        "STAFF_DB_URL": os.environ.get("STAFF_DB_URL", db_url),
+        "TELEPHONY_DB_URL": os.environ.get("TELEPHONY_DB_URL", db_url),
         "TELEPHONY_REDIS_URL": os.environ.get("TELEPHONY_REDIS_URL", f"redis://{redis_host}:{redis_port}/2"),
         "WEBCHAT_ALLOWED_ORIGINS": origin, "WEBCHAT_REDIS_URL": f"redis://{redis_host}:{redis_port}/3",
         "SANIC_PROXIES_COUNT": "1", "CONSOLE_ENV": "production", "RASA_URL": f"http://127.0.0.1:{rasa_ports[0]}",
     }
     if env["TRACKER_DB_PASSWORD"] and not parsed.password:
-        env["STAFF_DB_URL"] = env["TELEPHONY_DB_URL"] = parsed.set(password=env["TRACKER_DB_PASSWORD"]).render_as_string(
-            hide_password=False)
+        env["STAFF_DB_URL"] = env["TELEPHONY_DB_URL"] = parsed.set(
+            password=env["TRACKER_DB_PASSWORD"]).render_as_string(hide_password=False)
     parts = ["credentials.production.yml"] + (["credentials.audiocodes.yml"] if env.get("AUDIOCODES_TOKEN") else [])
     text = "\n".join((ROOT / name).read_text(encoding="utf-8") for name in parts)
     if rest:
@@ -125,7 +127,8 @@ def proxy_directory(rasa_ports: list[int], web_port: int, console_port: int, por
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rest", action="store_true", help="also the REST channel (behind nginx), e.g. to try it with curl")
+    parser.add_argument("--rest", action="store_true",
+                        help="also the REST channel (behind nginx), e.g. to try it with curl")
     args = parser.parse_args(argv)
     if not MODEL.exists() or nginx_local.NGINX is None:
         print(f"error: needs {MODEL.relative_to(ROOT)} (make train) and nginx (apt-get install nginx)", file=sys.stderr)
@@ -158,18 +161,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      "--port", str(rasa_port)],
                   {"METRICS_PORT": str(METRICS.get(f"rasa-{number}", 0)), "TELEPHONY_INSTANCE_ID": f"rasa-{number}"})
         start("web", [PY, "-m", "bot.web", "--port", str(web_port), "--chat-server", origin])
-        start("console", [PY, "-m", "bot.console", "--port", str(console_port)], {"METRICS_PORT": str(METRICS["console"])})
+        start("console", [PY, "-m", "bot.console", "--port", str(console_port)],
+              {"METRICS_PORT": str(METRICS["console"])})
         start("nginx", nginx_local.nginx_command(proxy_dir), preexec_fn=nginx_local.drop_privileges)
         for waited in [action_port, *rasa_ports, web_port, console_port, port, console_proxy]:
             wait_for_port(waited, processes)
         print(f"Citizens (web chat demo page): {origin}/   (self-signed certificate: {proxy_dir / 'cert.pem'})")
         if args.rest:
-            print(f"REST: curl --cacert {proxy_dir / 'cert.pem'} {origin}/webhooks/rest/webhook -d '{{\"sender\":\"demo\",\"message\":\"Was kostet ein Perso?\"}}'")
+            print(f"REST: curl --cacert {proxy_dir / 'cert.pem'} {origin}/webhooks/rest/webhook "
+                  f"-d '{{\"sender\":\"demo\",\"message\":\"Was kostet ein Perso?\"}}'")
         if env.get("AUDIOCODES_TOKEN"):
             print(f"Phone (AudioCodes Bot API): {origin}/webhooks/audiocodes/webhook")
         print(f"Staff console: https://localhost:{console_proxy}/   (users: python -m bot console create-user)")
         print("Metrics: " + "  ".join(f"{name} http://127.0.0.1:{metrics_port}/metrics"
-                                      for name, metrics_port in METRICS.items() if name != "rasa-2" or len(rasa_ports) > 1))
+                                      for name, metrics_port in METRICS.items()
+                                      if name != "rasa-2" or len(rasa_ports) > 1))
         print(f"Logs: {logs.relative_to(ROOT)}/*.log   (Ctrl-C stops all)", flush=True)
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)

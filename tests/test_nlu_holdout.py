@@ -27,7 +27,7 @@ SETS = {held_out.name: held_out for held_out in HOLDOUT_SETS}
 def reports() -> dict[str, Report]:
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
-    found = dict(zip(SETS, evaluate_all(MODEL, [held_out.path for held_out in HOLDOUT_SETS])))
+    found = dict(zip(SETS, evaluate_all(MODEL, [held_out.path for held_out in HOLDOUT_SETS]), strict=False))
     out = PROJECT_ROOT / "results"
     out.mkdir(parents=True, exist_ok=True)
     for name, report in found.items():

@@ -2,7 +2,8 @@
 
 When a conversation moves up (someone ahead was taken over or left), the citizen gets
 "Sie sind jetzt an Position N. Die Wartezeit beträgt etwa M Minuten." with a button to
-leave the queue (wording and estimate of ``bot/handoff/wait.py``). ``mark_notified`` is a compare-and-set, so of several console
+leave the queue (wording and estimate of ``bot/handoff/wait.py``). \
+``mark_notified`` is a compare-and-set, so of several console
 processes exactly one sends each notice.
 """
 

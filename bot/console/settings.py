@@ -130,24 +130,25 @@ class ConsoleSettings:
         env = os.environ if env is None else env
         host = str(overrides.get("host") or env.get("CONSOLE_HOST") or "127.0.0.1")
         production = is_production(env, host)
-        values = dict(
-            host=host,
-            port=_int(env, "CONSOLE_PORT", 8090),
-            production=production,
-            staff_db_url=database_url("staff", env),
-            tracker_db_url=_tracker_db_url(env),
-            telephony_db_url=database_url("telephony", env),
-            rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
-            rasa_token=read_secret(RASA_AUTH_TOKEN, env),
-            cookie_secure=_bool(env, "CONSOLE_COOKIE_SECURE", production),
-            session_idle_minutes=_int(env, "CONSOLE_SESSION_IDLE_MINUTES", 30),
-            session_max_hours=_int(env, "CONSOLE_SESSION_MAX_HOURS", 10),
-            max_failed_logins=_int(env, "CONSOLE_MAX_FAILED_LOGINS", 5),
-            lockout_minutes=_int(env, "CONSOLE_LOCKOUT_MINUTES", 15),
-            job_interval_seconds=_int(env, "CONSOLE_JOB_INTERVAL_SECONDS", 10),
-            knowledge_db_url=database_url("knowledge", env),
-        )
+        values = {
+            "host": host,
+            "port": _int(env, "CONSOLE_PORT", 8090),
+            "production": production,
+            "staff_db_url": database_url("staff", env),
+            "tracker_db_url": _tracker_db_url(env),
+            "telephony_db_url": database_url("telephony", env),
+            "rasa_url": (env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
+            "rasa_token": read_secret(RASA_AUTH_TOKEN, env),
+            "cookie_secure": _bool(env, "CONSOLE_COOKIE_SECURE", production),
+            "session_idle_minutes": _int(env, "CONSOLE_SESSION_IDLE_MINUTES", 30),
+            "session_max_hours": _int(env, "CONSOLE_SESSION_MAX_HOURS", 10),
+            "max_failed_logins": _int(env, "CONSOLE_MAX_FAILED_LOGINS", 5),
+            "lockout_minutes": _int(env, "CONSOLE_LOCKOUT_MINUTES", 15),
+            "job_interval_seconds": _int(env, "CONSOLE_JOB_INTERVAL_SECONDS", 10),
+            "knowledge_db_url": database_url("knowledge", env),
+        }
         values.update({key: value for key, value in overrides.items() if value is not None})
         if values["production"] and not values["cookie_secure"]:
-            raise ConsoleSettingsError("CONSOLE_COOKIE_SECURE cannot be off in production (serve the console over HTTPS)")
+            raise ConsoleSettingsError("CONSOLE_COOKIE_SECURE cannot be off in production "
+                                       "(serve the console over HTTPS)")
         return cls(**values)  # type: ignore[arg-type]

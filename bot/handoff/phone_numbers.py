@@ -51,7 +51,7 @@ def normalise(raw: str | None) -> str | None:
     if not _NUMBER_TEXT.match(value) or value.count("(") != value.count(")"):
         return None
     digits = re.sub(r"\D", "", value)
-    if value.startswith("+") or value.startswith("00"):
+    if value.startswith(("+", "00")):
         digits = digits[2:] if value.startswith("00") else digits
         if digits.startswith("49"):
             national = digits[2:].lstrip("0")
@@ -99,7 +99,7 @@ def _split_candidate(raw: str, start: int) -> list[tuple[str, int, int]]:
     for gap in _NEXT_NUMBER.finditer(raw):
         first = normalise(raw[:gap.start()])
         if first:
-            return [(first, start, start + gap.start())] + _split_candidate(raw[gap.end():], start + gap.end())
+            return [(first, start, start + gap.start()), *_split_candidate(raw[gap.end():], start + gap.end())]
     return []
 
 
@@ -127,7 +127,7 @@ def number_in_speech(text: str) -> tuple[str | None, str]:
     runs: list[list] = []
     current: list | None = None
     for token, start, end in words(text):
-        if token == "plus":  # "plus neun vier …": an international number begins
+        if token == "plus":  # noqa: S105 - a spoken word, not a secret; "plus neun vier …": an international number begins
             current = [start, end, "+"]
             runs.append(current)
             continue

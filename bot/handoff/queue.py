@@ -195,7 +195,7 @@ class HandoffQueue:
             )
             return result.rowcount == 1
 
-    def mark_notified(self, entry_id: int, old: int | None, new: int, now: datetime | None = None) -> bool:
+    def mark_notified(self, entry_id: int, old: int | None, new: int | None, now: datetime | None = None) -> bool:
         """Record that the citizen was told position ``new`` (compare-and-set: one notifier wins)."""
         condition = Handoff.notified_position.is_(None) if old is None else Handoff.notified_position == old
         with self._session() as session, session.begin():

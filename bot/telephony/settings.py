@@ -111,7 +111,8 @@ class TelephonySettings:
         if not windows:
             raise TelephonyConfigError(f"{path}: callback.windows needs at least one window")
         settings = cls(
-            max_concurrent_calls=_int(env.get("TELEPHONY_MAX_CALLS", raw.get("max_concurrent_calls", 80)), "max_concurrent_calls", minimum=0),
+            max_concurrent_calls=_int(env.get("TELEPHONY_MAX_CALLS", raw.get("max_concurrent_calls", 80)),
+                                      "max_concurrent_calls", minimum=0),
             expires_seconds=_int(raw.get("expires_seconds", 120), "expires_seconds", minimum=10),
             hotline_office=str(raw.get("hotline_office") or ""),
             transfer_target=str(env.get("TELEPHONY_TRANSFER_TARGET") or raw.get("transfer_target") or ""),
@@ -122,10 +123,13 @@ class TelephonySettings:
             voice=VoiceSettings(
                 language=str(voice.get("language", "de-DE")),
                 barge_in=bool(voice.get("barge_in", True)),
-                user_no_input_timeout_ms=_int(voice.get("user_no_input_timeout_ms", 8000), "voice.user_no_input_timeout_ms", minimum=1000),
-                bot_no_input_timeout_ms=_int(voice.get("bot_no_input_timeout_ms", 2500), "voice.bot_no_input_timeout_ms", minimum=0),
+                user_no_input_timeout_ms=_int(voice.get("user_no_input_timeout_ms", 8000),
+                                              "voice.user_no_input_timeout_ms", minimum=1000),
+                bot_no_input_timeout_ms=_int(voice.get("bot_no_input_timeout_ms", 2500),
+                                             "voice.bot_no_input_timeout_ms", minimum=0),
                 bot_no_input_speech=str(voice.get("bot_no_input_speech", "Einen Moment bitte.")),
-                bot_no_input_give_up_ms=_int(voice.get("bot_no_input_give_up_ms", 20000), "voice.bot_no_input_give_up_ms", minimum=0),
+                bot_no_input_give_up_ms=_int(voice.get("bot_no_input_give_up_ms", 20000),
+                                             "voice.bot_no_input_give_up_ms", minimum=0),
                 stt_context_boost=_number(voice.get("stt_context_boost", 10), "voice.stt_context_boost"),
             ),
             db_url=database_url("telephony", env),

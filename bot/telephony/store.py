@@ -140,7 +140,7 @@ class CallStore(ABC):
     def purge_expired(self, now: float | None = None) -> int:
         """Delete expired call state; the number of calls removed."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - an optional hook: stores without connections keep the no-op
         """Release connections."""
 
 
@@ -152,7 +152,8 @@ def _check_board(changes: dict[str, Any]) -> dict[str, Any]:
     for key in ("staffed", "free", "waiting"):
         if key in changes and (not isinstance(changes[key], int) or changes[key] < 0):
             raise ValueError(f"{key} must be a non-negative integer")
-    if "avg_handle_seconds" in changes and (not isinstance(changes["avg_handle_seconds"], int) or changes["avg_handle_seconds"] < 1):
+    if "avg_handle_seconds" in changes and (not isinstance(changes["avg_handle_seconds"], int)
+                                            or changes["avg_handle_seconds"] < 1):
         raise ValueError("avg_handle_seconds must be a positive integer")
     if "hours_override" in changes and changes["hours_override"] not in HOURS_OVERRIDES:
         raise ValueError("hours_override must be 'open', 'closed' or None")
@@ -297,7 +298,8 @@ class SqlCallStore(CallStore):
     def set_board(self, **changes: Any) -> AgentBoard:
         _check_board(changes)
         with self._session() as session, session.begin():
-            session.execute(update(AgentBoardRow).where(AgentBoardRow.id == 1).values(updated_at=time.time(), **changes))
+            session.execute(update(AgentBoardRow).where(AgentBoardRow.id == 1)
+                            .values(updated_at=time.time(), **changes))
         return self.board()
 
     def claim_agent(self) -> bool:
@@ -428,7 +430,7 @@ class RedisCallStore(CallStore):
         if not result:
             return None
         flags, flat = result
-        data = dict(zip(flat[::2], flat[1::2]))
+        data = dict(zip(flat[::2], flat[1::2], strict=False))
         return TurnStart(self._from_hash(conversation_id, data), [bool(int(f)) for f in flags])
 
     def get_call(self, conversation_id: str, now: float | None = None) -> CallRecord | None:

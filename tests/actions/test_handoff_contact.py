@@ -24,7 +24,8 @@ def databases(tmp_path, monkeypatch) -> str:
     url = with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony")
     monkeypatch.setenv("TELEPHONY_DB_URL", url)
     monkeypatch.delenv("TELEPHONY_REDIS_URL", raising=False)
-    monkeypatch.setenv("HANDOFF_CONFIG", str(write_config(tmp_path / "handoff.yml", [ALWAYS_STAFFED], retention_days=21)))
+    monkeypatch.setenv("HANDOFF_CONFIG",
+                       str(write_config(tmp_path / "handoff.yml", [ALWAYS_STAFFED], retention_days=21)))
     staff.reset()
     runtime.reset()
     yield url

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -14,6 +14,7 @@ from actions.handoff import ActionHandleAffirm, ActionRequestHuman
 from actions.handoff_queue import ActionCancelHandoff
 from actions.knowledge import repository
 from bench.helpers.handoff_config import ALWAYS_STAFFED, CLOSED_TEAM, add_closed_office, set_override, write_config
+from bot.config import TIMEZONE
 from bot.db.engine import get_engine
 from bot.german import euro
 from bot.handoff.queue import HandoffQueue
@@ -35,7 +36,7 @@ def telephony_db(tmp_path, monkeypatch):
 @pytest.fixture
 def staffed(tmp_path, monkeypatch, sqlite_engine):
     """handoff.yml: one always-staffed team and a closed team for Wohngeld; queue limit 2."""
-    add_closed_office(sqlite_engine, date.today())
+    add_closed_office(sqlite_engine, datetime.now(TIMEZONE).date())
     monkeypatch.setenv("HANDOFF_CONFIG", str(write_config(tmp_path / "handoff.yml", [CLOSED_TEAM, ALWAYS_STAFFED],
                                                           queue_limit=2, always_human=["einbuergerung"])))
     staff.reset()
@@ -60,7 +61,8 @@ async def run(action, tracker, dispatcher=None):
 
 async def test_request_human_enters_the_queue_with_position_and_wait(staffed, queue) -> None:
     dispatcher, events = await run(ActionRequestHuman(), tracker_for("c1", "Mitarbeiter bitte", "request_human",
-                                                                     slots={"service": "reisepass", "district": "mitte"},
+                                                                     slots={"service": "reisepass",
+                                                                            "district": "mitte"},
                                                                      history=["ask_fees", "nlu_fallback"]))
     text = texts(dispatcher)
     assert "Ich verbinde Sie mit einer Mitarbeiterin oder einem Mitarbeiter. Sie sind an Position 1." in text
@@ -130,7 +132,8 @@ async def test_yes_after_two_misses_queues_with_reason_fallback(staffed, queue) 
 
 
 async def test_application_status_offer_then_yes_queues_with_its_reason(staffed, queue) -> None:
-    offer, events = await run(ActionApplicationStatus(), tracker_for("c1", "Wie ist der Stand?", "ask_application_status"))
+    offer, _events = await run(ActionApplicationStatus(),
+                               tracker_for("c1", "Wie ist der Stand?", "ask_application_status"))
     assert "Möchten Sie mit einem Menschen sprechen?" in texts(offer)
     assert [b["payload"] for b in offer.messages[0]["buttons"]] == ["/affirm", "/deny"]
     tracker = tracker_for("c1", "ja", "affirm", slots={"offer": "human"}, history=["ask_application_status"])

@@ -77,7 +77,8 @@ async def test_hangup_closes_the_conversation() -> None:
 async def test_silence_reprompts_once_then_hangs_up() -> None:
     dispatcher, events = await run(ActionPhoneNoInput(), phone("/phone_no_input", "phone_no_input"))
     assert "Sind Sie noch da" in texts(dispatcher) and events == []
-    dispatcher, events = await run(ActionPhoneNoInput(), phone("/phone_no_input", "phone_no_input", history=["phone_no_input"]))
+    dispatcher, events = await run(ActionPhoneNoInput(),
+                                   phone("/phone_no_input", "phone_no_input", history=["phone_no_input"]))
     assert "Auf Wiederhören" in texts(dispatcher) and gateway_events(dispatcher)[0]["name"] == "hangup"
     assert "pause" in event_names(events)
 
@@ -111,7 +112,8 @@ async def test_all_busy_offers_queue_or_callback() -> None:
 async def test_after_hours_offers_a_callback() -> None:
     runtime.store().set_board(hours_override="closed", free=3)
     dispatcher, events = await run(ActionRequestHuman(), phone("Mitarbeiter bitte", "request_human"))
-    assert "nicht erreichbar" in texts(dispatcher) and "ab 8 Uhr" in texts(dispatcher) and "Rückruf" in texts(dispatcher)
+    assert ("nicht erreichbar" in texts(dispatcher) and "ab 8 Uhr" in texts(dispatcher)
+            and "Rückruf" in texts(dispatcher))
     assert gateway_events(dispatcher) == [] and runtime.store().board().free == 3
     step = next(e for e in events if e.get("name") == "phone_data")["value"]["callback"]["step"]
     assert step == "choose"
@@ -131,7 +133,7 @@ async def test_affirming_a_person_on_the_phone_hands_off() -> None:
 
 
 async def test_callback_request_starts_with_the_caller_id() -> None:
-    dispatcher, events = await run(ActionRequestCallback(), phone("Rückruf bitte", "request_callback"))
+    dispatcher, _events = await run(ActionRequestCallback(), phone("Rückruf bitte", "request_callback"))
     assert "[[number:caller]]" in texts(dispatcher)  # the channel fills in the digits
     assert "+49711123456" not in texts(dispatcher) and "4 5 6" not in texts(dispatcher)
 
@@ -143,7 +145,8 @@ def in_step(step: str, data: dict, text: str, intent: str, **kwargs):
 
 async def test_loop_queue_choice_joins_the_queue() -> None:
     runtime.store().set_board(waiting=2)
-    dispatcher, events = await run(ActionPhoneDialog(), in_step("handoff_choice", {}, "/phone_dtmf", "phone_dtmf", entities={"dtmf": "1"}))
+    dispatcher, events = await run(ActionPhoneDialog(),
+                                   in_step("handoff_choice", {}, "/phone_dtmf", "phone_dtmf", entities={"dtmf": "1"}))
     assert sip_headers(dispatcher)["X-Queue-Position"] == "3" and runtime.store().board().waiting == 3
     assert {"event": "active_loop", "name": None, "timestamp": None} in events
 
@@ -156,15 +159,18 @@ async def test_loop_hands_questions_back_to_the_rules() -> None:
 
 
 async def test_loop_menu_department_then_reprompt_on_wrong_key() -> None:
-    dispatcher, events = await run(ActionPhoneDialog(), in_step("menu", {}, "/phone_dtmf", "phone_dtmf", entities={"dtmf": "2"}))
+    dispatcher, events = await run(ActionPhoneDialog(),
+                                   in_step("menu", {}, "/phone_dtmf", "phone_dtmf", entities={"dtmf": "2"}))
     assert "Ausländerbehörde" in texts(dispatcher)
     assert {"event": "slot", "name": "phone_department", "value": "auslaenderbehoerde", "timestamp": None} in events
-    dispatcher, events = await run(ActionPhoneDialog(), in_step("menu", {}, "/phone_dtmf", "phone_dtmf", entities={"dtmf": "7"}))
+    dispatcher, events = await run(ActionPhoneDialog(),
+                                   in_step("menu", {}, "/phone_dtmf", "phone_dtmf", entities={"dtmf": "7"}))
     assert "Bitte drücken Sie die 1" in texts(dispatcher) and events[0]["value"] == {"retries": 1}
 
 
 async def test_loop_completes_a_callback_and_ends_the_call() -> None:
-    dispatcher, events = await run(ActionRequestCallback(), phone("Rückruf bitte", "request_callback", history=["ask_documents"]))
+    dispatcher, events = await run(ActionRequestCallback(),
+                                   phone("Rückruf bitte", "request_callback", history=["ask_documents"]))
     data = next(e for e in events if e.get("name") == "phone_data")["value"]
     dispatcher, events = await run(ActionPhoneDialog(), in_step("callback", data, "ja", "affirm"))
     data = next(e for e in events if e.get("name") == "phone_data")["value"]
@@ -184,7 +190,8 @@ async def test_failed_transfer_from_the_queue_offers_a_callback() -> None:
     assert "zurückrufen" in texts(dispatcher) and runtime.store().board().waiting == 2
     answered = phone("/phone_transfer_status", "phone_transfer_status", entities={"transfer_status": "answered"})
     dispatcher, events = await run(ActionPhoneTransferStatus(), answered)
-    assert dispatcher.messages == [] and events == [{"event": "slot", "name": "phone_transfer", "value": None, "timestamp": None}]
+    assert dispatcher.messages == [] and events == [
+        {"event": "slot", "name": "phone_transfer", "value": None, "timestamp": None}]
 
 
 async def test_two_misses_on_the_phone_open_the_keypad_menu() -> None:
@@ -203,11 +210,12 @@ def test_topic_intent_skips_handoff_and_events() -> None:
 async def test_missing_hotline_office_is_closed_unless_staff_open_the_line(tmp_path, monkeypatch) -> None:
     """The one staffing rule: no hours, no promise of a person (as in the web chat)."""
     config = tmp_path / "telephony.yml"
-    config.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8").replace("behoerdennummer_115", "not_there"), encoding="utf-8")
+    config.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8").replace("behoerdennummer_115", "not_there"),
+                      encoding="utf-8")
     monkeypatch.setenv("TELEPHONY_CONFIG", str(config))
     runtime.settings.cache_clear()
     runtime.store().set_board(free=1, hours_override=None)
-    dispatcher, events = await run(ActionRequestHuman(), phone("Mitarbeiter bitte", "request_human"))
+    dispatcher, _events = await run(ActionRequestHuman(), phone("Mitarbeiter bitte", "request_human"))
     assert gateway_events(dispatcher) == [] and runtime.store().board().free == 1
     assert texts(dispatcher).startswith("Unsere Mitarbeiterinnen und Mitarbeiter sind gerade nicht erreichbar.")
     assert "Rückruf kann ich gerade leider nicht eintragen" in texts(dispatcher)

@@ -48,7 +48,8 @@ class FakeRasa:
         elif message.text == "Bild":
             await message.output_channel.send_response(message.sender_id, {"image": "https://x/y.png", "text": "Hier"})
         elif message.text == "Tschüss":
-            await message.output_channel.send_response(message.sender_id, {"custom": {"type": "event", "name": "hangup"}})
+            await message.output_channel.send_response(message.sender_id,
+                                                       {"custom": {"type": "event", "name": "hangup"}})
         elif message.text == "kaputt":
             raise RuntimeError("boom")
         elif message.text == "Datenbank weg":
@@ -122,13 +123,15 @@ async def test_output_speaks_only_what_the_phone_can(channel: AudiocodesInput) -
     items = [{"id": "b1", "type": "message", "text": "Bild"}, {"id": "b2", "type": "message", "text": "Tschüss"},
              {"id": "b3", "type": "message", "text": "nie gehört"}]
     body = parsed(await channel.activities(request({"activities": items}), "c1", rasa))
-    assert [(a["type"], a.get("text") or a.get("name")) for a in body["activities"]] == [("message", "Hier"), ("event", "hangup")]
+    assert [(a["type"], a.get("text") or a.get("name")) for a in body["activities"]] == [
+        ("message", "Hier"), ("event", "hangup")]
     assert len(rasa.messages) == 2  # nothing after the hangup
 
 
 async def test_a_failing_turn_gets_an_apology(channel: AudiocodesInput) -> None:
     await channel.create_conversation(request({"conversation": "c1"}))
-    body = parsed(await channel.activities(request({"activities": [{"type": "message", "text": "kaputt"}]}), "c1", FakeRasa()))
+    body = parsed(await channel.activities(request({"activities": [{"type": "message", "text": "kaputt"}]}),
+                                           "c1", FakeRasa()))
     assert "schiefgegangen" in body["activities"][0]["text"]
 
 
@@ -151,7 +154,8 @@ async def test_unknown_conversation_and_keepalive(channel: AudiocodesInput) -> N
 async def test_disconnect_closes_in_rasa_then_deletes(channel: AudiocodesInput) -> None:
     rasa = FakeRasa()
     await channel.create_conversation(request({"conversation": "c1"}))
-    assert (await channel.disconnect(request({"conversation": "c1", "reason": "Client Side"}), "c1", rasa)).status == 200
+    assert (await channel.disconnect(request({"conversation": "c1", "reason": "Client Side"}),
+                                     "c1", rasa)).status == 200
     assert rasa.messages[-1].text == "/phone_hangup" and rasa.messages[-1].metadata["reason"] == "Client Side"
     assert channel.store.get_call("c1") is None
     assert (await channel.disconnect(request(raw=b""), "c1", rasa)).status == 404

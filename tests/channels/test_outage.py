@@ -16,13 +16,9 @@ def test_store_errors_are_told_apart_from_bugs() -> None:
     assert outage.store_of(OperationalError("SELECT 1", {}, OSError("refused"))) == "tracker"
     assert outage.store_of(RedisConnectionError("refused")) == "lock"
     assert outage.store_of(LockError("could not acquire")) == "lock"
-    try:
-        try:
-            raise RedisConnectionError("refused")
-        except RedisConnectionError as error:
-            raise RuntimeError("wrapped") from error
-    except RuntimeError as wrapped:
-        assert outage.store_of(wrapped) == "lock"
+    wrapped = RuntimeError("wrapped")
+    wrapped.__cause__ = RedisConnectionError("refused")
+    assert outage.store_of(wrapped) == "lock"
     assert outage.store_of(KeyError("a bug")) is None
 
 

@@ -83,7 +83,7 @@ def settings(port: int, console_port: int, cert: Path, key: Path, **overrides: s
 def nginx_test(directory: Path) -> subprocess.CompletedProcess:
     """``nginx -t`` on the standalone configuration in ``directory``."""
     return subprocess.run(local.nginx_command(directory, test=True), capture_output=True, text=True, timeout=30,
-                          preexec_fn=local.drop_privileges)
+                          check=False, preexec_fn=local.drop_privileges)
 
 
 def start_proxy(directory: Path, port: int, console_port: int, cert: Path, key: Path, **overrides: str) -> Proxy:

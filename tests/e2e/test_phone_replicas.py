@@ -29,7 +29,8 @@ def replicas(tmp_path_factory, seed_dir, postgres_url_module) -> Iterator[PhoneS
         "tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n  port: 5432\n"
         f"  db: {database}\n  username: postgres\n"
     )
-    lock = f"lock_store:\n  type: redis\n  url: {REDIS[0]}\n  port: {REDIS[1]}\n  db: 1\n  key_prefix: phone{uuid.uuid4().hex[:8]}\n"
+    lock = (f"lock_store:\n  type: redis\n  url: {REDIS[0]}\n  port: {REDIS[1]}\n  db: 1\n"
+            f"  key_prefix: phone{uuid.uuid4().hex[:8]}\n")
     running = start_phone_servers(
         tmp_path_factory.mktemp("phone-replicas"), seed_dir, max_calls=10, replicas=2,
         redis_url=f"redis://{REDIS[0]}:{REDIS[1]}/2", tracker_store=tracker, endpoints_extra=lock,
@@ -80,6 +81,6 @@ async def test_a_retried_activity_on_both_replicas_is_handled_once(replicas: Pho
     # Rasa handles it once; the other copy waits for the conversation's lock and gets the
     # same answer from the tracker (a gateway resends only what it got no answer for).
     assert answers[0].texts == answers[1].texts and "Euro" in answers[0].said
-    status, tracker = http_json("GET", f"{replicas.servers.rasa_urls[1]}/conversations/{call.conversation}/tracker")
+    _status, tracker = http_json("GET", f"{replicas.servers.rasa_urls[1]}/conversations/{call.conversation}/tracker")
     assert [e.get("text") for e in tracker["events"] if e["event"] == "user"].count(activity["text"]) == 1
     await call.disconnect()

@@ -59,7 +59,7 @@ class Outage:
         finally:
             engine.dispose()
         events = [json.loads(data) for _, data in rows]
-        assert all(event["event"] == type_name for (type_name, _), event in zip(rows, events))
+        assert all(event["event"] == type_name for (type_name, _), event in zip(rows, events, strict=False))
         return events
 
 
@@ -127,7 +127,8 @@ async def test_a_store_outage_fails_fast_and_heals(stack: Outage, gateway: Voice
     assert "Personalausweis" in documents and "Für welche Leistung" not in documents  # the slots survived
     spoken = await call.say("Welche Unterlagen brauche ich dafür?")
     assert "Für welche Leistung" not in spoken.said and spoken.texts and outage.SPOKEN not in spoken.texts
-    print(f"{store} restored: the next REST turn took {took * 1000:.0f} ms, the phone turn {spoken.latency * 1000:.0f} ms")
+    print(f"{store} restored: the next REST turn took {took * 1000:.0f} ms, "
+          f"the phone turn {spoken.latency * 1000:.0f} ms")
     assert (await call.disconnect()).status == 200
 
     after = errors(stack, label), errors(stack, "telephony")

@@ -17,13 +17,17 @@ from bot.handoff.short_answers import Answer
 
 TODAY = date(2026, 11, 26)  # Thursday
 WINDOWS = [
-    Window("nachmittag", "nachmittags", datetime.combine(TODAY, time(14, 30), TIMEZONE), datetime.combine(TODAY, time(18), TIMEZONE)),
-    Window("vormittag", "vormittags", datetime(2026, 11, 27, 8, tzinfo=TIMEZONE), datetime(2026, 11, 27, 12, tzinfo=TIMEZONE)),
+    Window("nachmittag", "nachmittags", datetime.combine(TODAY, time(14, 30), TIMEZONE),
+           datetime.combine(TODAY, time(18), TIMEZONE)),
+    Window("vormittag", "vormittags", datetime(2026, 11, 27, 8, tzinfo=TIMEZONE),
+           datetime(2026, 11, 27, 12, tzinfo=TIMEZONE)),
 ]
 #: Phone: both windows tomorrow.
 TOMORROW = [
-    Window("vormittag", "vormittags", datetime(2026, 11, 27, 8, tzinfo=TIMEZONE), datetime(2026, 11, 27, 12, tzinfo=TIMEZONE)),
-    Window("nachmittag", "nachmittags", datetime(2026, 11, 27, 12, tzinfo=TIMEZONE), datetime(2026, 11, 27, 18, tzinfo=TIMEZONE)),
+    Window("vormittag", "vormittags", datetime(2026, 11, 27, 8, tzinfo=TIMEZONE),
+           datetime(2026, 11, 27, 12, tzinfo=TIMEZONE)),
+    Window("nachmittag", "nachmittags", datetime(2026, 11, 27, 12, tzinfo=TIMEZONE),
+           datetime(2026, 11, 27, 18, tzinfo=TIMEZONE)),
 ]
 CALLER = Numbers(caller="+49711123456")
 
@@ -65,7 +69,8 @@ def test_web_callback_asks_number_window_consent_then_stores() -> None:
     assert "Telefonnummer" in said(turns[1])
     labels = [b["title"] for b in turns[2].messages[0].buttons]
     assert labels == ["Heute nachmittags, 14:30 bis 18:00 Uhr", "Morgen vormittags, 8:00 bis 12:00 Uhr"]
-    assert said(turns[3]).startswith("Wir speichern Ihre Telefonnummer nur, um Sie zurückzurufen, und löschen sie nach 30 Tagen.")
+    assert said(turns[3]).startswith("Wir speichern Ihre Telefonnummer nur, um Sie zurückzurufen, "
+                                     "und löschen sie nach 30 Tagen.")
     last = turns[4]
     assert last.state is None and last.outcome == "stored" and not last.hangup
     assert last.draft.phone == "+49711123456" and last.draft.email is None and last.draft.window.key == "vormittag"
@@ -74,7 +79,8 @@ def test_web_callback_asks_number_window_consent_then_stores() -> None:
 
 
 def test_web_email_path_stores_the_address_with_the_next_working_day() -> None:
-    turns = web(Answer("Antwort per E-Mail", "inform"), Answer("erika@example.de", "nlu_fallback"), Answer("ja", "affirm"))
+    turns = web(Answer("Antwort per E-Mail", "inform"), Answer("erika@example.de", "nlu_fallback"),
+                Answer("ja", "affirm"))
     assert "E-Mail-Adresse" in said(turns[1])
     assert "Wir speichern Ihre E-Mail-Adresse nur, um Ihnen zu antworten" in said(turns[2])
     last = turns[3]
@@ -104,7 +110,8 @@ def test_web_email_wish_at_the_number_switches_to_the_address(text: str) -> None
 
 @pytest.mark.parametrize("bad", ["12345", "weiß ich nicht", "110"])
 def test_web_invalid_number_is_asked_again_then_given_up(bad: str) -> None:
-    turns = web(Answer("/request_callback", "request_callback"), Answer(bad, "nlu_fallback"), Answer(bad, "nlu_fallback"))
+    turns = web(Answer("/request_callback", "request_callback"), Answer(bad, "nlu_fallback"),
+                Answer(bad, "nlu_fallback"))
     assert said(turns[2]).startswith("Das ist leider keine gültige Telefonnummer. Unter welcher Telefonnummer")
     assert turns[2].state["retries"] == 1
     assert turns[-1].state is None and turns[-1].outcome == "failed" and turns[-1].draft is None
@@ -152,7 +159,7 @@ def test_a_new_question_does_not_fit_a_step() -> None:
 # ---------------------------------------------------------------- one window chooser
 
 
-@pytest.mark.parametrize("answer, index", [
+@pytest.mark.parametrize(("answer", "index"), [
     (Answer("1", "inform"), 0), (Answer("die zweite", "inform"), 1), (Answer("heute nachmittag", "inform"), 0),
     (Answer("morgen", "inform"), 1), (Answer("Freitag vormittags", "inform"), 1), (Answer(dtmf="2"), 1),
     (Answer("Morgen vormittags, 8:00 bis 12:00 Uhr"), 1), (Answer("ist mir egal"), 0), (Answer(dtmf="3"), None),
@@ -162,7 +169,7 @@ def test_window_by_key_button_number_or_words(answer: Answer, index) -> None:
     assert choose_window(answer, WINDOWS, TODAY) == index
 
 
-# ---------------------------------------------------------------- spoken (phone)
+# The spoken wording (phone) ----------------------------------------------------
 
 
 def test_phone_offer_number_window_stored() -> None:

@@ -7,7 +7,7 @@ import pytest
 from bot.handoff.contact import parse_email, protect_contact, restore_contact
 
 
-@pytest.mark.parametrize("text, expected", [
+@pytest.mark.parametrize(("text", "expected"), [
     ("max@example.de", "max@example.de"),
     ("Max.Mustermann@Beispiel.DE", "Max.Mustermann@beispiel.de"),
     ("Meine Mail: erika+stadt@mail.example.com.", "erika+stadt@mail.example.com"),

@@ -15,7 +15,7 @@ from bot.handoff.phone_numbers import (
 )
 
 
-@pytest.mark.parametrize("text, expected", [
+@pytest.mark.parametrize(("text", "expected"), [
     ("0711 123456", "+49711123456"),
     ("0711/123456", "+49711123456"),
     ("0711-12 34 56", "+49711123456"),
@@ -43,7 +43,7 @@ def test_invalid_typed_numbers(text) -> None:
     assert parse_phone(text) is None
 
 
-@pytest.mark.parametrize("raw, expected", [
+@pytest.mark.parametrize(("raw", "expected"), [
     ("tel:+49711123456", "+49711123456"),
     ("sip:0711123456@10.0.0.2;user=phone", "+49711123456"),
     ("0711 / 12 34-56", "+49711123456"),
@@ -69,8 +69,10 @@ def test_spoken_numbers() -> None:
 
 
 @pytest.mark.parametrize(("said", "number", "rest"), [
-    ("Meine Nummer ist 0711 / 12 34-56, bitte zurückrufen", "+49711123456", "Meine Nummer ist [Nummer], bitte zurückrufen"),
-    ("meine nummer ist null sieben eins eins eins zwei drei vier fünf sechs", "+49711123456", "meine nummer ist [Nummer]"),
+    ("Meine Nummer ist 0711 / 12 34-56, bitte zurückrufen", "+49711123456",
+     "Meine Nummer ist [Nummer], bitte zurückrufen"),
+    ("meine nummer ist null sieben eins eins eins zwei drei vier fünf sechs", "+49711123456",
+     "meine nummer ist [Nummer]"),
     ("rufen Sie mich an unter plus 49 711 123456", "+49711123456", "rufen Sie mich an unter [Nummer]"),
     ("Ich brauche ein Reisepass für zwei Kinder", None, "Ich brauche ein Reisepass für zwei Kinder"),
 ])

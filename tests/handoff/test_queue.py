@@ -50,7 +50,7 @@ def test_enqueue_twice_returns_the_open_entry(queue: HandoffQueue) -> None:
 
 
 def test_unknown_reason_is_refused(queue: HandoffQueue) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown handoff reason"):
         queue.enqueue("a", "socketio", "buergertelefon", "because")
 
 
@@ -80,7 +80,7 @@ def test_only_one_agent_wins_a_claim(queue: HandoffQueue) -> None:
 
 def test_close_needs_a_known_outcome_and_an_open_entry(queue: HandoffQueue) -> None:
     entry = _enqueue(queue, "a")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown handoff outcome"):
         queue.close(entry.id, "great")
     assert queue.close(entry.id, "returned_to_bot")
     assert not queue.close(entry.id, "solved")
@@ -112,7 +112,7 @@ def test_purge_keeps_open_and_recent_entries(queue: HandoffQueue) -> None:
     assert queue.purge(30, now=T0 + timedelta(days=31)) == 1
     remaining = {entry.conversation_id for entry in queue.history()}
     assert remaining == {"old-waiting", "recent"}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least 1"):
         queue.purge(0)
 
 

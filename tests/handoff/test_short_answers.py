@@ -8,7 +8,7 @@ from bot.handoff.short_answers import Answer, choice_digit, is_cancel, parse_yes
 from bot.handoff.wait import estimated_wait_minutes, minutes_spoken, minutes_written, position_written
 
 
-@pytest.mark.parametrize("text, expected", [
+@pytest.mark.parametrize(("text", "expected"), [
     ("Ja", True), ("ja bitte", True), ("Genau", True), ("passt", True), ("Jo, des stimmt", True),
     ("Nein", False), ("nee", False), ("Das stimmt nicht", False), ("ja, eine andere Nummer", False),
     ("falsch", False), ("hm", None), ("", None), (None, None),
@@ -29,9 +29,9 @@ def test_cancel_and_choices() -> None:
     assert choice_digit("drei", 2) is None and choice_digit("eins oder zwei", 2) is None
 
 
-@pytest.mark.parametrize("position, seconds, agents, expected",
-                         [(1, 240, 4, 1), (3, 240, 4, 3), (10, 240, 2, 20), (2, 240, 0, 8), (2, 360, 1, 12), (3, 360, 2, 9),
-                          (1, 0, 3, 1)])
+@pytest.mark.parametrize(("position", "seconds", "agents", "expected"),
+                         [(1, 240, 4, 1), (3, 240, 4, 3), (10, 240, 2, 20), (2, 240, 0, 8), (2, 360, 1, 12),
+                          (3, 360, 2, 9), (1, 0, 3, 1)])
 def test_one_wait_estimate(position: int, seconds: int, agents: int, expected: int) -> None:
     assert estimated_wait_minutes(position, seconds, agents) == expected
 

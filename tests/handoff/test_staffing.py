@@ -68,7 +68,7 @@ def test_staff_override_of_today_opens_or_closes_the_team(repo) -> None:
     assert not team_staffing(Team("nacht", "Nacht", None), repo, saturday, override="closed").open_now
 
 
-@pytest.mark.parametrize("staffing, waiting, limit, free, expected", [
+@pytest.mark.parametrize(("staffing", "waiting", "limit", "free", "expected"), [
     (Staffing(False), 0, 10, 3, CLOSED),
     (Staffing(True), 10, 10, 0, FULL),
     (Staffing(True), 9, 10, 0, QUEUE),

@@ -14,12 +14,14 @@ from bot.telephony.callbacks import CallbackRepository, CallContext
 from tests.schema import with_tables
 
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=TIMEZONE)
-WINDOW = Window("nachmittag", "nachmittags", datetime(2026, 3, 5, 12, tzinfo=TIMEZONE), datetime(2026, 3, 5, 18, tzinfo=TIMEZONE))
+WINDOW = Window("nachmittag", "nachmittags", datetime(2026, 3, 5, 12, tzinfo=TIMEZONE),
+                datetime(2026, 3, 5, 18, tzinfo=TIMEZONE))
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def callbacks(request, tmp_path) -> Iterator[CallbackRepository]:
-    url = f"sqlite:///{tmp_path / 'telephony.db'}" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    url = (f"sqlite:///{tmp_path / 'telephony.db'}" if request.param == "sqlite"
+           else request.getfixturevalue("postgres_url"))
     repo = CallbackRepository(get_engine(with_tables(url, "telephony")))
     yield repo
     repo.dispose()
@@ -40,9 +42,9 @@ def test_web_callback_and_email_reply_are_stored_with_channel_web(callbacks: Cal
 
 
 def test_web_request_needs_exactly_one_way_of_contact(callbacks: CallbackRepository) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="either a phone number or an e-mail"):
         callbacks.add_web(CallContext("web-1"), WINDOW, now=NOW)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="either a phone number or an e-mail"):
         callbacks.add_web(CallContext("web-1"), WINDOW, phone="+49711123456", email="a@example.de", now=NOW)
     assert callbacks.open_requests() == []
 

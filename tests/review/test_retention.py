@@ -59,7 +59,8 @@ async def _fixture_data(settings: ConsoleSettings) -> None:
         recent = stores.queue.enqueue("recent-1", "socketio", "buergertelefon", "request_human", now=INSIDE)
         stores.queue.close(recent.id, "solved", now=INSIDE)
         stores.callbacks.add(CallbackDraft("phone", "+49711123456", None, window), CallContext("old-call"), now=OUTSIDE)
-        stores.callbacks.add(CallbackDraft("phone", "+49711654321", None, window), CallContext("recent-call"), now=INSIDE)
+        stores.callbacks.add(CallbackDraft("phone", "+49711654321", None, window), CallContext("recent-call"),
+                             now=INSIDE)
 
 
 def _user_id(session) -> int:  # type: ignore[no-untyped-def]

@@ -14,12 +14,14 @@ from bot.telephony.activities import (
 
 def test_transfer_carries_the_context_in_sip_headers() -> None:
     event = transfer_event("sip:agents@pbx", "caller wants a person", {
-        "X-Conversation-Id": "abc-1", "X-Intent": "ask_fees", "X-Service": None, "X-District": "bad cannstatt\r\nX-Evil: 1",
+        "X-Conversation-Id": "abc-1", "X-Intent": "ask_fees", "X-Service": None,
+        "X-District": "bad cannstatt\r\nX-Evil: 1",
     })
     params = event["activityParams"]
     assert event["name"] == "transfer" and params["transferTarget"] == "sip:agents@pbx"
     headers = {h["name"]: h["value"] for h in params["transferSipHeaders"]}
-    assert headers == {"X-Conversation-Id": "abc-1", "X-Intent": "ask_fees", "X-District": "bad_cannstatt__X-Evil:_1"}  # no header injection
+    assert headers == {"X-Conversation-Id": "abc-1", "X-Intent": "ask_fees",
+                       "X-District": "bad_cannstatt__X-Evil:_1"}  # no header injection
 
 
 def test_other_activities() -> None:

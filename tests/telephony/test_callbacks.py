@@ -24,7 +24,8 @@ def draft(phone: str = "0711987654", day: int = 5) -> CallbackDraft:
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def callbacks(request, tmp_path) -> Iterator[CallbackRepository]:
-    url = f"sqlite:///{tmp_path / 'telephony.db'}" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    url = (f"sqlite:///{tmp_path / 'telephony.db'}" if request.param == "sqlite"
+           else request.getfixturevalue("postgres_url"))
     repo = CallbackRepository(get_engine(with_tables(url, "telephony")))
     yield repo
     repo.dispose()
@@ -36,7 +37,8 @@ def test_store_and_list_minimal_data(callbacks: CallbackRepository) -> None:
     rows = callbacks.open_requests()
     assert [r.id for r in rows] == [first, later]  # earliest due first
     row = rows[0]
-    assert (row.phone, row.reason, row.service, row.district, row.window_key) == ("+49711123", "ask_fees", "reisepass", "mitte", "vormittag")
+    assert (row.phone, row.reason, row.service, row.district, row.window_key) == (
+        "+49711123", "ask_fees", "reisepass", "mitte", "vormittag")
     assert row.preferred_day.isoformat() == "2026-03-05"
     assert {c.name for c in row.__table__.columns} == {
         "id", "created_at", "conversation_id", "phone", "preferred_day", "window_key", "due_from", "due_until",
@@ -59,7 +61,7 @@ def test_retention_deletes_old_requests_only(callbacks: CallbackRepository) -> N
     callbacks.add(draft(), CallContext("recent"), NOW - timedelta(days=29))
     assert callbacks.purge(30, NOW) == 2
     assert [r.conversation_id for r in callbacks.open_requests()] == ["recent"]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least 1"):
         callbacks.purge(0, NOW)
 
 
@@ -74,7 +76,8 @@ def test_web_requests_one_per_conversation_and_an_hourly_cap(tmp_path) -> None:
     """M6: asking again adds no second request; a script cannot fill the list."""
     from bot.telephony.callbacks import CallbackLimitReached
 
-    repository = CallbackRepository(get_engine(with_tables(f"sqlite:///{tmp_path / 't.db'}", "telephony")), web_per_hour=3)
+    repository = CallbackRepository(get_engine(with_tables(f"sqlite:///{tmp_path / 't.db'}", "telephony")),
+                                    web_per_hour=3)
     start = datetime.now(TIMEZONE).replace(microsecond=0)
     window = Window(key="morning", spoken="vormittags", start=start, end=start + timedelta(hours=3))
     first = repository.add_web(CallContext("c-1"), window, phone="+49711123456")

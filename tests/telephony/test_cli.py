@@ -27,8 +27,10 @@ def telephony(tmp_path, monkeypatch) -> Iterator[None]:
 
 def add_request(conversation: str, days_ago: int) -> int:
     start = datetime(2026, 3, 5, 8, tzinfo=TIMEZONE)
-    draft = CallbackDraft("phone", "+49711987654", None, Window("vormittag", "vormittags", start, start + timedelta(hours=4)))
-    return runtime.callbacks().add(draft, CallContext(conversation, "ask_fees"), datetime.now(TIMEZONE) - timedelta(days=days_ago))
+    draft = CallbackDraft("phone", "+49711987654", None,
+                          Window("vormittag", "vormittags", start, start + timedelta(hours=4)))
+    return runtime.callbacks().add(draft, CallContext(conversation, "ask_fees"),
+                                   datetime.now(TIMEZONE) - timedelta(days=days_ago))
 
 
 def test_agents_show_and_set(capsys) -> None:

@@ -38,7 +38,7 @@ def test_session_params_use_the_bot_api_names() -> None:
     assert params["botNoInputTimeoutMS"] > 0 and params["userNoInputTimeoutMS"] >= 1000
 
 
-@pytest.mark.parametrize("change, message", [
+@pytest.mark.parametrize(("change", "message"), [
     ({"TELEPHONY_MAX_CALLS": "many"}, "max_concurrent_calls"),
     ({"TELEPHONY_MAX_CALLS": "-1"}, "at least 0"),
     ({"TELEPHONY_TRANSFER_TARGET": "http://example.org"}, "tel: or sip:"),
@@ -50,7 +50,8 @@ def test_invalid_overrides_are_named(change: dict, message: str) -> None:
 
 def test_invalid_file_is_named(tmp_path: Path) -> None:
     bad = tmp_path / "telephony.yml"
-    text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace('start: "08:00", end: "12:00"', 'start: "12:00", end: "08:00"')
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace('start: "08:00", end: "12:00"',
+                                                              'start: "12:00", end: "08:00"')
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(TelephonyConfigError, match="vormittag ends before it starts"):
         TelephonySettings.load(bad, env={})
@@ -58,7 +59,7 @@ def test_invalid_file_is_named(tmp_path: Path) -> None:
         TelephonySettings.load(tmp_path / "missing.yml", env={})
 
 
-@pytest.mark.parametrize("old, hint", [
+@pytest.mark.parametrize(("old", "hint"), [
     ("agents:\n  staffed: 4\n  avg_handle_seconds: 240\n", "avg_handle_minutes in handoff.yml"),
     ("callback:\n  retention_days: 30\n  windows:\n    - {key: v, spoken: v, start: '08:00', end: '12:00'}\n",
      "retention_days in handoff.yml"),

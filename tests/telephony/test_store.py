@@ -31,7 +31,8 @@ def _redis_url() -> str:
 def store(request, tmp_path) -> Iterator[CallStore]:
     """An empty store on each backend."""
     if request.param == "sqlite":
-        created: CallStore = SqlCallStore(get_engine(with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony")), DEFAULTS)
+        created: CallStore = SqlCallStore(
+            get_engine(with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony")), DEFAULTS)
     elif request.param == "postgres":
         url = request.getfixturevalue("postgres_url")
         created = SqlCallStore(get_engine(with_tables(url, "telephony")), DEFAULTS)
@@ -108,9 +109,9 @@ def test_agent_board_claim_queue_and_override(store: CallStore) -> None:
     board = store.set_board(free=3, hours_override="closed")
     assert (board.free, board.hours_override) == (3, "closed")
     assert store.set_board(hours_override=None).hours_override is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="non-negative"):
         store.set_board(free=-1)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="hours_override"):
         store.set_board(hours_override="sometimes")
 
 

@@ -146,12 +146,15 @@ class ConsentStep(Step):
         return "done"
 
 
+#: No caller ID and no typed number yet (the default of the entry points).
+NO_NUMBERS = Numbers()
+
 STEPS: dict[str, Step] = {step.key: step for step in
                           (ChooseStep(), PhoneStep(), ConfirmStep(), EmailStep(), WindowStep(), ConsentStep())}
 
 
 def start(channel: str, windows: list[Window], today: date, *, reason: str | None = None,
-          lead: str | None = None, method: str | None = None, numbers: Numbers = Numbers(),
+          lead: str | None = None, method: str | None = None, numbers: Numbers = NO_NUMBERS,
           retention_days: int = 30) -> Turn:
     """Begin: the choice or offer (``lead`` first), else straight to the number (``method="phone"``
     on the web; the caller ID or the keypad on the phone)."""
@@ -174,13 +177,13 @@ def is_cancelled(answer: Answer, channel: str) -> bool:
     return answer.dtmf == "*" or is_cancel(answer.text) or (channel == "written" and answer.intent in CANCEL_INTENTS)
 
 
-def fits(state: dict, answer: Answer, numbers: Numbers = Numbers()) -> bool:
+def fits(state: dict, answer: Answer, numbers: Numbers = NO_NUMBERS) -> bool:
     """Whether the answer is a valid value for the current step (a new question is not)."""
     step = STEPS.get(state.get("step") or "")
     return step is not None and step.validate(answer, state, numbers) is not None
 
 
-def advance(state: dict, answer: Answer, today: date, numbers: Numbers = Numbers()) -> Turn:
+def advance(state: dict, answer: Answer, today: date, numbers: Numbers = NO_NUMBERS) -> Turn:
     """Handle one answer in the current step."""
     state = dict(state)
     channel = state.get("channel") or "written"
@@ -210,7 +213,8 @@ def advance(state: dict, answer: Answer, today: date, numbers: Numbers = Numbers
 
 
 def _end(wording: ModuleType, outcome: str) -> Turn:
-    return Turn([wording.ended(outcome)], None, outcome=outcome, hangup=outcome in spoken.HANGS_UP and wording is spoken)
+    return Turn([wording.ended(outcome)], None, outcome=outcome,
+                hangup=outcome in spoken.HANGS_UP and wording is spoken)
 
 
 def _done(state: dict, wording: ModuleType, today: date, numbers: Numbers) -> Turn:

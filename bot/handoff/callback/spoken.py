@@ -67,7 +67,8 @@ def prompt(state: dict, today: date) -> Message:
 def again(state: dict, today: date, silent: bool) -> Message:
     """The question once more, after silence or an answer that did not fit the step."""
     question = prompt(state, today)
-    return Message(f"{STILL_THERE if silent else NOT_UNDERSTOOD} {question.text}", collect_digits=question.collect_digits)
+    return Message(f"{STILL_THERE if silent else NOT_UNDERSTOOD} {question.text}",
+                   collect_digits=question.collect_digits)
 
 
 def ended(outcome: str) -> Message:

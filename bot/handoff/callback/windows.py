@@ -53,7 +53,8 @@ class Window:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Window:
         """Inverse of :meth:`as_dict`."""
-        return cls(data["key"], data["spoken"], datetime.fromisoformat(data["start"]), datetime.fromisoformat(data["end"]))
+        return cls(data["key"], data["spoken"], datetime.fromisoformat(data["start"]),
+                   datetime.fromisoformat(data["end"]))
 
     def said(self, today: date) -> str:
         """``"heute vormittags"``, ``"morgen nachmittags"``, ``"am Montag, den 2. März, vormittags"``."""

@@ -94,6 +94,7 @@ def stored(method: str, window: Window, phone: str | None, number: str | None, t
     if method == "email":
         return Message(f"Vielen Dank. Wir antworten Ihnen per E-Mail, voraussichtlich {day_said(window.day, today)}. "
                        "Wie kann ich Ihnen sonst helfen?")
-    return Message(f"Vielen Dank. Wir rufen Sie {window.said(today)} zwischen {window.start.hour}:{window.start.minute:02d} "
+    return Message(f"Vielen Dank. Wir rufen Sie {window.said(today)} zwischen "
+                   f"{window.start.hour}:{window.start.minute:02d} "
                    f"und {clock(window.end.time())} an, unter der Nummer mit den Endziffern {masked(phone or '')}. "
                    "Wie kann ich Ihnen sonst helfen?")
