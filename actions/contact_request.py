@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.knowledge import repository
 from actions.loop import Loop, is_new_question, latest_intent
-from actions.phone import hotline_office
+from actions.phone_context import hotline_office
 from actions.replies import Reply, hotline_hint, is_voice, send
 from actions.staff import base_settings, handoff_settings
 from bot.german import WEEKDAY_NAMES

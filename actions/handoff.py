@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contact_request import start_contact
 from actions.handoff_queue import start_web_handoff
-from actions.phone import start_callback, start_handoff
+from actions.phone_handoff import start_callback, start_handoff
 from actions.replies import Reply, is_voice, send
 
 #: The action that made the offer of a person → the handoff reason when it is accepted.

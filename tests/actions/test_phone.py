@@ -10,14 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.fallback import ActionClarify
 from actions.handoff import ActionHandleAffirm, ActionRequestCallback, ActionRequestHuman
 from actions.phone import (
-    LOOP,
     ActionPhoneDialog,
     ActionPhoneDtmf,
     ActionPhoneEnd,
     ActionPhoneNoInput,
     ActionPhoneTransferStatus,
-    topic_intent,
 )
+from actions.phone_context import LOOP, topic_intent
 from bot.telephony import runtime
 from bot.telephony.settings import DEFAULT_CONFIG
 from tests.actions.conftest import STAFFED, make_tracker, texts
