@@ -11,7 +11,7 @@ over HTTP, with ``Authorization: Bearer <token>`` on every request:
   synchronously (see ``channels/audiocodes_api.py`` for the mapping to Rasa);
 * ``POST …/conversation/<id>/keepalive`` and ``…/disconnect``.
 
-Call state is shared, never kept in this process only (``bot/telephony/store.py``): any
+Call state is shared, never kept in this process only (``bot/telephony/store/``): any
 replica can serve any request of any call. A retried activity (same id, e.g. after a
 replica died mid-request) is handled by Rasa once and answered with that answer again
 (``bot/server/rasa_stores.py``). When a store is unreachable the caller hears a short
@@ -52,7 +52,7 @@ from bot.telephony import runtime
 from bot.telephony.activities import config_event, is_bot_activity, message
 from bot.telephony.overflow import OverflowDialog
 from bot.telephony.settings import TelephonyConfigError, TelephonySettings
-from bot.telephony.store import CallStore
+from bot.telephony.store.base import CallStore
 from channels import outage
 from channels.audiocodes_api import (
     CallerInput,

@@ -22,7 +22,6 @@ MAX_LINES = 400
 LONG_MODULES = {
     "bench/rest_bench.py": (820, "benchmark script: NLU scoring, REST load and a starter bot (to split)"),
     "bench/handoff_latency.py": (700, "one benchmark scenario with its own server management"),
-    "bot/telephony/store.py": (540, "the call-store ABC with its SQL and Redis backends (to split)"),
 }
 #: May import the console: the console itself and the CLI that dispatches to it.
 CONSOLE_IMPORTERS = ("bot/console/", "bot/cli.py", "bot/__main__.py")

@@ -12,7 +12,9 @@ from bot.db.engine import get_engine
 from bot.db.migrate import create_all
 from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.settings import TelephonySettings
-from bot.telephony.store import AgentBoard, CallStore, RedisCallStore, SqlCallStore
+from bot.telephony.store.base import AgentBoard, CallStore
+from bot.telephony.store.redis_store import RedisCallStore
+from bot.telephony.store.sql import SqlCallStore
 
 AUDIOCODES_CHANNEL = "channels.audiocodes.AudiocodesInput"
 TRANSFER_TARGET = "sip:agents@pbx.test.invalid"

@@ -27,7 +27,7 @@ from bot.review.models import ReviewAnnotation, ReviewConversation, ReviewTurn
 from bot.review.stores import Stores, StoreUrls, open_stores
 from bot.staff.audit import record_audit
 from bot.staff.models import AuditEntry, ConsoleSession
-from bot.telephony.store import purge_expired_calls
+from bot.telephony.store.sql import purge_expired_calls
 
 logger = logging.getLogger(__name__)
 

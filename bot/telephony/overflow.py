@@ -19,7 +19,7 @@ from bot.kb.repository import RecordNotFound
 from bot.telephony.activities import collect_digits_params, hangup_event, message
 from bot.telephony.callbacks import CallbackRepository, CallContext
 from bot.telephony.settings import TelephonySettings
-from bot.telephony.store import CallStore
+from bot.telephony.store.base import CallStore
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,8 @@ from functools import lru_cache
 from bot.db.engine import get_engine
 from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.settings import TelephonySettings
-from bot.telephony.store import CallStore, open_store
+from bot.telephony.store import open_store
+from bot.telephony.store.base import CallStore
 
 
 @lru_cache(maxsize=1)

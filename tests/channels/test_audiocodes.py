@@ -15,7 +15,8 @@ from sqlalchemy.exc import OperationalError
 from bot.db.engine import get_engine
 from bot.telephony import runtime
 from bot.telephony.settings import TelephonySettings
-from bot.telephony.store import AgentBoard, SqlCallStore
+from bot.telephony.store.base import AgentBoard
+from bot.telephony.store.sql import SqlCallStore
 from channels import outage
 from channels.audiocodes import AudiocodesInput, AudiocodesOutput
 from tests.schema import with_tables

@@ -269,7 +269,8 @@ async def test_retried_activity_is_answered_once(phone: PhoneServers, gateway: V
         activity = {"type": "message", "text": "Was kostet ein Reisepass?"}
         first = await call.send(activity, activity_id="retry-1")
         again = await call.send(activity, activity_id="retry-1")
-        assert "70 Euro" in first.said and again.status == 200 and again.activities == []
+        # the gateway retried (the first answer may have been lost): the same answer again, the turn stored once
+        assert "70 Euro" in first.said and again.status == 200 and again.said == first.said
         texts = [e.get("text") for e in tracker(phone, call)["events"] if e["event"] == "user"]
         assert texts.count("Was kostet ein Reisepass?") == 1
 

@@ -14,7 +14,8 @@ from bot.kb.repository import KnowledgeRepository
 from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.overflow import OverflowDialog
 from bot.telephony.settings import TelephonySettings
-from bot.telephony.store import AgentBoard, SqlCallStore
+from bot.telephony.store.base import AgentBoard
+from bot.telephony.store.sql import SqlCallStore
 from tests.schema import with_tables
 
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=TIMEZONE)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.telephony import runtime
-from bot.telephony.store import SqlCallStore
+from bot.telephony.store.sql import SqlCallStore
 from tests.schema import with_tables
 
 

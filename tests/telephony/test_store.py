@@ -9,7 +9,9 @@ from collections.abc import Iterator
 import pytest
 
 from bot.db.engine import get_engine
-from bot.telephony.store import AgentBoard, CallStore, RedisCallStore, SqlCallStore
+from bot.telephony.store.base import AgentBoard, CallStore
+from bot.telephony.store.redis_store import RedisCallStore
+from bot.telephony.store.sql import SqlCallStore
 from tests.schema import with_tables
 
 DEFAULTS = AgentBoard(staffed=4, free=1, waiting=0, avg_handle_seconds=240)

@@ -19,7 +19,7 @@ from bot.console.db import in_transaction
 from bot.console.render import render
 from bot.staff.audit import record_audit
 from bot.telephony import runtime
-from bot.telephony.store import AgentBoard
+from bot.telephony.store.base import AgentBoard
 
 routes = web.RouteTableDef()
 
