@@ -11,7 +11,8 @@ Three held-out sets, never trained on (see tests/nlu/README.md), each with its g
 * ``tests/nlu/holdout_topics.yml`` — the new topics and follow-ups, per style, gated by
   :data:`TOPIC_THRESHOLDS` and :data:`STYLE_MIN_INTENT`.
 
-Used by ``python -m bot nlu-report`` and the pytest gate in tests/test_nlu_holdout.py.
+Used by ``python -m bot nlu-report``, the pytest gate in tests/test_nlu_holdout.py and
+``bench/rest_bench.py`` (which scores a running server's ``POST /model/parse`` answers).
 """
 
 from __future__ import annotations
@@ -204,24 +205,42 @@ def example_style(example: Any) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Example:
+    """One labelled message of a data set, as :func:`score` takes it."""
+
+    text: str
+    intent: str
+    expected: frozenset[tuple[str, str]]  # (entity type, value)
+    style: str | None
+
+
+def load_examples(path: Path) -> list[Example]:
+    """The labelled messages of a data set (Rasa NLU YAML), in file order."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    return [
+        Example(example.get("text"), example.get("intent"),
+                frozenset((e["entity"], e["value"]) for e in example.get("entities") or []), example_style(example))
+        for example in load_data(str(path)).intent_examples
+    ]
+
+
 def evaluate_all(model_path: Path, data_paths: list[Path]) -> list[Report]:
     """Parse every example of each data set with one loaded model and score it."""
     from rasa.core.agent import Agent
-    from rasa.shared.nlu.training_data.loading import load_data
 
     agent = Agent.load(str(model_path))
     reports = []
 
-    async def run(data: Any, report: Report) -> None:
-        for example in data.intent_examples:
-            text = example.get("text")
-            parsed = await agent.parse_message(text)
-            expected = {(e["entity"], e["value"]) for e in example.get("entities") or []}
-            score(report, text, example.get("intent"), expected, parsed, example_style(example))
+    async def run(examples: list[Example], report: Report) -> None:
+        for example in examples:
+            parsed = await agent.parse_message(example.text)
+            score(report, example.text, example.intent, example.expected, parsed, example.style)
 
     for path in data_paths:
         report = Report()
-        asyncio.run(run(load_data(str(path)), report))
+        asyncio.run(run(load_examples(path), report))
         reports.append(report)
     return reports
 

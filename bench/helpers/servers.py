@@ -174,14 +174,14 @@ def migrate_databases(env: dict, workdir: Path) -> None:
 
 def start_servers(workdir: Path, knowledge_db_url: str, endpoints_extra: str = "",
                   tracker_store: str | None = None, env_extra: dict | None = None,
-                  replicas: int = 1, credentials: Path | None = None) -> Servers:
+                  replicas: int = 1, credentials: Path | None = None, model: Path = MODEL) -> Servers:
     """Start the action server and ``replicas`` × Rasa (REST, API behind :data:`API_TOKEN`); wait for all.
 
     Replicas share the endpoints (tracker and lock store), as in production.
     ``credentials`` replaces the project's ``credentials.yml`` (see :func:`write_credentials`).
     """
-    if not MODEL.exists():
-        raise FileNotFoundError(f"{MODEL} is missing: run `make train` first")
+    if not model.exists():
+        raise FileNotFoundError(f"{model} is missing: run `make train` first")
     workdir.mkdir(parents=True, exist_ok=True)
     action_port = free_port()
     rasa_ports = [free_port() for _ in range(replicas)]
@@ -210,7 +210,7 @@ def start_servers(workdir: Path, knowledge_db_url: str, endpoints_extra: str = "
     for number, port in enumerate(rasa_ports):
         with (workdir / f"rasa-{number}.log").open("w") as rasa_log:
             servers.processes.append(subprocess.Popen(
-                [sys.executable, "-m", "bot.server.rasa_server", "--model", str(MODEL), "--endpoints", str(endpoints),
+                [sys.executable, "-m", "bot.server.rasa_server", "--model", str(model), "--endpoints", str(endpoints),
                  "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"),
                  "-i", "127.0.0.1", "--port", str(port)],
                 cwd=PROJECT_ROOT, env=env, stdout=rasa_log, stderr=subprocess.STDOUT,
@@ -238,15 +238,18 @@ def redis_unavailable_reason(host: str = "127.0.0.1", port: int = 6379) -> str |
 
 
 def start_http_process(args: list[str], health_url: str, log_path: Path, env: dict | None = None,
-                       timeout: float = 60.0) -> subprocess.Popen:
+                       timeout: float = 60.0, cwd: Path = PROJECT_ROOT) -> subprocess.Popen:
     """Start a Python server process (``python -m …``) and wait until ``health_url`` answers 200.
+
+    The process runs in ``cwd`` with :data:`SECRETS_ENV` and ``env`` added to the environment;
+    the health check sends the test servers' API token.
 
     Raises:
         RuntimeError: when the process dies or does not answer in time (its log is in the message).
     """
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, *args], cwd=PROJECT_ROOT, env={**os.environ, **SECRETS_ENV, **(env or {})},
+            [sys.executable, *args], cwd=cwd, env={**os.environ, **SECRETS_ENV, **(env or {})},
             stdout=log, stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + timeout
