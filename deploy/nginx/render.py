@@ -39,6 +39,9 @@ DEFAULTS = {
     "CONSOLE_TLS_CERTIFICATE_KEY": "",  # default: TLS_CERTIFICATE_KEY
     "RASA_UPSTREAMS": "127.0.0.1:5005,127.0.0.1:5006",
     "WEB_UPSTREAM": "127.0.0.1:8080",
+    # The phone front (channels/phone_front.py) takes new calls and serves overflow calls.
+    "PHONE_FRONT": "off",
+    "PHONE_FRONT_UPSTREAM": "127.0.0.1:5007",
     "CONSOLE_UPSTREAM": "127.0.0.1:8090",
     # Addresses (CIDR) of the AudioCodes gateway; empty: the phone paths answer 403.
     "GATEWAY_ALLOW": "",
@@ -161,7 +164,7 @@ def placeholders(settings: Mapping[str, str]) -> dict[str, str]:
     for name in ("TLS_CERTIFICATE", "TLS_CERTIFICATE_KEY", "CONSOLE_TLS_CERTIFICATE", "CONSOLE_TLS_CERTIFICATE_KEY",
                  "ACCESS_LOG"):
         _check(name, values[name], _PATH)
-    for name in ("WEB_UPSTREAM", "CONSOLE_UPSTREAM"):
+    for name in ("WEB_UPSTREAM", "CONSOLE_UPSTREAM", "PHONE_FRONT_UPSTREAM"):
         _check(name, values[name], _UPSTREAM)
     rasa = [item.strip() for item in values["RASA_UPSTREAMS"].split(",") if item.strip()]
     if not rasa:
@@ -172,7 +175,7 @@ def placeholders(settings: Mapping[str, str]) -> dict[str, str]:
         _check(name, values[name], _RATE)
     for name in ("WEBHOOK_BURST", "SOCKETIO_BURST", "GATEWAY_CALL_BURST", "CONN_PER_ADDRESS"):
         _check(name, values[name], re.compile(r"^\d{1,6}$"))
-    for name in ("EXPOSE_REST", "HTTP_REDIRECT", "DEMO_PAGE"):
+    for name in ("EXPOSE_REST", "HTTP_REDIRECT", "DEMO_PAGE", "PHONE_FRONT"):
         if values[name] not in ("on", "off"):
             raise RenderError(f"BT_{name} must be on or off, not {values[name]!r}")
     gateway = _networks("GATEWAY_ALLOW", values["GATEWAY_ALLOW"])

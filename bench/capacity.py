@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""Capacity of one node: one Rasa replica, then two, REST and phone, in one run on the same machine.
+
+Each phase starts a production node on loopback (``bench/helpers/node.py``): PostgreSQL
+tracker, Redis lock store and call state, the action server, ``R`` Rasa replicas, the
+phone front (admission and overflow calls, ``channels/phone_front.py``) and the real
+nginx of ``deploy/nginx`` in front (TLS, ``least_conn``). Measured through the proxy:
+
+1. REST: N users run the 10-turn conversation of ``bench/rest_bench.py`` back to back;
+   turns/s and p50/p95 per level.
+2. Phone: N simultaneous calls of ``bench/voice_load.py`` (think time 8 s ± 2 s); the
+   largest N with p95 < 300 ms and no errors (doubling, then bisection).
+3. Twice that N with admission control (``max_concurrent_calls`` = N): errors, the
+   admitted calls' p95, and how fast overflow callers hear the callback offer (their
+   new-conversation request and their turns, served by the phone front).
+
+Then Rasa's ``rasa init`` starter bot (trained once, cached in ``build/rasa-starter``) and
+our bot, each one user over plain HTTP straight to one Rasa process: the p95 ratio
+(goal ≤ 1.2). ``--quick`` (< 3 min) measures fixed levels for a short time.
+
+Run:  .venv/bin/python bench/capacity.py [--quick] [--replicas 1,2] [--skip-starter]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from bench import rest_bench, voice_load  # noqa: E402
+from bench.helpers.stats import percentile  # noqa: E402
+
+STARTER_DIR = REPO_ROOT / "build" / "rasa-starter"
+TARGET_P95 = voice_load.TARGET_P95
+RATIO_GOAL = 1.2
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def ms(value: float) -> str:
+    return "-" if math.isnan(value) else f"{value * 1000:.0f}"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    cells = [list(headers)] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    for n, row in enumerate(cells):
+        log("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        if n == 0:
+            log("  ".join("-" * w for w in widths))
+
+
+@dataclass
+class Phase:
+    """The figures of one replica count."""
+
+    replicas: int
+    rest: list[rest_bench.LoadResult] = field(default_factory=list)
+    phone: list[voice_load.LevelResult] = field(default_factory=list)
+    best: int = 0
+    failed_at: Optional[int] = None
+    overload: Optional[voice_load.LevelResult] = None
+    single_direct: Optional[rest_bench.LoadResult] = None
+
+
+async def rest_levels(node: Any, phase: Phase, args: argparse.Namespace) -> None:
+    script = rest_bench.make_script(rest_bench.OUR_SCRIPT, 10)
+    await rest_bench.warm_up(node.rasa_urls[0], script, args.request_timeout)
+    for users in args.users:
+        result = await rest_bench.measure_load(f"R={phase.replicas}", node.url, users, script, args.rest_duration,
+                                               args.request_timeout, ssl_context=node.context)
+        log(f"  REST {users} user(s): {result.throughput:.1f} turns/s, p50 {ms(result.stat(0.5))} ms, "
+            f"p95 {ms(result.stat(0.95))} ms, {result.errors} errors")
+        phase.rest.append(result)
+    if phase.replicas == 1 and not args.skip_starter:
+        phase.single_direct = await rest_bench.measure_load("ours (direct)", node.rasa_urls[0], 1, script,
+                                                            args.rest_duration, args.request_timeout)
+
+
+async def phone_level(node: Any, calls: int, args: argparse.Namespace, label: str) -> voice_load.LevelResult:
+    result = await voice_load.measure(node.url, node.token, calls, args, label=label, ssl_context=node.context,
+                                      quiet=True)
+    log(f"  phone {label}: p95 {ms(result.p95)} ms, {result.errors} errors, {result.admitted} admitted / "
+        f"{result.overflow} overflow, overflow p95 {ms(percentile(result.overflow_latencies, 0.95))} ms, "
+        f"new call p95 {ms(percentile(result.create_latencies, 0.95))} ms")
+    return result
+
+
+async def phone_search(node: Any, phase: Phase, args: argparse.Namespace, start: int, deadline: float) -> None:
+    """Largest N with p95 < 300 ms and no errors: fixed levels (--quick) or doubling, then bisection."""
+    levels = args.quick_levels.get(phase.replicas) if args.quick else None
+    if levels:
+        for n in levels:
+            result = await phone_level(node, n, args, f"N={n}")
+            phase.phone.append(result)
+            if result.ok:
+                phase.best = max(phase.best, n)
+            else:
+                phase.failed_at = n if phase.failed_at is None else min(phase.failed_at, n)
+        return
+    n = start
+    while n <= args.max_n and time.monotonic() < deadline:
+        result = await phone_level(node, n, args, f"N={n}")
+        phase.phone.append(result)
+        if not result.ok:
+            phase.failed_at = n
+            break
+        phase.best = n
+        n *= 2
+    while (phase.failed_at is not None and phase.failed_at - phase.best > max(10, phase.best // 10)
+           and time.monotonic() < deadline):
+        n = (phase.best + phase.failed_at) // 2
+        result = await phone_level(node, n, args, f"N={n}")
+        phase.phone.append(result)
+        if result.ok:
+            phase.best = n
+        else:
+            phase.failed_at = n
+
+
+async def run_phase(replicas: int, stores: Any, args: argparse.Namespace, start: int) -> Phase:
+    from bench.helpers.node import UNCAPPED, start_node
+    from bot.config import KNOWLEDGE_DIR
+
+    phase = Phase(replicas)
+    workdir = Path(tempfile.mkdtemp(prefix=f"capacity-r{replicas}-"))
+    log(f"\n== {replicas} Rasa replica(s): starting the node (PostgreSQL, Redis, action server, phone front, nginx) …")
+    node = start_node(workdir, KNOWLEDGE_DIR, replicas, stores)
+    try:
+        await rest_levels(node, phase, args)
+        await phone_search(node, phase, args, start, time.monotonic() + args.phase_budget)
+        if phase.best:
+            node.start_front(phase.best)  # admission control: max_concurrent_calls = N
+            phase.overload = await phone_level(node, 2 * phase.best, args, f"2N={2 * phase.best} cap {phase.best}")
+        node.start_front(UNCAPPED)
+    finally:
+        node.stop()
+        if args.keep:
+            log(f"  logs kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return phase
+
+
+async def starter_single_user(args: argparse.Namespace) -> Optional[rest_bench.LoadResult]:
+    """Rasa's starter bot (``rasa init``, cached) over HTTP, one user."""
+    if not any((STARTER_DIR / "models").glob("*.tar.gz")):
+        log(f"\n== rasa init --no-prompt into {STARTER_DIR} (once; trains ~1 min) …")
+        shutil.rmtree(STARTER_DIR, ignore_errors=True)
+        STARTER_DIR.mkdir(parents=True)
+        await rest_bench.init_starter(STARTER_DIR, args.init_timeout)
+    port = rest_bench.free_port()
+    url = f"http://127.0.0.1:{port}"
+    logfile = STARTER_DIR.parent / "rasa-starter-run.log"
+    log("\n== the rasa init starter bot, one user …")
+    with rest_bench.managed([rest_bench.rasa_binary(), "run", "--enable-api", "-i", "127.0.0.1", "--port", str(port)],
+                            logfile, cwd=STARTER_DIR) as proc:
+        if not await rest_bench.wait_ready(url, proc, args.startup_timeout):
+            log(f"starter bot did not start:\n{rest_bench.tail(logfile)}")
+            return None
+        script = rest_bench.make_script(rest_bench.STARTER_SCRIPT, 10)
+        await rest_bench.warm_up(url, script, args.request_timeout)
+        return await rest_bench.measure_load("starter", url, 1, script, args.rest_duration, args.request_timeout)
+
+
+def report(phases: list[Phase], starter: Optional[rest_bench.LoadResult], args: argparse.Namespace,
+           started: float) -> None:
+    log(f"\n== capacity of one node: {os.cpu_count()} CPU cores shared by clients and servers, "
+        f"load average {os.getloadavg()[0]:.2f} at the end, {time.monotonic() - started:.0f} s"
+        f"{', --quick' if args.quick else ''}")
+    log("\nREST through nginx (10-turn conversations back to back):")
+    table(["replicas", "users", "turns", "turns/s", "p50 ms", "p95 ms", "p99 ms", "errors"],
+          [[p.replicas, r.users, r.turns, f"{r.throughput:.1f}", ms(r.stat(0.5)), ms(r.stat(0.95)), ms(r.stat(0.99)),
+            r.errors] for p in phases for r in p.rest])
+    log(f"\nPhone through nginx (think {args.think:.0f} s ± 2 s, {args.duration:.0f} s measured per level; "
+        "overflow = callers beyond max_concurrent_calls, answered by the phone front):")
+    rows = []
+    for p in phases:
+        for r in p.phone + ([p.overload] if p.overload else []):
+            turns = len(r.latencies) + len(r.overflow_latencies)
+            rows.append([p.replicas, r.label, f"{turns / r.seconds:.1f}", ms(percentile(r.latencies, 0.5)), ms(r.p95),
+                         ms(percentile(r.latencies, 0.99)), r.errors, f"{r.admitted}/{r.overflow}",
+                         ms(percentile(r.overflow_latencies, 0.5)), ms(percentile(r.overflow_latencies, 0.95)),
+                         ms(percentile(r.create_latencies, 0.95))])
+    table(["replicas", "level", "turns/s", "p50 ms", "p95 ms", "p99 ms", "errors", "admitted/overflow",
+           "overflow p50", "overflow p95", "new call p95"], rows)
+    log("\nSummary:")
+    for p in phases:
+        bound = f" (N={p.failed_at} fails)" if p.failed_at else " (no level failed)"
+        line = f"  {p.replicas} replica(s): largest N with p95 < {TARGET_P95 * 1000:.0f} ms and no errors: {p.best}{bound}"
+        if p.overload:
+            o = p.overload
+            line += (f"; at 2N={o.calls} with max_concurrent_calls {p.best}: {o.errors} errors, admitted p95 "
+                     f"{ms(o.p95)} ms, overflow p95 {ms(percentile(o.overflow_latencies, 0.95))} ms "
+                     f"(goal < 100), new call p95 {ms(percentile(o.create_latencies, 0.95))} ms")
+        log(line)
+    direct = next((p.single_direct for p in phases if p.single_direct), None)
+    if starter and direct and starter.latencies and direct.latencies:
+        ratio = direct.stat(0.95) / starter.stat(0.95)
+        log(f"  single-user REST, straight to one Rasa process: ours p50 {ms(direct.stat(0.5))} / p95 "
+            f"{ms(direct.stat(0.95))} ms (production stores, action server), rasa init starter p50 "
+            f"{ms(starter.stat(0.5))} / p95 {ms(starter.stat(0.95))} ms (in-memory tracker, no actions): "
+            f"ratio {ratio:.2f} (goal ≤ {RATIO_GOAL})")
+    log("  (the proxy's per-address and per-URI limits are raised: every simulated caller comes from 127.0.0.1)")
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    from bench.helpers.production import production_stores
+
+    started = time.monotonic()
+    phases: list[Phase] = []
+    with production_stores("capacity") as stores:
+        start = args.start
+        for replicas in args.replicas:
+            phase = await run_phase(replicas, stores, args, start)
+            phases.append(phase)
+            start = max(start, phase.best)  # more replicas carry at least as many calls
+    starter = None if args.skip_starter else await starter_single_user(args)
+    report(phases, starter, args, started)
+    return 0
+
+
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fixed levels, short measurements (< 3 min)")
+    parser.add_argument("--replicas", default="1,2", help="replica counts, one phase each")
+    parser.add_argument("--users", default="", help="REST users per level (default 1,10,20; quick 1,10)")
+    parser.add_argument("--rest-duration", type=float, help="seconds per REST level (default 15, quick 8)")
+    parser.add_argument("--duration", type=float, help="measured seconds per phone level (default 20, quick 10)")
+    parser.add_argument("--think", type=float, default=8.0, help="mean think time of a caller (s)")
+    parser.add_argument("--start", type=int, default=40, help="first N of the phone search")
+    parser.add_argument("--max-n", type=int, default=1280)
+    parser.add_argument("--phase-budget", type=float, default=240.0, help="seconds of phone search per phase")
+    parser.add_argument("--request-timeout", type=float, default=10.0)
+    parser.add_argument("--skip-starter", action="store_true", help="no rasa init comparison")
+    parser.add_argument("--init-timeout", type=float, default=600.0)
+    parser.add_argument("--startup-timeout", type=float, default=180.0)
+    parser.add_argument("--keep", action="store_true", help="keep the servers' logs")
+    args = parser.parse_args(argv)
+    args.replicas = [int(x) for x in args.replicas.split(",") if x.strip()]
+    args.users = [int(x) for x in (args.users or ("1,10" if args.quick else "1,10,20")).split(",") if x.strip()]
+    args.rest_duration = args.rest_duration or (8.0 if args.quick else 15.0)
+    args.duration = args.duration or (10.0 if args.quick else 20.0)
+    args.quick_levels = {1: [60], 2: [120]}
+    return args
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main_async(parse_args())))
