@@ -141,9 +141,10 @@ async def run_phase(replicas: int, stores: Any, args: argparse.Namespace, start:
     try:
         await rest_levels(node, phase, args)
         await phone_search(node, phase, args, start, time.monotonic() + args.phase_budget)
-        if phase.best:
-            node.start_front(phase.best)  # admission control: max_concurrent_calls = N
-            phase.overload = await phone_level(node, 2 * phase.best, args, f"2N={2 * phase.best} cap {phase.best}")
+        cap = phase.best or (args.quick_levels[replicas][-1] if args.quick else 0)  # quick: the overload in any case
+        if cap:
+            node.start_front(cap)  # admission control: max_concurrent_calls = N
+            phase.overload = await phone_level(node, 2 * cap, args, f"2N={2 * cap} cap {cap}")
         node.start_front(UNCAPPED)
     finally:
         node.stop()
@@ -202,7 +203,7 @@ def report(phases: list[Phase], starter: Optional[rest_bench.LoadResult], args: 
         line = f"  {p.replicas} replica(s): largest N with p95 < {TARGET_P95 * 1000:.0f} ms and no errors: {p.best}{bound}"
         if p.overload:
             o = p.overload
-            line += (f"; at 2N={o.calls} with max_concurrent_calls {p.best}: {o.errors} errors, admitted p95 "
+            line += (f"; at 2N={o.calls} with max_concurrent_calls {o.calls // 2}: {o.errors} errors, admitted p95 "
                      f"{ms(o.p95)} ms, overflow p95 {ms(percentile(o.overflow_latencies, 0.95))} ms "
                      f"(goal < 100), new call p95 {ms(percentile(o.create_latencies, 0.95))} ms")
         log(line)
@@ -251,9 +252,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     args.replicas = [int(x) for x in args.replicas.split(",") if x.strip()]
     args.users = [int(x) for x in (args.users or ("1,10" if args.quick else "1,10,20")).split(",") if x.strip()]
-    args.rest_duration = args.rest_duration or (8.0 if args.quick else 15.0)
-    args.duration = args.duration or (10.0 if args.quick else 20.0)
-    args.quick_levels = {1: [60], 2: [120]}
+    args.rest_duration = args.rest_duration or (6.0 if args.quick else 15.0)
+    args.duration = args.duration or (8.0 if args.quick else 20.0)
+    args.quick_levels = {n: [40 * n] for n in args.replicas}
     return args
 
 
