@@ -70,7 +70,7 @@ class LevelResult:
     seconds: float
     latencies: list[float] = field(default_factory=list)  # admitted calls' turns
     overflow_latencies: list[float] = field(default_factory=list)
-    create_latencies: list[float] = field(default_factory=list)  # new conversations (admission decision)
+    create_latencies: list[float] = field(default_factory=list)  # new conversations (admission), ramp included
     errors: int = 0
     admitted: int = 0
     overflow: int = 0
@@ -143,7 +143,7 @@ class Level:
             started = time.monotonic()
             try:
                 call: Call = await self.gateway.call(caller=f"+49711{number:04d}{self.rng.randrange(10000):04d}")
-                if self.measure_from <= started < self.stop_at:
+                if started < self.stop_at:  # every new call of the level, ramp included
                     self.result.create_latencies.append(time.monotonic() - started)
             except (aiohttp.ClientError, asyncio.TimeoutError, AssertionError, OSError):
                 if self.measure_from <= started < self.stop_at:
