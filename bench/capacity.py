@@ -313,10 +313,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument("--think", type=float, default=8.0, help="mean think time of a caller (s)")
     parser.add_argument("--start", type=int, default=40, help="first N of the phone search")
     parser.add_argument("--max-n", type=int, default=1280)
-    parser.add_argument("--phase-budget", type=float, default=240.0, help="seconds of phone search per phase")
+    parser.add_argument("--phase-budget", type=float, default=200.0, help="seconds of phone search per phase")
     parser.add_argument("--request-timeout", type=float, default=10.0)
     parser.add_argument("--skip-starter", action="store_true", help="no rasa init comparison")
-    parser.add_argument("--ratio-rounds", type=int, default=4, help="alternating rounds of the single-user ratio")
+    parser.add_argument("--ratio-rounds", type=int, help="alternating rounds of the single-user ratio (8, quick 4)")
     parser.add_argument("--init-timeout", type=float, default=600.0)
     parser.add_argument("--startup-timeout", type=float, default=180.0)
     parser.add_argument("--keep", action="store_true", help="keep the servers' logs")
@@ -325,6 +325,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     args.users = [int(x) for x in (args.users or ("1,10" if args.quick else "1,10,20")).split(",") if x.strip()]
     args.rest_duration = args.rest_duration or (6.0 if args.quick else 15.0)
     args.duration = args.duration or (8.0 if args.quick else 20.0)
+    args.ratio_rounds = args.ratio_rounds or (4 if args.quick else 8)
     args.quick_levels = {n: 40 * n for n in args.replicas}
     return args
 
