@@ -28,7 +28,8 @@ from bench.helpers.servers import free_port, start_http_process, stop_process
 
 #: The proxy's limits for one client address carrying every simulated caller and citizen.
 BENCH_LIMITS = {"WEBHOOK_RATE": "100000r/s", "WEBHOOK_BURST": "100000", "GATEWAY_CALL_RATE": "100000r/s",
-                "GATEWAY_CALL_BURST": "100000", "CONN_PER_ADDRESS": "60000"}
+                "GATEWAY_CALL_BURST": "100000", "GATEWAY_NEW_CALL_RATE": "100000r/s", "GATEWAY_NEW_CALL_BURST": "100000",
+                "CONN_PER_ADDRESS": "60000"}
 UNCAPPED = 100000
 
 

@@ -56,6 +56,8 @@ DEFAULTS = {
     "SOCKETIO_BURST": "40",
     "GATEWAY_CALL_RATE": "5r/s",
     "GATEWAY_CALL_BURST": "20",
+    "GATEWAY_NEW_CALL_RATE": "20r/s",
+    "GATEWAY_NEW_CALL_BURST": "100",
     "CONN_PER_ADDRESS": "100",
     "ACCESS_LOG": "/var/log/nginx/buergertelefon.access.log",
 }
@@ -171,13 +173,14 @@ def placeholders(settings: Mapping[str, str]) -> dict[str, str]:
         raise RenderError("BT_RASA_UPSTREAMS names no Rasa server")
     values["RASA_SERVERS"] = "\n".join(
         f"    server {_check('RASA_UPSTREAMS', item, _UPSTREAM)} max_fails=2 fail_timeout=10s;" for item in rasa)
-    for name in ("WEBHOOK_RATE", "SOCKETIO_RATE", "GATEWAY_CALL_RATE"):
+    for name in ("WEBHOOK_RATE", "SOCKETIO_RATE", "GATEWAY_CALL_RATE", "GATEWAY_NEW_CALL_RATE"):
         _check(name, values[name], _RATE)
-    for name in ("WEBHOOK_BURST", "SOCKETIO_BURST", "GATEWAY_CALL_BURST", "CONN_PER_ADDRESS"):
+    for name in ("WEBHOOK_BURST", "SOCKETIO_BURST", "GATEWAY_CALL_BURST", "GATEWAY_NEW_CALL_BURST", "CONN_PER_ADDRESS"):
         _check(name, values[name], re.compile(r"^\d{1,6}$"))
     for name in ("EXPOSE_REST", "HTTP_REDIRECT", "DEMO_PAGE", "PHONE_FRONT"):
         if values[name] not in ("on", "off"):
             raise RenderError(f"BT_{name} must be on or off, not {values[name]!r}")
+    values["NEW_CALL_UPSTREAM"] = "bt_phone_front" if values["PHONE_FRONT"] == "on" else "bt_rasa_webhooks"
     gateway = _networks("GATEWAY_ALLOW", values["GATEWAY_ALLOW"])
     staff = _networks("STAFF_ALLOW", values["STAFF_ALLOW"])
     values["GATEWAY_ACCESS"] = _access(gateway)
