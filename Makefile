@@ -30,7 +30,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export PYTHONHASHSEED ?= 0
 
-.PHONY: help install webchat train knowledge run run-production shell lint test test-unit validate test-stories bench bench-voice bench-handoff clean
+.PHONY: help install webchat train knowledge run run-production shell lint test test-unit validate test-stories bench bench-voice bench-handoff bench-capacity bench-profile clean
 
 help: ## Show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -116,13 +116,21 @@ lint: $(VENV)/.installed ## ruff check (pyproject.toml) and mypy on bot/, action
 test: install lint knowledge train validate test-stories ## Everything: lint, validate, test stories, pytest (incl. NLU held-out report, e2e)
 	$(PY) -m pytest
 
-bench: install knowledge train ## Benchmarks (NLU accuracy on held-out split, REST latency vs. rasa init, knowledge coverage, fuzzing ~2 min)
+bench: install knowledge train ## Benchmarks (NLU accuracy, REST latency vs. rasa init, knowledge coverage, fuzzing ~2 min, node capacity ~10 min)
 	$(PY) bench/rest_bench.py --with-server
 	$(PY) bench/knowledge_coverage.py
 	$(PY) bench/fuzz.py
+	$(PY) bench/capacity.py
 
 bench-voice: install knowledge train ## Phone load test: largest N calls with p95 < 300 ms, then 2N (~5 min)
 	$(PY) bench/voice_load.py --with-server --search
+
+bench-capacity: install knowledge train ## One node, 1 then 2 Rasa replicas behind nginx: REST, phone calls, 2N with admission control (~10 min; QUICK=1 < 3 min)
+	$(PY) bench/capacity.py $(if $(QUICK),--quick)
+
+bench-profile: install knowledge train ## Where the milliseconds of a turn go, stage by stage (SQLite and production stores, ~1 min)
+	$(PY) bench/turn_profile.py
+	$(PY) bench/turn_profile.py --production
 
 bench-handoff: install train ## Handoff latency: 20 web-chat citizens, live queue, take-over, messages, hand back (~1 min)
 	$(PY) bench/handoff_latency.py

@@ -26,6 +26,7 @@ import asyncio
 import math
 import os
 import random
+import ssl
 import sys
 import tempfile
 import time
@@ -70,6 +71,7 @@ class LevelResult:
     seconds: float
     latencies: list[float] = field(default_factory=list)  # admitted calls' turns
     overflow_latencies: list[float] = field(default_factory=list)
+    create_latencies: list[float] = field(default_factory=list)  # new conversations (admission), ramp included
     errors: int = 0
     admitted: int = 0
     overflow: int = 0
@@ -142,6 +144,8 @@ class Level:
             started = time.monotonic()
             try:
                 call: Call = await self.gateway.call(caller=f"+49711{number:04d}{self.rng.randrange(10000):04d}")
+                if started < self.stop_at:  # every new call of the level, ramp included
+                    self.result.create_latencies.append(time.monotonic() - started)
             except (aiohttp.ClientError, asyncio.TimeoutError, AssertionError, OSError):
                 if self.measure_from <= started < self.stop_at:
                     self.result.errors += 1
@@ -182,8 +186,9 @@ class Level:
         return self.result
 
 
-async def measure(url: str, token: str, calls: int, args: argparse.Namespace, label: str | None = None) -> LevelResult:
-    connector = aiohttp.TCPConnector(limit=0)
+async def measure(url: str, token: str, calls: int, args: argparse.Namespace, label: str | None = None,
+                  ssl_context: ssl.SSLContext | None = None, quiet: bool = False) -> LevelResult:
+    connector = aiohttp.TCPConnector(limit=0, **({"ssl": ssl_context} if ssl_context is not None else {}))
     timeout = aiohttp.ClientTimeout(total=args.request_timeout)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         gateway = VoiceGateway(f"{url}/webhooks/audiocodes/webhook", token, session)
@@ -195,6 +200,8 @@ async def measure(url: str, token: str, calls: int, args: argparse.Namespace, la
         result = await Level(gateway, calls, args.think, args.think, args.duration, random.Random(calls)).run()
     if label:
         result.label = label
+    if quiet:
+        return result
     log(f"  {result.label}: p95 {ms(result.p95)} ms, {len(result.latencies)} turns, {result.errors} errors, "
         f"{result.admitted} admitted / {result.overflow} overflow")
     return result

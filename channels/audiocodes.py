@@ -15,10 +15,12 @@ Call state is shared, never kept in this process only (``bot/telephony/store/``)
 replica can serve any request of any call. A retried activity (same id, e.g. after a
 replica died mid-request) is handled by Rasa once and answered with that answer again
 (``bot/server/rasa_stores.py``). When a store is unreachable the caller hears a short
-spoken apology (``channels/outage.py``), never silence. \
-A call that arrives while this instance already carries ``max_concurrent_calls``
+spoken apology (``channels/outage.py``), never silence. A call that arrives while this
+instance already carries ``max_concurrent_calls``
 calls is an overflow call: it hears a short message and a callback offer at once,
-handled without NLU (``bot/telephony/overflow.py``).
+handled without NLU (``channels/audiocodes_overflow.py``). Behind the proxy, the phone
+front (``channels/phone_front.py``) takes new calls and serves the overflow calls itself,
+so a saturated Rasa process never delays them.
 """
 
 from __future__ import annotations
@@ -28,8 +30,6 @@ import functools
 import hmac
 import inspect
 import logging
-import threading
-import time
 from asyncio import CancelledError
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -40,17 +40,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.config import Settings
-from bot.db.engine import get_engine
 from bot.handoff.callback.spoken import fill_numbers, has_numbers
 from bot.handoff.callback.turns import Numbers
-from bot.handoff.short_answers import Answer
-from bot.kb.models import Office
-from bot.kb.repository import KnowledgeRepository
-from bot.metrics import ADMISSION_REJECTIONS, timed_turns
+from bot.metrics import timed_turns
 from bot.telephony import runtime
 from bot.telephony.activities import config_event, is_bot_activity, message
-from bot.telephony.overflow import OverflowDialog
 from bot.telephony.settings import TelephonyConfigError, TelephonySettings
 from bot.telephony.store.base import CallStore
 from channels import outage
@@ -64,13 +58,12 @@ from channels.audiocodes_api import (
     stamp,
     to_rasa,
 )
+from channels.audiocodes_overflow import Admission, ends_call
 from channels.validation import InvalidRequest, parse_body
 
 logger = logging.getLogger(__name__)
 
 CHANNEL_NAME = "audiocodes"
-#: The hotline office (its hours) is read again from the knowledge base after this long.
-OFFICE_CACHE_SECONDS = 60.0
 #: Tokens shorter than this are refused at start-up.
 MIN_TOKEN_LENGTH = 16
 SORRY = "Entschuldigung, da ist etwas schiefgegangen. Bitte stellen Sie Ihre Frage noch einmal."
@@ -93,8 +86,7 @@ class AudiocodesOutput(CollectingOutputChannel):
     @property
     def ends_call(self) -> bool:
         """The bot asked the gateway to hang up or to transfer the call."""
-        return any(m.get("type") == "event" and m.get("name") in {"hangup", "transfer", "handover"}
-                   for m in self.messages)
+        return ends_call(self.messages)
 
     def add(self, activity: dict) -> None:
         """Append a bot activity built by the channel itself."""
@@ -163,39 +155,14 @@ class AudiocodesInput(InputChannel):
     def __init__(self, token: str, settings: TelephonySettings, store: CallStore | None = None) -> None:
         self._token = token.encode("utf-8")
         self._settings = settings
-        self._store = store
-        self._overflow: OverflowDialog | None = None
-        self._knowledge: KnowledgeRepository | None = None
-        self._office: tuple[float, Office] | None = None
-        self._lazy = threading.Lock()  # lazy objects may first be needed in worker threads
+        self._admission = Admission(settings, store)
 
     # ------------------------------------------------------------------ helpers
 
     @property
     def store(self) -> CallStore:
         """The shared call store (opened on first use)."""
-        if self._store is None:
-            self._store = runtime.store()
-        return self._store
-
-    def _hotline_office(self) -> Office:
-        """The hotline office with its hours (cached briefly: overflow calls must stay cheap)."""
-        with self._lazy:
-            if self._office is not None and time.monotonic() - self._office[0] < OFFICE_CACHE_SECONDS:
-                return self._office[1]
-            if self._knowledge is None:
-                self._knowledge = KnowledgeRepository(get_engine(Settings.from_env().knowledge_db_url))
-            office = self._knowledge.office(self._settings.hotline_office)
-            self._office = (time.monotonic(), office)
-            return office
-
-    @property
-    def overflow(self) -> OverflowDialog:
-        """The overflow dialogue (created on first use)."""
-        with self._lazy:
-            if self._overflow is None:
-                self._overflow = OverflowDialog(self.store, runtime.callbacks(), self._settings, self._hotline_office)
-        return self._overflow
+        return self._admission.store
 
     def authorised(self, request: Request) -> bool:
         """``Authorization: Bearer <token>`` with the configured token (constant-time comparison)."""
@@ -208,29 +175,13 @@ class AudiocodesInput(InputChannel):
         """Run blocking store/database work in a thread, off the event loop."""
         return await asyncio.get_running_loop().run_in_executor(None, functools.partial(function, *args))
 
-    def _urls(self, cid: str) -> dict:
-        base = f"conversation/{cid}"
-        return {
-            "activitiesURL": f"{base}/activities",
-            "disconnectURL": f"{base}/disconnect",
-            "refreshURL": f"{base}/keepalive",
-            "expiresSeconds": self._settings.expires_seconds,
-        }
-
     # ------------------------------------------------------------------ handlers
 
     async def create_conversation(self, request: Request) -> HTTPResponse:
         """A new call: decide admission once, answer the conversation URLs."""
         cid = conversation_id(parse_body(request.body or b""))
-        record, created = await self._run(
-            self.store.create_call, cid, self._settings.instance_id, self._settings.max_concurrent_calls,
-            self._settings.state_ttl_seconds,
-        )
-        if created and not record.admitted:
-            ADMISSION_REJECTIONS.inc()
-        if created:
-            logger.info("call %s on %s", "admitted" if record.admitted else "overflow", record.instance)
-        return response.json(self._urls(cid))
+        await self._run(self._admission.admit, cid)
+        return response.json(self._admission.urls(cid))  # this process serves its overflow calls too
 
     async def activities(self, request: Request, cid: str,
                          on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
@@ -240,41 +191,24 @@ class AudiocodesInput(InputChannel):
         turn = await self._run(self.store.begin_turn, cid, [a.id for a in items], self._settings.state_ttl_seconds)
         if turn is None:
             return response.json({"error": "unknown conversation"}, status=404)
+        if not turn.call.admitted:
+            overflow = await self._run(self._admission.overflow_activities, cid, items, turn.fresh)
+            return response.json({"conversation": cid, "activities": [stamp(a) for a in overflow]})
         output = AudiocodesOutput()
-        for activity, fresh in zip(items, turn.fresh, strict=False):
-            if not fresh and not turn.call.admitted:
-                logger.info("activity handled before: answered once")
-                continue
+        for activity in items:  # a retried activity goes to Rasa too: it answers it once (rasa_stores)
             caller_input = interpret(activity)
             if caller_input is None:
                 logger.debug("call %s: ignored activity %s", cid, activity.name or activity.type)
                 continue
             if caller_input.kind == "start":
                 output.add(config_event(self._settings.voice.session_params()))
-            if turn.call.admitted:
-                await self._to_rasa(cid, caller_input, on_new_message, output, activity.id)
-            else:
-                for bot_activity in await self._run(self._overflow_turn, cid, caller_input):
-                    output.add(bot_activity)
+            await self._to_rasa(cid, caller_input, on_new_message, output, activity.id)
             if output.ends_call:
                 break  # the rest of the request is moot once the bot hangs up or transfers
         if output.needs_numbers:
             call = await self._run(self.store.get_call, cid)
             output.fill_numbers(Numbers(call.caller, call.entered_number) if call else Numbers())
         return response.json({"conversation": cid, "activities": output.activities})
-
-    def _overflow_turn(self, cid: str, caller_input: CallerInput) -> list[dict]:
-        if caller_input.kind == "start":
-            return self.overflow.start(cid, caller_input.number)
-        if caller_input.kind in ("hangup", "transfer_status"):
-            return []
-        answer = Answer(
-            dtmf=caller_input.dtmf,
-            text=caller_input.text,
-            no_input=caller_input.kind == "no_input",
-            number_entered=caller_input.kind == "number",
-        )
-        return self.overflow.answer(cid, answer, caller_input.number if caller_input.kind == "number" else None)
 
     async def _to_rasa(self, cid: str, caller_input: CallerInput,
                        on_new_message: Callable[[UserMessage], Awaitable[Any]],

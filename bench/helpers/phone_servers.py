@@ -40,6 +40,7 @@ class PhoneServers:
     store: CallStore
     callbacks: CallbackRepository
     instance: str
+    env: dict  # the telephony environment of the servers (for further processes such as the phone front)
 
     def bot_url(self, replica: int = 0) -> str:
         """The bot URL the gateway is configured with."""
@@ -84,4 +85,4 @@ def start_phone_servers(workdir: Path, seed_dir: Path, max_calls: int = 3, repli
     servers = start_servers(workdir, kb_url, endpoints_extra=endpoints_extra, tracker_store=tracker_store,
                             env_extra=env_extra, replicas=replicas,
                             credentials=phone_credentials(workdir / "credentials.yml"))
-    return PhoneServers(servers, token, store, callbacks, instance)
+    return PhoneServers(servers, token, store, callbacks, instance, {"KNOWLEDGE_DB_URL": kb_url, **env_extra})

@@ -146,12 +146,13 @@ async def warm_up(url: str, script: Sequence[str], timeout: float) -> None:
 
 async def measure_load(
     bot: str, url: str, users: int, script: Sequence[str], duration: float,
-    request_timeout: float,
+    request_timeout: float, ssl_context: Any = None,
 ) -> LoadResult:
-    """``users`` users run ``script`` back to back for ``duration`` s against ``url``."""
+    """``users`` users run ``script`` back to back for ``duration`` s against ``url``
+    (``ssl_context``: to verify a proxy's throw-away certificate)."""
     result = LoadResult(bot, users, 0.0, [], 0, 0)
     run_id = uuid.uuid4().hex[:8]
-    connector = aiohttp.TCPConnector(limit=max(users, 1))
+    connector = aiohttp.TCPConnector(limit=max(users, 1), **({"ssl": ssl_context} if ssl_context else {}))
     async with aiohttp.ClientSession(
         connector=connector, timeout=aiohttp.ClientTimeout(total=request_timeout)
     ) as session:

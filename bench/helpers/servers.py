@@ -188,7 +188,8 @@ def start_servers(workdir: Path, knowledge_db_url: str, endpoints_extra: str = "
     tracker = tracker_store or f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n'
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n{tracker}{endpoints_extra}',
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  enable_selective_domain: true\n'
+        f'{tracker}{endpoints_extra}',
         encoding="utf-8",
     )
     env = {

@@ -25,6 +25,7 @@ from bot.metrics import serve_metrics
 from bot.secrets import ACTION_SERVER_TOKEN, MissingSecret, require_secret
 from bot.server.action_metrics import install_action_metrics
 from bot.server.guard import install_guard
+from bot.server.turn_profile import install_actions as install_turn_profile
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = create_app(args.actions, cors_origins=None)
     install_guard(app, token, (), public_paths=("/health",), max_body_bytes=MAX_BODY_BYTES)
     install_action_metrics(app)
+    install_turn_profile()  # only with TURN_PROFILE (bench/turn_profile.py)
     serve_metrics("actions")
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
     logger.info("action server on http://%s:%s", args.host, args.port)

@@ -102,10 +102,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not any(arg.split("=")[0] == "--endpoints" for arg in args):
         args += ["--endpoints", str(endpoints_file())]  # the file the console reads too (ENDPOINTS_FILE)
     from bot.metrics import serve_metrics
-    from bot.server import rasa_metrics, rasa_stores
+    from bot.server import action_client, rasa_metrics, rasa_stores, turn_profile
 
     rasa_metrics.install()
     rasa_stores.install()
+    action_client.install()
+    turn_profile.install_rasa()  # only with TURN_PROFILE (bench/turn_profile.py)
     serve_metrics("rasa")
     rasa.core.run.configure_app = _guarded_configure_app(rasa.core.run.configure_app, api_token, action_token)
     sys.argv = ["rasa", command, *args, *(["--enable-api"] if command == "run" else [])]

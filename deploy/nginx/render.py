@@ -39,6 +39,9 @@ DEFAULTS = {
     "CONSOLE_TLS_CERTIFICATE_KEY": "",  # default: TLS_CERTIFICATE_KEY
     "RASA_UPSTREAMS": "127.0.0.1:5005,127.0.0.1:5006",
     "WEB_UPSTREAM": "127.0.0.1:8080",
+    # The phone front (channels/phone_front.py) takes new calls and serves overflow calls.
+    "PHONE_FRONT": "off",
+    "PHONE_FRONT_UPSTREAM": "127.0.0.1:5007",
     "CONSOLE_UPSTREAM": "127.0.0.1:8090",
     # Addresses (CIDR) of the AudioCodes gateway; empty: the phone paths answer 403.
     "GATEWAY_ALLOW": "",
@@ -53,6 +56,8 @@ DEFAULTS = {
     "SOCKETIO_BURST": "40",
     "GATEWAY_CALL_RATE": "5r/s",
     "GATEWAY_CALL_BURST": "20",
+    "GATEWAY_NEW_CALL_RATE": "20r/s",
+    "GATEWAY_NEW_CALL_BURST": "100",
     "CONN_PER_ADDRESS": "100",
     "ACCESS_LOG": "/var/log/nginx/buergertelefon.access.log",
 }
@@ -161,20 +166,21 @@ def placeholders(settings: Mapping[str, str]) -> dict[str, str]:
     for name in ("TLS_CERTIFICATE", "TLS_CERTIFICATE_KEY", "CONSOLE_TLS_CERTIFICATE", "CONSOLE_TLS_CERTIFICATE_KEY",
                  "ACCESS_LOG"):
         _check(name, values[name], _PATH)
-    for name in ("WEB_UPSTREAM", "CONSOLE_UPSTREAM"):
+    for name in ("WEB_UPSTREAM", "CONSOLE_UPSTREAM", "PHONE_FRONT_UPSTREAM"):
         _check(name, values[name], _UPSTREAM)
     rasa = [item.strip() for item in values["RASA_UPSTREAMS"].split(",") if item.strip()]
     if not rasa:
         raise RenderError("BT_RASA_UPSTREAMS names no Rasa server")
     values["RASA_SERVERS"] = "\n".join(
         f"    server {_check('RASA_UPSTREAMS', item, _UPSTREAM)} max_fails=2 fail_timeout=10s;" for item in rasa)
-    for name in ("WEBHOOK_RATE", "SOCKETIO_RATE", "GATEWAY_CALL_RATE"):
+    for name in ("WEBHOOK_RATE", "SOCKETIO_RATE", "GATEWAY_CALL_RATE", "GATEWAY_NEW_CALL_RATE"):
         _check(name, values[name], _RATE)
-    for name in ("WEBHOOK_BURST", "SOCKETIO_BURST", "GATEWAY_CALL_BURST", "CONN_PER_ADDRESS"):
+    for name in ("WEBHOOK_BURST", "SOCKETIO_BURST", "GATEWAY_CALL_BURST", "GATEWAY_NEW_CALL_BURST", "CONN_PER_ADDRESS"):
         _check(name, values[name], re.compile(r"^\d{1,6}$"))
-    for name in ("EXPOSE_REST", "HTTP_REDIRECT", "DEMO_PAGE"):
+    for name in ("EXPOSE_REST", "HTTP_REDIRECT", "DEMO_PAGE", "PHONE_FRONT"):
         if values[name] not in ("on", "off"):
             raise RenderError(f"BT_{name} must be on or off, not {values[name]!r}")
+    values["NEW_CALL_UPSTREAM"] = "bt_phone_front" if values["PHONE_FRONT"] == "on" else "bt_rasa_webhooks"
     gateway = _networks("GATEWAY_ALLOW", values["GATEWAY_ALLOW"])
     staff = _networks("STAFF_ALLOW", values["STAFF_ALLOW"])
     values["GATEWAY_ACCESS"] = _access(gateway)

@@ -148,6 +148,17 @@ def test_an_oversized_body_gets_413_at_the_proxy(stack: Stack) -> None:
     assert call(stack, "POST", "/webhooks/rest/webhook", raw=just_below).status == 400  # Rasa's own check
 
 
+def test_new_calls_have_their_own_limit_not_the_per_call_one(stack: Stack) -> None:
+    """All new calls share one URI: under the per-URI limit (5 r/s, burst 20) a node could take only
+    5 new calls a second. 40 at once from the gateway pass (bt_gateway_new: 20 r/s, burst 100)."""
+    auth = {"Authorization": f"Bearer {stack.audiocodes_token}"}
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda n: call(stack, "POST", "/webhooks/audiocodes/webhook",
+                                                {"conversation": f"burst-{uuid.uuid4().hex}"}, **auth).status,
+                                 range(40)))
+    assert statuses == [200] * 40, statuses
+
+
 def test_the_rest_webhook_is_rate_limited_per_address(stack: Stack) -> None:
     def post(_: int) -> int:
         return call(stack, "POST", "/webhooks/rest/webhook", raw=b"{}").status
