@@ -9,9 +9,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import YES_NO
-from actions.knowledge import repository
 from actions.replies import Reply, send
 from bot.kb.repository import RecordNotFound
+from bot.kb.shared import repository
 
 
 class ActionApplicationStatus(Action):

@@ -21,7 +21,6 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.knowledge import repository
 from actions.loop import Loop, is_new_question, latest_intent
 from actions.phone_context import hotline_office
 from actions.replies import Reply, hotline_hint, is_voice, send
@@ -34,6 +33,7 @@ from bot.handoff.contact import EMAIL_PLACEHOLDER, PHONE_PLACEHOLDER, restore_co
 from bot.handoff.settings import HandoffConfigError
 from bot.handoff.short_answers import Answer
 from bot.kb import hours as hours_logic
+from bot.kb.shared import repository
 from bot.telephony import runtime
 from bot.telephony.callbacks import HELD_CONTACT_HOURS, CallbackLimitReached, CallContext
 from bot.telephony.settings import TelephonyConfigError

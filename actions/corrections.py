@@ -14,7 +14,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import repository
 from actions.location import location_reply
 from actions.offices import district_name, latest_entity, select_offices
 from actions.opening_hours import hours_reply
@@ -24,6 +23,7 @@ from actions.service_topic import topic_actions
 from actions.wait_time import current_wait_reply
 from bot.kb import hours as hours_logic
 from bot.kb.repository import KnowledgeRepository, RecordNotFound
+from bot.kb.shared import repository
 from bot.nlu.folding import folded_words
 
 

@@ -11,9 +11,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import repository
 from actions.phone import start_menu
 from actions.replies import Reply, hotline_hint, is_voice, send
+from bot.kb.shared import repository
 
 MISS_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 YES_NO = [{"title": "Ja, bitte", "payload": "/affirm"}, {"title": "Nein, danke", "payload": "/deny"}]

@@ -20,7 +20,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.contact_request import start_contact
-from actions.knowledge import repository
 from actions.replies import Reply, hotline_hint, is_voice, send
 from actions.staff import handoff_queue, handoff_settings, online_agents
 from bot.handoff.queue import QueueEntry
@@ -30,6 +29,7 @@ from bot.handoff.summary import build_summary
 from bot.handoff.wait import CANCEL_BUTTON, estimated_wait_minutes, position_written
 from bot.kb import hours as hours_logic
 from bot.kb.repository import RecordNotFound
+from bot.kb.shared import repository
 from bot.telephony import runtime
 from bot.telephony.settings import TelephonyConfigError
 

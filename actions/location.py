@@ -8,12 +8,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import repository
 from actions.offices import Selection, select_offices
 from actions.replies import Reply, send, source_line, unknown_reply
 from actions.service_topic import ask_for_service
 from bot.kb.models import Office
 from bot.kb.repository import KnowledgeRepository
+from bot.kb.shared import repository
 
 MAX_LISTED = 5
 

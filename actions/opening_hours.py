@@ -11,7 +11,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import repository
 from actions.location import ask_for_district
 from actions.offices import Selection, select_offices
 from actions.replies import Reply, send, source_line, unknown_reply, with_notices
@@ -22,6 +21,7 @@ from bot.handoff.notices import ActiveNotice, closures_of
 from bot.kb import hours as hours_logic
 from bot.kb.models import Office, OpeningHours
 from bot.kb.repository import KnowledgeRepository
+from bot.kb.shared import repository
 from bot.when import DayReference, find_day
 
 MAX_OFFICES = 3

@@ -13,14 +13,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, AllSlotsReset, ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import repository
 from actions.loop import Loop, latest_intent
 from actions.offices import latest_entity
 from actions.replies import is_voice
 from bot.handoff.callback.turns import Numbers
 from bot.handoff.short_answers import Answer
 from bot.kb.models import Office
-from bot.kb.repository import RecordNotFound
 from bot.telephony import runtime
 from bot.telephony.activities import NUMBER_ENTERED, collect_digits_params, hangup_event, message
 from bot.telephony.callbacks import CallContext
@@ -67,12 +65,7 @@ def say(dispatcher: CollectingDispatcher, text: str, collect_digits: bool = Fals
 
 def hotline_office() -> Office | None:
     """The office whose hours are the hotline's (``telephony.yml``), None if it is missing."""
-    name = runtime.settings().hotline_office
-    try:
-        return repository().office(name)
-    except RecordNotFound:
-        logger.error("hotline office %r is not in the knowledge base", name)
-        return None
+    return runtime.hotline_office()
 
 
 def from_gateway(tracker: Tracker) -> bool:

@@ -7,9 +7,9 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import repository
 from actions.replies import Reply, send, source_line, unknown_reply
 from bot.kb.repository import KnowledgeRepository
+from bot.kb.shared import repository
 
 #: The emergency contacts of ``data/knowledge/general.yml``, in the order they are named.
 EMERGENCY_CONTACTS = ("notruf_polizei", "notruf_feuerwehr")

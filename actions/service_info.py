@@ -14,11 +14,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import repository
 from actions.offices import latest_entity
 from actions.replies import Reply, send, source_line, unknown_reply
 from bot.kb.models import Service, Situation
 from bot.kb.repository import KnowledgeRepository, RecordNotFound
+from bot.kb.shared import repository
 
 #: Written answers stay short: at most this many steps get their own line.
 MAX_STEPS = 5

@@ -11,13 +11,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff_queue import handoff_for_service
-from actions.knowledge import repository
 from actions.offices import latest_entity
 from actions.replies import Reply, send, with_notices
 from actions.staff import current_notices
 from bot.kb import hours as hours_logic
 from bot.kb.models import Service
 from bot.kb.repository import KnowledgeRepository, RecordNotFound
+from bot.kb.shared import repository
 from bot.nlu.topics import second_topic
 
 #: Quick replies offered when the citizen has not named a service yet.

@@ -15,11 +15,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import repository
 from actions.offices import district_name, latest_entity
 from actions.replies import Reply, send
 from bot.config import TIMEZONE
 from bot.kb.repository import KnowledgeRepository
+from bot.kb.shared import repository
 from bot.kb.waiting_times import AMPEL_PAGE, CLOSED_NOW, NO_TICKETS_LEFT, OfficeWait, WaitingTimeFeed, WaitingTimes
 
 #: How many of the shortest waits a question without a district lists.

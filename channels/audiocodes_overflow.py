@@ -12,15 +12,11 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Sequence
 
-from bot.config import Settings
-from bot.db.engine import get_engine
 from bot.handoff.short_answers import Answer
 from bot.kb.models import Office
-from bot.kb.repository import KnowledgeRepository
-from bot.metrics import ADMISSION_REJECTIONS
+from bot.metrics import ACTIVE_CALLS, ADMISSION_REJECTIONS
 from bot.telephony import runtime
 from bot.telephony.activities import config_event
 from bot.telephony.overflow import OverflowDialog
@@ -30,8 +26,6 @@ from channels.audiocodes_api import Activity, CallerInput, interpret
 
 logger = logging.getLogger(__name__)
 
-#: The hotline office (its hours) is read again from the knowledge base after this long.
-OFFICE_CACHE_SECONDS = 60.0
 #: Path segment of the conversation URLs: calls Rasa serves, and overflow calls the phone front serves.
 ADMITTED_PATH, OVERFLOW_PATH = "conversation", "overflow"
 #: Bot events after which the rest of a request is moot.
@@ -50,9 +44,15 @@ class Admission:
         self.settings = settings
         self._store = store
         self._dialog: OverflowDialog | None = None
-        self._knowledge: KnowledgeRepository | None = None
-        self._office: tuple[float, Office] | None = None
         self._lazy = threading.RLock()  # lazy objects may first be needed in worker threads
+        ACTIVE_CALLS.set_function(self.active_calls)  # read from the shared store at each scrape
+
+    def active_calls(self) -> float:
+        """Calls this instance carries now (``buergertelefon_active_calls``; NaN if the store is down)."""
+        try:
+            return float(self.store.active_calls(self.settings.instance_id))
+        except Exception:  # noqa: BLE001 - a scrape must not fail; the store error is counted where it matters
+            return float("nan")
 
     @property
     def store(self) -> CallStore:
@@ -62,16 +62,9 @@ class Admission:
                 self._store = runtime.store()
             return self._store
 
-    def _hotline_office(self) -> Office:
-        """The hotline office with its hours (cached briefly: overflow calls must stay cheap)."""
-        with self._lazy:
-            if self._office is not None and time.monotonic() - self._office[0] < OFFICE_CACHE_SECONDS:
-                return self._office[1]
-            if self._knowledge is None:
-                self._knowledge = KnowledgeRepository(get_engine(Settings.from_env().knowledge_db_url))
-            office = self._knowledge.office(self.settings.hotline_office)
-            self._office = (time.monotonic(), office)
-            return office
+    def _hotline_office(self) -> Office | None:
+        """The hotline office with its hours (the process's cached knowledge repository)."""
+        return runtime.hotline_office(self.settings.hotline_office)
 
     @property
     def dialog(self) -> OverflowDialog:

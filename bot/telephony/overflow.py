@@ -33,7 +33,7 @@ class OverflowDialog:
     """The callback offer for calls that were not admitted; state lives in the call store."""
 
     def __init__(self, store: CallStore, callbacks: CallbackRepository, settings: TelephonySettings,
-                 office: Callable[[], Office], clock: Callable[[], datetime] = berlin_now) -> None:
+                 office: Callable[[], Office | None], clock: Callable[[], datetime] = berlin_now) -> None:
         self._store = store
         self._callbacks = callbacks
         self._settings = settings

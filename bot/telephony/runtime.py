@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 from bot.db.engine import get_engine
+from bot.kb.models import Office
+from bot.kb.repository import RecordNotFound
+from bot.kb.shared import repository
 from bot.telephony.callbacks import CallbackRepository
 from bot.telephony.settings import TelephonySettings
 from bot.telephony.store import open_store
 from bot.telephony.store.base import CallStore
+
+logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -29,6 +35,18 @@ def callbacks() -> CallbackRepository:
     return CallbackRepository(get_engine(settings().db_url))
 
 
+def hotline_office(name: str | None = None) -> Office | None:
+    """The office whose hours are the hotline's (``name``, default ``hotline_office`` of
+    ``telephony.yml``) from the process's knowledge repository (cached); None, logged, if it
+    is missing. The one lookup of the phone's actions and of its overflow calls."""
+    name = name or settings().hotline_office
+    try:
+        return repository().office(name)
+    except RecordNotFound:
+        logger.error("hotline office %r is not in the knowledge base", name)
+        return None
+
+
 def reset() -> None:
     """Close and forget everything (tests, or after the environment changed)."""
     if store.cache_info().currsize:
@@ -38,3 +56,4 @@ def reset() -> None:
     settings.cache_clear()
     store.cache_clear()
     callbacks.cache_clear()
+    repository.cache_clear()  # the hotline office comes from the knowledge base of the environment

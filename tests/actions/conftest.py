@@ -10,9 +10,9 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import repository
 from bot.config import TIMEZONE
 from bot.kb import hours as hours_logic
+from bot.kb.shared import repository
 from tests.kb.test_waiting_times import city  # noqa: F401 - the fake city endpoint, a fixture for test_new_topics
 from tests.schema import with_tables
 

@@ -12,12 +12,12 @@ from actions.application_status import ActionApplicationStatus
 from actions.fees import ActionFees
 from actions.handoff import ActionHandleAffirm, ActionRequestHuman
 from actions.handoff_queue import ActionCancelHandoff
-from actions.knowledge import repository
 from bench.helpers.handoff_config import ALWAYS_STAFFED, CLOSED_TEAM, add_closed_office, set_override, write_config
 from bot.config import TIMEZONE
 from bot.db.engine import get_engine
 from bot.german import euro
 from bot.handoff.queue import HandoffQueue
+from bot.kb.shared import repository
 from bot.telephony import runtime
 from tests.actions.conftest import make_tracker, texts
 from tests.schema import with_tables

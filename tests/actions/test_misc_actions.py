@@ -5,11 +5,11 @@ from sqlalchemy.orm import Session
 from actions.application_status import ActionApplicationStatus
 from actions.appointment import ActionAppointment
 from actions.handoff import ActionRequestCallback, ActionRequestHuman
-from actions.knowledge import repository
 from actions.processing_time import ActionProcessingTime
 from actions.replies import unknown_reply
 from actions.report_issue import ActionReportIssue
 from bot.kb.models import Contact
+from bot.kb.shared import repository
 from tests.actions.conftest import STAFFED, make_tracker, texts
 
 

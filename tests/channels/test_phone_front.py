@@ -14,6 +14,7 @@ from bench.helpers import proxy as nginx
 from bench.helpers.servers import free_port
 from bench.helpers.vaic import VoiceGateway
 from bot.db.engine import get_engine
+from bot.metrics import ACTIVE_CALLS
 from bot.telephony import runtime
 from bot.telephony.settings import TelephonySettings
 from bot.telephony.store.base import AgentBoard
@@ -70,6 +71,7 @@ async def test_admitted_calls_go_to_rasa_overflow_calls_are_answered_here(front)
         assert (await overflow.disconnect()).status == 200
         assert admission.store.get_call(overflow.conversation) is None
         assert admission.store.get_call(first.conversation).admitted  # the admitted call is untouched
+        assert ACTIVE_CALLS.collect()[0].samples[0].value == 1  # the gauge reads the shared store
 
 
 async def test_a_retried_create_keeps_the_first_decision(front) -> None:
