@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from bot.logs import configure_logging
+from bot.metrics import serve_metrics
 from bot.secrets import MissingSecret, require_secret
 from bot.telephony import runtime
 from bot.telephony.settings import TelephonyConfigError
@@ -152,6 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     logger.info("phone front on http://%s:%s (max_concurrent_calls %s)", args.host, args.port,
                 settings.max_concurrent_calls)
+    serve_metrics("phone_front")  # admission rejections, active calls, callback requests of overflow calls
     web.run_app(create_app(PhoneFront(token, Admission(settings))), host=args.host, port=args.port, print=None,
                 access_log=None)
     return 0

@@ -37,7 +37,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 MODEL = ROOT / "models" / "buergertelefon.tar.gz"
 DEFAULT_DB_URL = "postgresql://postgres@127.0.0.1:5432/buergertelefon"
-METRICS = {"actions": 9106, "rasa-1": 9105, "rasa-2": 9108, "console": 9107}
+#: Metrics ports of the processes (``<NAME>_METRICS_PORT`` in the environment wins, e.g. RASA_1_METRICS_PORT).
+METRICS = {name: int(os.environ.get(f"{name.upper().replace('-', '_')}_METRICS_PORT", port))
+           for name, port in {"actions": 9106, "rasa-1": 9105, "rasa-2": 9108, "console": 9107,
+                              "phone-front": 9109}.items()}
 
 
 def _nginx_local():
@@ -112,14 +115,15 @@ def environment(db_url: str, rasa_ports: list[int], origin: str, rest: bool) -> 
 
 
 def proxy_directory(rasa_ports: list[int], web_port: int, console_port: int, port: int, console_proxy: int,
-                    rest: bool) -> Path:
+                    rest: bool, front_port: int | None = None) -> Path:
     """A fresh nginx prefix (readable by ``nobody`` when run as root) with the rendered files."""
     directory = nginx_local.unprivileged_dir("bt-production-nginx-")
     cert, key = nginx_local.self_signed(directory, days=30)
     upstreams = {"RASA_UPSTREAMS": ",".join(f"127.0.0.1:{p}" for p in rasa_ports),
                  "WEB_UPSTREAM": f"127.0.0.1:{web_port}", "CONSOLE_UPSTREAM": f"127.0.0.1:{console_port}",
                  "GATEWAY_ALLOW": "127.0.0.1", "STAFF_ALLOW": "127.0.0.1", "DEMO_PAGE": "on",
-                 "EXPOSE_REST": "on" if rest else "off"}
+                 "EXPOSE_REST": "on" if rest else "off", "PHONE_FRONT": "on" if front_port else "off",
+                 "PHONE_FRONT_UPSTREAM": f"127.0.0.1:{front_port or 5007}"}
     environment = {**{f"BT_{k}": v for k, v in upstreams.items()}, **os.environ}
     nginx_local.prepare(directory, nginx_local.loopback_settings(port, console_proxy, cert, key, environment))
     return directory
@@ -151,7 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         processes.append(subprocess.Popen(command, cwd=ROOT, env={**env, **(extra or {})}, stdout=log,
                                           stderr=subprocess.STDOUT, **kwargs))  # type: ignore[call-overload]
 
-    proxy_dir = proxy_directory(rasa_ports, web_port, console_port, port, console_proxy, args.rest)
+    # The phone front takes new and overflow calls before Rasa (admission per node, channels/phone_front.py).
+    front_port = int(os.environ.get("PHONE_FRONT_PORT", "5007")) if env.get("AUDIOCODES_TOKEN") else None
+    proxy_dir = proxy_directory(rasa_ports, web_port, console_port, port, console_proxy, args.rest, front_port)
     try:
         start("actions", [PY, "-m", "bot.server.action_server", "--port", str(action_port)],
               {"METRICS_PORT": str(METRICS["actions"])})
@@ -163,8 +169,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         start("web", [PY, "-m", "bot.web", "--port", str(web_port), "--chat-server", origin])
         start("console", [PY, "-m", "bot.console", "--port", str(console_port)],
               {"METRICS_PORT": str(METRICS["console"])})
+        if front_port:
+            start("phone-front", [PY, "-m", "channels.phone_front", "--port", str(front_port)],
+                  {"METRICS_PORT": str(METRICS["phone-front"]), "TELEPHONY_INSTANCE_ID": "node-1"})
         start("nginx", nginx_local.nginx_command(proxy_dir), preexec_fn=nginx_local.drop_privileges)
-        for waited in [action_port, *rasa_ports, web_port, console_port, port, console_proxy]:
+        for waited in [action_port, *rasa_ports, web_port, console_port, *([front_port] if front_port else []), port,
+                       console_proxy]:
             wait_for_port(waited, processes)
         print(f"Citizens (web chat demo page): {origin}/   (self-signed certificate: {proxy_dir / 'cert.pem'})")
         if args.rest:
@@ -175,7 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Staff console: https://localhost:{console_proxy}/   (users: python -m bot console create-user)")
         print("Metrics: " + "  ".join(f"{name} http://127.0.0.1:{metrics_port}/metrics"
                                       for name, metrics_port in METRICS.items()
-                                      if name != "rasa-2" or len(rasa_ports) > 1))
+                                      if (name != "rasa-2" or len(rasa_ports) > 1)
+                                      and (name != "phone-front" or front_port)))
         print(f"Logs: {logs.relative_to(ROOT)}/*.log   (Ctrl-C stops all)", flush=True)
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)
