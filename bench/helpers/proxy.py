@@ -8,6 +8,7 @@ The nginx mechanics (directory, certificate, privileges, command) are
 from __future__ import annotations
 
 import importlib.util
+import signal
 import socket
 import ssl
 import subprocess
@@ -103,3 +104,12 @@ def start_proxy(directory: Path, port: int, console_port: int, cert: Path, key: 
             time.sleep(0.1)
     proxy.stop()
     raise RuntimeError(f"nginx did not listen on {port}/{console_port}\n{proxy.log()}")
+
+
+def reload_proxy(proxy: Proxy, cert: Path, key: Path, **overrides: str) -> None:
+    """Render the configuration again with ``overrides`` and let the running nginx load it (SIGHUP)."""
+    local.prepare(proxy.directory, settings(proxy.port, proxy.console_port, cert, key, **overrides))
+    proxy.process.send_signal(signal.SIGHUP)
+    time.sleep(1.0)  # new workers take over; old ones finish their requests
+    if proxy.process.poll() is not None:
+        raise RuntimeError(f"nginx exited on reload\n{proxy.log()}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -12,14 +11,8 @@ from rasa.core.channels.channel import UserMessage
 from rasa.shared.exceptions import RasaException
 from sqlalchemy.exc import OperationalError
 
-from bot.db.engine import get_engine
-from bot.telephony import runtime
-from bot.telephony.settings import TelephonySettings
-from bot.telephony.store.base import AgentBoard
-from bot.telephony.store.sql import SqlCallStore
 from channels import outage
 from channels.audiocodes import AudiocodesInput, AudiocodesOutput
-from tests.schema import with_tables
 
 TOKEN = "0123456789abcdef0123"
 
@@ -59,17 +52,9 @@ class FakeRasa:
 
 
 @pytest.fixture
-def channel(tmp_path, sqlite_engine, sqlite_url, monkeypatch) -> Iterator[AudiocodesInput]:
-    telephony_url = with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony")
-    monkeypatch.setenv("KNOWLEDGE_DB_URL", sqlite_url)
-    monkeypatch.setenv("TELEPHONY_DB_URL", telephony_url)
-    monkeypatch.setenv("TELEPHONY_MAX_CALLS", "1")
-    runtime.reset()
-    settings = TelephonySettings.load()
-    store = SqlCallStore(get_engine(telephony_url), AgentBoard.from_settings(settings))
-    yield AudiocodesInput(TOKEN, settings, store)
-    store.close()
-    runtime.reset()
+def channel(phone_setting) -> AudiocodesInput:
+    settings, store = phone_setting
+    return AudiocodesInput(TOKEN, settings, store)
 
 
 def test_from_credentials_needs_a_real_token() -> None:

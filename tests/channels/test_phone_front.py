@@ -13,36 +13,22 @@ from aiohttp.test_utils import TestServer
 from bench.helpers import proxy as nginx
 from bench.helpers.servers import free_port
 from bench.helpers.vaic import VoiceGateway
-from bot.db.engine import get_engine
 from bot.metrics import ACTIVE_CALLS
-from bot.telephony import runtime
-from bot.telephony.settings import TelephonySettings
-from bot.telephony.store.base import AgentBoard
-from bot.telephony.store.sql import SqlCallStore
 from channels.audiocodes_overflow import Admission
 from channels.phone_front import PhoneFront, create_app
-from tests.schema import with_tables
 
 TOKEN = "0123456789abcdef0123"
 
 
 @pytest.fixture
-async def front(tmp_path, sqlite_engine, sqlite_url, monkeypatch) -> AsyncIterator[tuple[TestServer, Admission]]:
+async def front(phone_setting) -> AsyncIterator[tuple[TestServer, Admission]]:
     """The front with one admitted call at most, a SQLite call store and the real knowledge base."""
-    telephony_url = with_tables(f"sqlite:///{tmp_path / 'telephony.db'}", "telephony")
-    monkeypatch.setenv("KNOWLEDGE_DB_URL", sqlite_url)
-    monkeypatch.setenv("TELEPHONY_DB_URL", telephony_url)
-    monkeypatch.setenv("TELEPHONY_MAX_CALLS", "1")
-    runtime.reset()
-    settings = TelephonySettings.load()
-    store = SqlCallStore(get_engine(telephony_url), AgentBoard.from_settings(settings))
+    settings, store = phone_setting
     admission = Admission(settings, store)
     server = TestServer(create_app(PhoneFront(TOKEN, admission)), host="127.0.0.1", port=free_port())
     await server.start_server()
     yield server, admission
     await server.close()
-    store.close()
-    runtime.reset()
 
 
 def bot_url(server: TestServer) -> str:
