@@ -22,21 +22,20 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.loop import Loop, is_new_question, latest_intent
-from actions.phone_context import hotline_office
 from actions.replies import Reply, hotline_hint, is_voice, send
-from actions.staff import base_settings, handoff_settings
+from actions.staff import base_settings
 from bot.german import WEEKDAY_NAMES
 from bot.handoff.callback import dialogue
 from bot.handoff.callback.turns import Message, Turn
 from bot.handoff.callback.windows import Window, offer_windows
 from bot.handoff.contact import EMAIL_PLACEHOLDER, PHONE_PLACEHOLDER, restore_contact
-from bot.handoff.settings import HandoffConfigError
 from bot.handoff.short_answers import Answer
 from bot.kb import hours as hours_logic
 from bot.kb.shared import repository
 from bot.telephony import runtime
 from bot.telephony.callbacks import HELD_CONTACT_HOURS, CallbackLimitReached, CallContext
 from bot.telephony.settings import TelephonyConfigError
+from bot.telephony.store.base import AgentBoard
 
 logger = logging.getLogger(__name__)
 #: What the ``contact_data`` slot holds instead of the values (held by the channel, not the tracker).
@@ -64,37 +63,31 @@ def closed_lead(next_opening: datetime | None, now: datetime) -> str:
     return f"{CLOSED} Sie sind wieder {when} ab {local.hour}:{local.minute:02d} Uhr für Sie da."
 
 
-def contact_windows(now: datetime) -> list[Window]:
-    """The callback windows to offer now: hotline hours from the knowledge base, as on the phone."""
-    override = runtime.store().board().hours_override
-    return offer_windows(hotline_office(), override, runtime.settings().callback_windows, now)
+#: The agent board has not been read yet by the caller (read it here).
+UNREAD: Any = object()
 
 
-def retention_days() -> int:
-    """Days after which callback requests are deleted (effective handoff settings)."""
-    try:
-        return handoff_settings().retention_days
-    except (SQLAlchemyError, HandoffConfigError):
-        logger.exception("handoff settings unavailable")
-        return base_settings().retention_days
+def contact_windows(now: datetime, board: AgentBoard | None) -> list[Window]:
+    """The callback windows to offer now: hotline hours from the knowledge base, as on the phone,
+    with today's staff override of the agent board (none offered while the board is unreachable)."""
+    if board is None:
+        return []
+    return offer_windows(runtime.hotline_office(), board.hours_override, runtime.settings().callback_windows, now)
 
 
 def start_contact(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str,
                   closed: bool | None = None, next_opening: datetime | None = None,
-                  method: str | None = None) -> list[EventType]:
+                  method: str | None = None, board: Any = UNREAD) -> list[EventType]:
     """Offer a callback or an e-mail reply (``closed``: outside hours, False: queue full).
 
-    ``method="phone"`` (the citizen asked for a callback) goes straight to the number.
+    ``method="phone"`` (the citizen asked for a callback) goes straight to the number;
+    ``board``: the agent board the caller has read already (None: unreachable).
     """
     now = hours_logic.now()
     lead = None if closed is None else closed_lead(next_opening, now) if closed else QUEUE_FULL
-    try:
-        windows = contact_windows(now)
-    except STORE_ERRORS:
-        logger.exception("callback windows unavailable")
-        windows = []
+    windows = contact_windows(now, runtime.board() if board is UNREAD else board)
     turn = dialogue.start("written", windows, now.date(), reason=reason, lead=lead, method=method,
-                          retention_days=retention_days())
+                          retention_days=base_settings().retention_days)
     if turn.outcome == "unavailable" and lead:
         turn.messages.insert(0, Message(lead))
     return apply_turn(dispatcher, tracker, turn, in_loop=False)
@@ -123,9 +116,10 @@ def apply_turn(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, i
         except STORE_ERRORS:
             logger.exception("callback request not stored")
             messages = [Message(f"{STORE_FAILED} {hotline_hint(repository(), lead='Bitte')[0]}".strip())]
-    if turn.outcome == "unavailable":
+    if turn.outcome == "unavailable" and messages:  # the way to 115 once, after the last message
         written, _ = hotline_hint(repository(), lead="Bitte")
-        messages = [Message(f"{m.text} {written}".strip(), m.buttons) for m in messages]
+        last = messages[-1]
+        messages[-1] = Message(f"{last.text} {written}".strip(), last.buttons)
     for message in messages:
         send(dispatcher, tracker, Reply(message.text, message.text, list(message.buttons)))
     if turn.state is not None:

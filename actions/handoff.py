@@ -43,12 +43,12 @@ def to_person(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -
     return [SlotSet("offer", None), *start_web_handoff(dispatcher, tracker, reason)]
 
 
-def to_callback(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str | None = None) -> list[EventType]:
+def to_callback(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """The callback dialogue of this channel (phone: the number from the call)."""
     if is_voice(tracker):
         return [SlotSet("offer", None), *start_callback(dispatcher, tracker)]
     return [SlotSet("offer", None),
-            *start_contact(dispatcher, tracker, reason=reason or "request_callback", method="phone")]
+            *start_contact(dispatcher, tracker, reason="request_callback", method="phone")]
 
 
 class ActionRequestHuman(Action):

@@ -31,7 +31,7 @@ from bot.kb import hours as hours_logic
 from bot.kb.repository import RecordNotFound
 from bot.kb.shared import repository
 from bot.telephony import runtime
-from bot.telephony.settings import TelephonyConfigError
+from bot.telephony.store.base import AgentBoard
 
 logger = logging.getLogger(__name__)
 
@@ -45,24 +45,12 @@ NOT_WAITING = "Sie warten gerade nicht auf eine Mitarbeiterin oder einen Mitarbe
 STAFF_ERRORS = (SQLAlchemyError, HandoffConfigError, OSError)
 
 
-#: Errors of the shared call store (the agent board: handling time, staff override).
-BOARD_ERRORS = (SQLAlchemyError, OSError, TelephonyConfigError)
-
-
-def board_state(team: Team | None = None) -> tuple[int, str | None]:
-    """The agent board's handling time in seconds, and the staff override of today for ``team``.
-
-    The override (console ``/phone``) is for the hotline's hours: it applies to a team whose
-    ``hours_office`` is the hotline office. Without the board: ``handoff.yml``, no override.
-    """
-    try:
-        board = runtime.store().board()
-        hotline = runtime.settings().hotline_office
-    except BOARD_ERRORS:
-        logger.exception("agent board unavailable")
-        return handoff_settings().avg_handle_minutes * 60, None
-    override = board.hours_override if team is not None and team.hours_office == hotline else None
-    return board.avg_handle_seconds, override
+def team_override(board: AgentBoard | None, team: Team) -> str | None:
+    """The staff override of today (console ``/phone``) for ``team``: it is for the hotline's
+    hours, so it applies to a team whose ``hours_office`` is the hotline office."""
+    if board is None or team.hours_office != runtime.settings().hotline_office:
+        return None
+    return board.hours_override
 
 
 def no_queue_reply() -> Reply:
@@ -83,11 +71,10 @@ def service_name(key: str | None) -> str | None:
 
 
 def tell_position(dispatcher: CollectingDispatcher, tracker: Tracker, entry: QueueEntry,
-                  settings: HandoffSettings, lead: str) -> None:
+                  board: AgentBoard | None, lead: str) -> None:
     """Tell a waiting citizen the position and wait, and record what was told."""
     position = entry.position or 1
-    handle_seconds, _ = board_state()
-    minutes = estimated_wait_minutes(position, handle_seconds, online_agents())
+    minutes = estimated_wait_minutes(position, runtime.handle_seconds(board), online_agents())
     send(dispatcher, tracker, Reply(
         text=f"{lead} {position_written(position, minutes)} {ASK_MEANWHILE}",
         voice=f"{lead} {position_written(position, minutes)}",
@@ -98,14 +85,16 @@ def tell_position(dispatcher: CollectingDispatcher, tracker: Tracker, entry: Que
 
 
 def start_web_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str,
-                      settings: HandoffSettings | None = None) -> list[EventType]:
+                      settings: HandoffSettings | None = None, service: str | None = None) -> list[EventType]:
     """Queue the conversation for a person, or offer a callback / e-mail reply.
+
+    ``service``: the service the conversation is about (default: the ``service`` slot).
 
     Returns the events of the action. Never raises for database trouble: the citizen
     then gets the phone number 115 from the knowledge base.
     """
     try:
-        return _start_web_handoff(dispatcher, tracker, reason, settings)
+        return _start_web_handoff(dispatcher, tracker, reason, settings, service or tracker.get_slot("service"))
     except STAFF_ERRORS:
         logger.exception("handoff queue unavailable")
         send(dispatcher, tracker, no_queue_reply())
@@ -113,24 +102,25 @@ def start_web_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason
 
 
 def _start_web_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str,
-                       settings: HandoffSettings | None) -> list[EventType]:
+                       settings: HandoffSettings | None, service: str | None) -> list[EventType]:
     queue = handoff_queue()
     settings = settings or handoff_settings()
     existing = queue.open_entry(tracker.sender_id)
     if existing is not None and existing.status == "assigned":
         send(dispatcher, tracker, Reply(WITH_AGENT, WITH_AGENT))
         return []
+    board = runtime.board()
     if existing is not None:
-        tell_position(dispatcher, tracker, existing, settings, ALREADY_WAITING)
+        tell_position(dispatcher, tracker, existing, board, ALREADY_WAITING)
         return []
-    service = tracker.get_slot("service")
     team = settings.team_for(service)
-    staffing = team_staffing(team, repository(), hours_logic.now(), override=board_state(team)[1])
+    staffing = team_staffing(team, repository(), hours_logic.now(), override=team_override(board, team))
     decision = route(staffing, queue.waiting_count(team.key) if staffing.open_now else 0, settings.queue_limit)
     if decision == CLOSED:
-        return start_contact(dispatcher, tracker, reason=reason, closed=True, next_opening=staffing.next_opening)
+        return start_contact(dispatcher, tracker, reason=reason, closed=True, next_opening=staffing.next_opening,
+                             board=board)
     if decision == FULL:
-        return start_contact(dispatcher, tracker, reason=reason, closed=False)
+        return start_contact(dispatcher, tracker, reason=reason, closed=False, board=board)
     entry = queue.enqueue(
         conversation_id=tracker.sender_id,
         channel=tracker.get_latest_input_channel() or "rest",
@@ -140,17 +130,17 @@ def _start_web_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reaso
         district=tracker.get_slot("district"),
         summary=build_summary(reason, tracker.events, service, tracker.get_slot("district"), service_name(service)),
     )
-    tell_position(dispatcher, tracker, entry, settings, CONNECTING)
+    tell_position(dispatcher, tracker, entry, board, CONNECTING)
     return []
 
 
-def handoff_for_service(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    """After an answer about a service staff always advise on: the handoff (written channels).
+def handoff_for_service(dispatcher: CollectingDispatcher, tracker: Tracker, service: str | None) -> list[EventType]:
+    """After an answer about ``service``, if staff always advise on it: the handoff (written channels).
 
     Nothing happens when the service is not listed, the conversation already waits or
-    is with a person, or the staff database cannot be reached.
+    is with a person, or the staff database cannot be reached. ``service`` is the one the
+    answer was about (the slot is set only after the action).
     """
-    service = tracker.get_slot("service")
     if not service or is_voice(tracker):
         return []
     try:
@@ -160,7 +150,7 @@ def handoff_for_service(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
     except STAFF_ERRORS:
         logger.exception("handoff settings unavailable")
         return []
-    return start_web_handoff(dispatcher, tracker, "always_human", settings)
+    return start_web_handoff(dispatcher, tracker, "always_human", settings, service)
 
 
 class ActionCancelHandoff(Action):

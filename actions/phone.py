@@ -11,7 +11,6 @@ hands anything it does not expect back to the rules (a new question, an emergenc
 from __future__ import annotations
 
 import abc
-import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -39,7 +38,6 @@ from bot.kb import hours as hours_logic
 from bot.nlu.folding import words
 from bot.telephony import runtime
 
-logger = logging.getLogger(__name__)
 PRESS_ZERO = "Für eine Mitarbeiterin oder einen Mitarbeiter drücken Sie die 0."
 REPROMPT = f"Sind Sie noch da? Stellen Sie gern Ihre Frage, zum Beispiel: Was kostet ein Personalausweis? {PRESS_ZERO}"
 DTMF_HINT = f"Bitte sagen Sie mir Ihr Anliegen. {PRESS_ZERO}"

@@ -7,8 +7,6 @@ actions and the dialogue loop); the web's callback request reads the hotline off
 
 from __future__ import annotations
 
-import logging
-
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, AllSlotsReset, ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -18,12 +16,9 @@ from actions.offices import latest_entity
 from actions.replies import is_voice
 from bot.handoff.callback.turns import Numbers
 from bot.handoff.short_answers import Answer
-from bot.kb.models import Office
 from bot.telephony import runtime
 from bot.telephony.activities import NUMBER_ENTERED, collect_digits_params, hangup_event, message
 from bot.telephony.callbacks import CallContext
-
-logger = logging.getLogger(__name__)
 
 EVENT_INTENTS = frozenset({"phone_start", "phone_no_input", "phone_dtmf", "phone_hangup", "phone_transfer_status"})
 #: Intents that say nothing about what the call is about (left out of the transfer context).
@@ -61,11 +56,6 @@ def say(dispatcher: CollectingDispatcher, text: str, collect_digits: bool = Fals
 
 
 # --------------------------------------------------------------------------- context
-
-
-def hotline_office() -> Office | None:
-    """The office whose hours are the hotline's (``telephony.yml``), None if it is missing."""
-    return runtime.hotline_office()
 
 
 def from_gateway(tracker: Tracker) -> bool:

@@ -10,12 +10,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.phone_context import HOW_ELSE, LOOP, call_context, hang_up, hotline_office, numbers, say, topic_intent
+from actions.phone_context import HOW_ELSE, LOOP, call_context, hang_up, numbers, say, topic_intent
 from bot.german import clock_spoken, day_spoken
 from bot.handoff.callback import dialogue
 from bot.handoff.callback.turns import Turn
@@ -26,6 +27,8 @@ from bot.kb import hours as hours_logic
 from bot.telephony import runtime
 from bot.telephony.activities import transfer_event
 
+#: The agent board has not been read yet by the caller (read it here).
+UNREAD: Any = object()
 TRANSFER_NOW = "Ich verbinde Sie mit einer Mitarbeiterin oder einem Mitarbeiter. Einen Moment bitte."
 
 
@@ -45,13 +48,14 @@ def start_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, in_loop: b
     store = runtime.store()
     board = store.board()
     now = hours_logic.now()
-    staffing = staffed_hours(hotline_office(), now, board.hours_override)
+    staffing = staffed_hours(runtime.hotline_office(), now, board.hours_override)
     decision = route(staffing, board.waiting, agents_free=board.free)
     if decision == CLOSED:
         closed = ("Unsere Mitarbeiterinnen und Mitarbeiter sind gerade nicht erreichbar."
                   f"{_next_opening_said(staffing.next_opening, now)}")
         offer = f"{closed} Ich kann einen Rückruf für Sie eintragen. Möchten Sie das?"
-        return start_callback(dispatcher, tracker, offer=offer, in_loop=in_loop, closed=closed)
+        return start_callback(dispatcher, tracker, offer=offer, in_loop=in_loop, closed=closed,
+                              override=board.hours_override, now=now)
     if decision == CONNECT and store.claim_agent():
         return transfer(dispatcher, tracker, TRANSFER_NOW, kind="agent")
     position = board.waiting + 1
@@ -92,14 +96,17 @@ def join_queue(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Event
 
 
 def start_callback(dispatcher: CollectingDispatcher, tracker: Tracker, offer: str | None = None,
-                   in_loop: bool = False, closed: str | None = None) -> list[EventType]:
+                   in_loop: bool = False, closed: str | None = None, override: Any = UNREAD,
+                   now: datetime | None = None) -> list[EventType]:
     """Begin the callback dialogue (with an offer question first, if given).
 
-    ``closed``: said first when no callback can be offered (why nobody takes the call).
+    ``closed``: said first when no callback can be offered (why nobody takes the call);
+    ``override``/``now``: today's staff override and the moment, when the caller has them already.
     """
-    now = hours_logic.now()
-    windows = offer_windows(hotline_office(), runtime.store().board().hours_override,
-                            runtime.settings().callback_windows, now)
+    now = now or hours_logic.now()
+    if override is UNREAD:
+        override = runtime.store().board().hours_override
+    windows = offer_windows(runtime.hotline_office(), override, runtime.settings().callback_windows, now)
     turn = dialogue.start("spoken", windows, now.date(), reason=topic_intent(tracker), lead=offer,
                           numbers=numbers(tracker))
     if turn.outcome == "unavailable" and closed:

@@ -109,7 +109,7 @@ class ServiceTopicAction(Action, metaclass=abc.ABCMeta):
         events = [SlotSet("topic", self.topic)]
         if service and service != tracker.get_slot("service"):
             events.append(SlotSet("service", service))
-        return events + handoff_for_service(dispatcher, tracker)
+        return events + handoff_for_service(dispatcher, tracker, service)
 
     def respond(self, repo: KnowledgeRepository, tracker: Tracker) -> Reply:
         """The reply for the current tracker (used by ``run`` and by corrections)."""

@@ -13,16 +13,13 @@ import asyncio
 import logging
 from datetime import timedelta
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from bot.console.rasa_client import RasaClient, RasaUnavailable
 from bot.handoff.presence import agents_online
 from bot.handoff.queue import HandoffQueue, QueueEntry
-from bot.handoff.settings import HandoffConfigError, HandoffSettings
 from bot.handoff.wait import CANCEL_BUTTON, estimated_wait_minutes, position_written
 from bot.telephony import runtime
-from bot.telephony.settings import TelephonyConfigError
 
 logger = logging.getLogger(__name__)
 
@@ -33,18 +30,6 @@ MAX_WAIT = timedelta(hours=2)
 def position_text(position: int, minutes: int) -> str:
     """The notice a waiting citizen gets."""
     return position_written(position, minutes, moved_up=True)
-
-
-def handle_seconds() -> int:
-    """The handling time of the agent board (``handoff.yml`` when the board is unreachable)."""
-    try:
-        return runtime.store().board().avg_handle_seconds
-    except (SQLAlchemyError, OSError, TelephonyConfigError, HandoffConfigError) as error:
-        logger.error("agent board unavailable, using handoff.yml: %s", error)
-    try:
-        return HandoffSettings.load().avg_handle_minutes * 60
-    except HandoffConfigError:
-        return HandoffSettings(teams=()).avg_handle_minutes * 60
 
 
 def due_notices(entries: list[QueueEntry]) -> list[QueueEntry]:
@@ -62,7 +47,7 @@ def _state(queue: HandoffQueue, sessions: sessionmaker) -> tuple[list[QueueEntry
         logger.info("closed %d queue entries waiting longer than %s", expired, MAX_WAIT)
     with sessions() as session:
         agents = agents_online(session)
-    return due_notices(queue.waiting()), agents, handle_seconds()
+    return due_notices(queue.waiting()), agents, runtime.handle_seconds(runtime.board())
 
 
 async def notify_positions(queue: HandoffQueue, sessions: sessionmaker, rasa: RasaClient) -> int:

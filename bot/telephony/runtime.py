@@ -5,16 +5,22 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.db.engine import get_engine
+from bot.handoff.settings import HandoffConfigError, HandoffSettings
 from bot.kb.models import Office
 from bot.kb.repository import RecordNotFound
 from bot.kb.shared import repository
 from bot.telephony.callbacks import CallbackRepository
-from bot.telephony.settings import TelephonySettings
+from bot.telephony.settings import TelephonyConfigError, TelephonySettings
 from bot.telephony.store import open_store
-from bot.telephony.store.base import CallStore
+from bot.telephony.store.base import AgentBoard, CallStore
 
 logger = logging.getLogger(__name__)
+
+#: Errors of the shared call store or of the settings it is opened with.
+BOARD_ERRORS = (SQLAlchemyError, OSError, TelephonyConfigError, HandoffConfigError)
 
 
 @lru_cache(maxsize=1)
@@ -33,6 +39,26 @@ def store() -> CallStore:
 def callbacks() -> CallbackRepository:
     """Callback requests in the telephony SQL database."""
     return CallbackRepository(get_engine(settings().db_url))
+
+
+def board() -> AgentBoard | None:
+    """The agent board of the shared call store (one read), None (logged) when it is unreachable."""
+    try:
+        return store().board()
+    except BOARD_ERRORS as error:
+        logger.error("agent board unavailable: %s", type(error).__name__)
+        return None
+
+
+def handle_seconds(current: AgentBoard | None) -> int:
+    """The handling time per conversation: the board's (``/phone``), else ``avg_handle_minutes``
+    of ``handoff.yml`` (or its default when the file is invalid)."""
+    if current is not None:
+        return current.avg_handle_seconds
+    try:
+        return HandoffSettings.load().avg_handle_minutes * 60
+    except HandoffConfigError:
+        return HandoffSettings(teams=()).avg_handle_minutes * 60
 
 
 def hotline_office(name: str | None = None) -> Office | None:

@@ -158,6 +158,17 @@ async def test_always_human_service_is_answered_and_queued(staffed, queue) -> No
     assert len(again.messages) == 1  # already waiting: no second notice
 
 
+async def test_the_handoff_is_for_the_service_the_answer_was_about(staffed, queue) -> None:
+    # "Was kostet die Einbürgerung, wenn ich schon einen Reisepass habe?": the answer is about the
+    # first service named; Rasa's slot holds the last one until the action's events apply.
+    tracker = tracker_for("c1", "Was kostet die Einbürgerung, wenn ich schon einen Reisepass habe?", "ask_fees",
+                          entities={"service": "einbuergerung"})
+    tracker.slots["service"] = "reisepass"
+    await run(ActionFees(), tracker)
+    entry = queue.open_entry("c1")
+    assert entry is not None and entry.reason == "always_human" and entry.service == "einbuergerung"
+
+
 async def test_other_services_get_no_handoff(staffed, queue) -> None:
     dispatcher, _ = await run(ActionFees(), tracker_for("c1", "Was kostet ein Pass?", "ask_fees",
                                                        entities={"service": "reisepass"}))
@@ -207,3 +218,16 @@ async def test_web_wait_uses_the_handling_time_of_the_agent_board(clock, queue) 
     runtime.store().set_board(avg_handle_seconds=9 * 60)
     dispatcher, _ = await run(ActionRequestHuman(), tracker_for("c-wait", "Mitarbeiter bitte", "request_human"))
     assert "Die Wartezeit beträgt etwa 9 Minuten." in texts(dispatcher)
+
+
+async def test_no_callback_to_offer_points_to_115_once(clock, queue, monkeypatch) -> None:
+    """Closed, and no callback window (the agent board unreachable): why, and the way to 115 once."""
+    from tests.actions.conftest import UNSTAFFED
+
+    clock(*UNSTAFFED)  # a Sunday
+    monkeypatch.setattr(runtime, "board", lambda: None)
+    dispatcher, _ = await run(ActionRequestHuman(), tracker_for("c-none", "Mitarbeiter bitte", "request_human"))
+    said = [message["text"] for message in dispatcher.messages]
+    assert "nicht erreichbar" in said[0] and queue.open_entry("c-none") is None
+    assert sum(text.count("115") for text in said) == 1, said
+    assert "115" in said[-1]

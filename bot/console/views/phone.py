@@ -1,7 +1,8 @@
 """The phone hotline's agent board (agent, admin): staff report presence here instead of the CLI.
 
-The phone channel (``actions/phone.py``) decides from this board whether a caller is
-transferred, queued or offered a callback (see README, "Phone channel"). The board lives
+The phone's handoff (``actions/phone_handoff.py``) decides from this board whether a caller
+is transferred, queued or offered a callback (see README, "Phone channel"); the web chat's
+queue reads its handling time and today's override too. The board lives
 in the shared call store (Redis or SQL, ``bot/telephony/runtime.py``).
 """
 
