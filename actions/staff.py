@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 @lru_cache(maxsize=1)
 def staff_engine() -> Engine:
     """The process-wide engine of the staff database (``STAFF_DB_URL``)."""
-    return get_engine(staff_db_url())
+    return get_engine(staff_db_url(), "staff")
 
 
 @lru_cache(maxsize=1)

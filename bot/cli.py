@@ -47,7 +47,7 @@ def _load_knowledge(args: argparse.Namespace) -> int:
     if args.command == "check-knowledge":
         print(f"ok: {directory} is valid ({counts})")
         return 0
-    engine = get_engine(url)
+    engine = get_engine(url, "knowledge")
     try:
         load_seed(engine, seed)
     finally:

@@ -202,7 +202,8 @@ class AudiocodesInput(InputChannel):
                 continue
             if caller_input.kind == "start":
                 output.add(config_event(self._settings.voice.session_params()))
-            await self._to_rasa(cid, caller_input, on_new_message, output, activity.id)
+            if not await self._to_rasa(cid, caller_input, on_new_message, output, activity.id):
+                break  # a store is down: the apology once, not again for the rest of the request
             if output.ends_call:
                 break  # the rest of the request is moot once the bot hangs up or transfers
         if output.needs_numbers:
@@ -212,8 +213,11 @@ class AudiocodesInput(InputChannel):
 
     async def _to_rasa(self, cid: str, caller_input: CallerInput,
                        on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                       output: AudiocodesOutput, activity_id: str | None = None) -> None:
-        """Hand one caller input to Rasa; the activity id is the message id (a retry is answered once)."""
+                       output: AudiocodesOutput, activity_id: str | None = None) -> bool:
+        """Hand one caller input to Rasa; the activity id is the message id (a retry is answered once).
+
+        False when a store is unreachable (the output then holds the apology only).
+        """
         if caller_input.kind == "start" and caller_input.number:
             await self._run(functools.partial(self.store.update_call, cid, caller=caller_input.number))
         elif caller_input.kind in ("number", "speech") and caller_input.number:
@@ -231,10 +235,11 @@ class AudiocodesInput(InputChannel):
                 outage.count(store, CHANNEL_NAME, error)
                 del output.messages[before:]  # nothing of the turn was stored: no half answer
                 output.add(message(outage.SPOKEN))
-                return
+                return False
             logger.exception("phone message failed")
             if len(output.messages) == before:
                 output.add(message(SORRY))
+        return True
 
     async def keepalive(self, request: Request, cid: str) -> HTTPResponse:
         """The gateway refreshes the call."""
@@ -281,9 +286,8 @@ class AudiocodesInput(InputChannel):
                 except InvalidRequest as error:
                     return response.json({"error": str(error)}, status=400)
                 except Exception as error:
-                    if outage.store_of(error) is None:
+                    if not outage.call_store_failed(error, CHANNEL_NAME):
                         raise
-                    outage.count("telephony", CHANNEL_NAME, error)  # the call store, read by the channel
                     if "cid" in kwargs and request.path.endswith("/activities"):
                         return response.json({"conversation": kwargs["cid"],
                                               "activities": [stamp(message(outage.SPOKEN))]})

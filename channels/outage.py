@@ -34,11 +34,11 @@ RETRY_AFTER_SECONDS = 30
 
 
 def store_of(error: BaseException) -> str | None:
-    """``tracker``, ``lock`` or ``telephony`` when ``error`` (or its cause) is a store failure, else None.
+    """``tracker`` or ``lock`` when ``error`` (or its cause) is a store failure, else None.
 
-    SQLAlchemy errors in the Rasa process come from the tracker store (the call store
-    is read by the channel itself, see :func:`count`); Redis errors and Rasa's
-    ``LockError`` from the lock store.
+    SQLAlchemy errors in a turn come from the tracker store (the call store is read by
+    the phone channel itself, which names it: see :func:`call_store_failed`); Redis
+    errors and Rasa's ``LockError`` from the lock store.
     """
     from rasa.core.lock_store import LockError
     from redis.exceptions import RedisError
@@ -57,6 +57,19 @@ def store_of(error: BaseException) -> str | None:
 
 
 def count(store: str, channel: str, error: BaseException) -> None:
-    """Count and log one turn answered with the outage message (the error type only, no data)."""
-    count_database_error(store)
+    """Count and log one turn answered with the outage message (the error type only, no data).
+
+    The call store on SQL goes through our engine, which counts its failures itself
+    (``bot/db/engine.py``): only its Redis failures are counted here.
+    """
+    if store != "telephony" or store_of(error) != "tracker":
+        count_database_error(store)
     logger.error("%s turn failed: the %s store is unreachable (%s)", channel, store, type(error).__name__)
+
+
+def call_store_failed(error: BaseException, channel: str) -> bool:
+    """Whether a phone request failed on the shared call store (counted and logged, then)."""
+    if store_of(error) is None:
+        return False
+    count("telephony", channel, error)
+    return True

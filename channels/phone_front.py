@@ -34,7 +34,9 @@ from bot.logs import configure_logging
 from bot.metrics import serve_metrics
 from bot.secrets import MissingSecret, require_secret
 from bot.telephony import runtime
+from bot.telephony.activities import message
 from bot.telephony.settings import TelephonyConfigError
+from channels import outage
 from channels.audiocodes_api import check_path_id, conversation_id, parse_activities, stamp
 from channels.audiocodes_overflow import OVERFLOW_PATH, Admission
 from channels.validation import InvalidRequest, parse_body
@@ -118,6 +120,14 @@ class PhoneFront:
             return await handler(request)
         except InvalidRequest as error:
             return web.json_response({"error": str(error)}, status=400)
+        except Exception as error:
+            if not outage.call_store_failed(error, "phone_front"):
+                raise
+            if request.path.endswith("/activities"):  # the caller hears the apology, never silence
+                return web.json_response({"conversation": request.match_info.get("cid"),
+                                          "activities": [stamp(message(outage.SPOKEN))]})
+            return web.json_response({"error": "temporarily unavailable"}, status=503,
+                                     headers={"Retry-After": str(outage.RETRY_AFTER_SECONDS)})
 
 
 def create_app(front: PhoneFront) -> web.Application:

@@ -88,9 +88,9 @@ def nginx_test(directory: Path) -> subprocess.CompletedProcess:
 def start_proxy(directory: Path, port: int, console_port: int, cert: Path, key: Path, **overrides: str) -> Proxy:
     """Render into ``directory`` (with ``cert``/``key`` inside it) and start nginx; waits for its ports."""
     local.prepare(directory, settings(port, console_port, cert, key, **overrides))
-    log = (directory / "stdout.log").open("w")
-    process = subprocess.Popen(local.nginx_command(directory), stdout=log, stderr=subprocess.STDOUT,
-                               preexec_fn=local.drop_privileges)
+    with (directory / "stdout.log").open("w") as log:  # the child keeps its copy
+        process = subprocess.Popen(local.nginx_command(directory), stdout=log, stderr=subprocess.STDOUT,
+                                   preexec_fn=local.drop_privileges)
     proxy = Proxy(directory, process, port, console_port, cert)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:

@@ -36,10 +36,10 @@ async def databases(app: web.Application) -> AsyncIterator[None]:
     at shutdown. The tables come from ``python -m bot db upgrade`` (run before the console
     starts).
     """
-    engine = get_engine(app[SETTINGS].staff_db_url)
+    engine = get_engine(app[SETTINGS].staff_db_url, "staff")
     app[STAFF_SESSIONS] = session_factory(engine)
     app[QUEUE] = HandoffQueue(engine)
-    app[TRACKER_ENGINE] = get_engine(app[SETTINGS].tracker_db_url)
+    app[TRACKER_ENGINE] = get_engine(app[SETTINGS].tracker_db_url, "tracker")
     yield
     dispose_all()
 

@@ -40,7 +40,7 @@ def audit_cli(action: str, target: str = "", detail: str = "") -> None:
     from bot.db.engine import get_engine
     from bot.staff import session_factory, staff_db_url
 
-    engine = get_engine(staff_db_url())
+    engine = get_engine(staff_db_url(), "staff")
     try:
         with session_factory(engine)() as session, session.begin():
             record_audit(session, cli_actor(), action, target, detail)

@@ -60,7 +60,7 @@ def read_password(from_stdin: bool, prompt: str = "Passwort: ") -> str:
 
 def _run(work: Callable[[Session], str]) -> int:
     """``work`` in one transaction on the staff database; prints its message or the error."""
-    engine = get_engine(staff_db_url())
+    engine = get_engine(staff_db_url(), "staff")
     try:
         with session_factory(engine)() as session, session.begin():
             message = work(session)
@@ -159,7 +159,7 @@ def dev_user_password(env: dict | None = None, host: str | None = None) -> str |
         raise UserError(str(error)) from error
     if production:
         raise UserError("dev-user is not available in production mode; use create-user")
-    engine = get_engine(database_url("staff", env))
+    engine = get_engine(database_url("staff", env), "staff")
     try:
         with session_factory(engine)() as session, session.begin():
             if count_users(session) > 0:

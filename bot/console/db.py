@@ -22,7 +22,7 @@ def read_knowledge(url: str, work: Callable[[Session], T], fallback: T) -> T:
     The engine is the process's one for ``url`` (:func:`bot.db.engine.get_engine`).
     """
     try:
-        with Session(get_engine(url), future=True) as session:
+        with Session(get_engine(url, "knowledge"), future=True) as session:
             return work(session)
     except SQLAlchemyError:  # the page says the knowledge base is unavailable
         return fallback

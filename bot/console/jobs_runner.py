@@ -1,8 +1,8 @@
 """The console's background task: position notices, review ingest and retention, every few seconds.
 
-Each round sets the ``handoffs_waiting`` gauge, runs
-:func:`bot.console.notifier.notify_positions` and :func:`bot.review.jobs.run_once`
-(synchronous, in a worker thread). Any failure is
+Each round runs :func:`bot.console.notifier.notify_positions` (which also sets the
+``handoffs_waiting`` gauge) and :func:`bot.review.jobs.run_once` (synchronous, in a
+worker thread). Any failure is
 logged and the next round runs as usual.
 """
 
@@ -17,7 +17,6 @@ from aiohttp import web
 
 from bot.console.keys import QUEUE, RASA, SETTINGS, STAFF_SESSIONS
 from bot.console.notifier import notify_positions
-from bot.metrics import HANDOFFS_WAITING
 from bot.review import jobs as review_jobs
 
 logger = logging.getLogger(__name__)
@@ -26,10 +25,6 @@ logger = logging.getLogger(__name__)
 async def run_round(app: web.Application) -> dict[str, int]:
     """One round of all jobs; returns counts (never raises)."""
     counts: dict[str, int] = {}
-    try:
-        HANDOFFS_WAITING.set(len(await asyncio.to_thread(app[QUEUE].waiting)))
-    except Exception:  # noqa: BLE001 - the gauge keeps its last value; the database error is counted
-        logger.warning("handoff queue unreadable for the waiting gauge")
     try:
         counts["position_notices"] = await notify_positions(app[QUEUE], app[STAFF_SESSIONS], app[RASA])
     except Exception:  # a background job must survive anything

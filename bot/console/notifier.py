@@ -19,6 +19,7 @@ from bot.console.rasa_client import RasaClient, RasaUnavailable
 from bot.handoff.presence import agents_online
 from bot.handoff.queue import HandoffQueue, QueueEntry
 from bot.handoff.wait import CANCEL_BUTTON, estimated_wait_minutes, position_written
+from bot.metrics import HANDOFFS_WAITING
 from bot.telephony import runtime
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,9 @@ def _state(queue: HandoffQueue, sessions: sessionmaker) -> tuple[list[QueueEntry
         logger.info("closed %d queue entries waiting longer than %s", expired, MAX_WAIT)
     with sessions() as session:
         agents = agents_online(session)
-    return due_notices(queue.waiting()), agents, runtime.handle_seconds(runtime.board())
+    waiting = queue.waiting()
+    HANDOFFS_WAITING.set(len(waiting))  # after the expiry: what staff really have waiting
+    return due_notices(waiting), agents, runtime.handle_seconds(runtime.board())
 
 
 async def notify_positions(queue: HandoffQueue, sessions: sessionmaker, rasa: RasaClient) -> int:

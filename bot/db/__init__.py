@@ -13,7 +13,7 @@
 Schema changes go through ``python -m bot db upgrade`` (``make run`` calls it before the
 processes start); the processes themselves never create tables.
 
-``bot.db.engine`` imports nothing of ours. ``bot.db.databases`` (and so ``migrate`` and
+``bot.db.engine`` imports only :mod:`bot.metrics` (its error counter). ``bot.db.databases`` (and so ``migrate`` and
 ``cli``) imports the model modules (``bot.kb.models``, ``bot.staff``, ``bot.staff.models``,
 ``bot.handoff.models``, ``bot.handoff.notices``, ``bot.review.models``,
 ``bot.telephony.models``), which import only their bases; no app package (console, web,

@@ -33,7 +33,7 @@ def _shown(url: str) -> str:
 def _upgrade(names: list[str], urls: Mapping[str, str]) -> int:
     failed = False
     for name in names:
-        engine = get_engine(urls[name])
+        engine = get_engine(urls[name], name)
         try:
             result = upgrade(engine, name)
         finally:
@@ -56,7 +56,7 @@ def _upgrade(names: list[str], urls: Mapping[str, str]) -> int:
 def _check(names: list[str], urls: Mapping[str, str]) -> int:
     failed = False
     for name in names:
-        engine = get_engine(urls[name])
+        engine = get_engine(urls[name], name)
         try:
             diffs = schema_diff(engine, name)
             with engine.connect() as connection:
@@ -72,7 +72,7 @@ def _check(names: list[str], urls: Mapping[str, str]) -> int:
 
 def _current(names: list[str], urls: Mapping[str, str]) -> int:
     for name in names:
-        engine = get_engine(urls[name])
+        engine = get_engine(urls[name], name)
         try:
             with engine.connect() as connection:
                 print(f"{name}: {current_revision(connection, name) or 'no revision'}")

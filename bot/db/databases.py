@@ -19,6 +19,7 @@ import bot.review.models
 import bot.staff
 import bot.staff.models
 import bot.telephony.models
+from bot.config import DATABASE_URLS
 
 #: Rasa's tracker-store table (read by the review, created by Rasa): never ours to migrate.
 FOREIGN_TABLES = frozenset({"events"})
@@ -31,12 +32,15 @@ class Database:
     Attributes:
         name: ``knowledge``, ``staff`` or ``telephony`` (also the folder of its revisions).
         tables: the metadata of its declarative base (every model module imported above).
-        url_env: the environment variable of its URL (documentation and messages).
     """
 
     name: str
     tables: MetaData
-    url_env: str
+
+    @property
+    def url_env(self) -> str:
+        """The environment variable of its URL (``bot.config.DATABASE_URLS``)."""
+        return DATABASE_URLS[self.name][0]
 
     @property
     def version_table(self) -> str:
@@ -55,9 +59,9 @@ class Database:
 DATABASES: dict[str, Database] = {
     database.name: database
     for database in (
-        Database("knowledge", bot.kb.models.Base.metadata, "KNOWLEDGE_DB_URL"),
-        Database("staff", bot.staff.Base.metadata, "STAFF_DB_URL"),
-        Database("telephony", bot.telephony.models.Base.metadata, "TELEPHONY_DB_URL"),
+        Database("knowledge", bot.kb.models.Base.metadata),
+        Database("staff", bot.staff.Base.metadata),
+        Database("telephony", bot.telephony.models.Base.metadata),
     )
 }
 

@@ -3,10 +3,12 @@
 :func:`get_engine` is the only place that creates an engine: one engine per process and
 URL, created on first use (never at import time) and disposed when the process exits
 (``atexit``) or when an app's ``cleanup_ctx`` ends (:func:`dispose_all`). Callers never
-dispose the shared engines per request or per job round. Every failed statement or
-connection of an engine is counted in ``buergertelefon_database_errors_total`` with the
-database's name (:func:`bot.config.database_url` tells which URL is which; Rasa's tracker
-store and temporary test databases count as ``other``).
+dispose the shared engines per request or per job round. The caller names the database
+(``knowledge``, ``staff``, ``telephony``, ``tracker``; default ``other``), so an engine is
+one per process, database and URL — two databases on one PostgreSQL server database get
+a pool each — and every failed statement or connection is counted in
+``buergertelefon_database_errors_total`` under that name. Integrity errors are not
+failures: the code expects and handles them (races between replicas, duplicates).
 """
 
 from __future__ import annotations
@@ -17,16 +19,16 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import QueuePool
 
-from bot.config import DATABASE_URLS, database_url
 from bot.metrics import count_database_error
 
 #: Busy timeout of SQLite files in seconds (the Rasa server, the action server, the
 #: console and the CLI write the same files).
 SQLITE_TIMEOUT_SECONDS = 10
 
-_engines: dict[str, Engine] = {}
+_engines: dict[tuple[str, str], Engine] = {}
 _lock = threading.Lock()
 _atexit_registered = False
 
@@ -64,25 +66,21 @@ def _create(url: str) -> Engine:
     return engine
 
 
-def database_name(url: str) -> str:
-    """Which of our databases ``url`` is in this process's settings (``other`` if none)."""
-    return next((name for name in DATABASE_URLS if database_url(name) == url), "other")
-
-
 def _count_errors(engine: Engine, database: str) -> None:
     @event.listens_for(engine, "handle_error")
-    def _failed(_context) -> None:  # type: ignore[no-untyped-def]
-        count_database_error(database)
+    def _failed(context) -> None:  # type: ignore[no-untyped-def]
+        if not isinstance(context.sqlalchemy_exception, IntegrityError):
+            count_database_error(database)
 
 
-def get_engine(url: str) -> Engine:
-    """The process's engine for ``url`` (created on the first call, then reused)."""
+def get_engine(url: str, database: str = "other") -> Engine:
+    """The process's engine for ``database`` at ``url`` (created on the first call, then reused)."""
     global _atexit_registered  # noqa: PLW0603 - one flag of the module, changed under _lock
     with _lock:
-        engine = _engines.get(url)
+        engine = _engines.get((database, url))
         if engine is None:
-            engine = _engines[url] = _create(url)
-            _count_errors(engine, database_name(url))
+            engine = _engines[(database, url)] = _create(url)
+            _count_errors(engine, database)
             if not _atexit_registered:
                 atexit.register(dispose_all)
                 _atexit_registered = True

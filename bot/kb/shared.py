@@ -23,4 +23,4 @@ DEFAULT_CACHE_SECONDS = 60.0
 def repository() -> KnowledgeRepository:
     """The process-wide repository; its engine pools connections, sessions are per query."""
     seconds = float(os.environ.get("KNOWLEDGE_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
-    return KnowledgeRepository(get_engine(Settings.from_env().knowledge_db_url), cache_seconds=seconds)
+    return KnowledgeRepository(get_engine(Settings.from_env().knowledge_db_url, "knowledge"), cache_seconds=seconds)

@@ -50,20 +50,15 @@ class Stores:
     telephony_engine: Engine
 
 
-def telephony_url(settings: StoreUrls) -> str:
-    """The telephony database of ``settings`` (the phone channel's default if unset)."""
-    return settings.telephony_db_url
-
-
 @contextmanager
 def open_stores(settings: StoreUrls) -> Iterator[Stores]:
     """The three databases over the process's engines (created once, disposed at shutdown)."""
-    staff_engine = get_engine(settings.staff_db_url)
-    telephony_engine = get_engine(telephony_url(settings))
+    staff_engine = get_engine(settings.staff_db_url, "staff")
+    telephony_engine = get_engine(settings.telephony_db_url, "telephony")
     yield Stores(
         staff_engine=staff_engine,
         sessions=session_factory(staff_engine),
-        tracker_engine=get_engine(settings.tracker_db_url),
+        tracker_engine=get_engine(settings.tracker_db_url, "tracker"),
         queue=HandoffQueue(staff_engine),
         callbacks=CallbackRepository(telephony_engine),
         telephony_engine=telephony_engine,

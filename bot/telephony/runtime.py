@@ -38,7 +38,7 @@ def store() -> CallStore:
 @lru_cache(maxsize=1)
 def callbacks() -> CallbackRepository:
     """Callback requests in the telephony SQL database."""
-    return CallbackRepository(get_engine(settings().db_url))
+    return CallbackRepository(get_engine(settings().db_url, "telephony"))
 
 
 def board() -> AgentBoard | None:

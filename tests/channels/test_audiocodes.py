@@ -129,6 +129,15 @@ async def test_a_store_outage_gets_a_spoken_apology_and_no_half_answer(channel: 
     assert "http" not in outage.SPOKEN and "Sie" in outage.SPOKEN
 
 
+async def test_a_store_outage_is_apologised_for_once_per_request(channel: AudiocodesInput) -> None:
+    await channel.create_conversation(request({"conversation": "c1"}))
+    rasa = FakeRasa()
+    activities = [{"type": "message", "text": "Datenbank weg"}, {"type": "message", "text": "Datenbank weg"}]
+    body = parsed(await channel.activities(request({"activities": activities}), "c1", rasa))
+    assert [a["text"] for a in body["activities"]] == [outage.SPOKEN]
+    assert len(rasa.messages) == 1  # the second activity does not meet the same outage again
+
+
 async def test_unknown_conversation_and_keepalive(channel: AudiocodesInput) -> None:
     response = await channel.activities(request({"activities": [{"type": "message", "text": "x"}]}), "nope", FakeRasa())
     assert response.status == 404

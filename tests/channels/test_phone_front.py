@@ -60,6 +60,29 @@ async def test_admitted_calls_go_to_rasa_overflow_calls_are_answered_here(front)
         assert ACTIVE_CALLS.collect()[0].samples[0].value == 1  # the gauge reads the shared store
 
 
+async def test_a_call_store_outage_is_apologised_for(front, monkeypatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from channels import outage
+
+    server, admission = front
+    async with aiohttp.ClientSession() as session:
+        gateway = VoiceGateway(bot_url(server), TOKEN, session)
+        await gateway.call()
+        overflow = await gateway.call(caller="+4971155566677")
+
+        def down(*_args: object, **_kwargs: object) -> None:
+            raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+        monkeypatch.setattr(admission.store, "begin_turn", down)
+        monkeypatch.setattr(admission.store, "create_call", down)
+        offer = await overflow.start()
+        assert offer.status == 200 and offer.said == outage.SPOKEN  # never silence, never a 500
+        async with session.post(bot_url(server), json={"conversation": "c-new"},
+                                headers={"Authorization": f"Bearer {TOKEN}"}) as refused:
+            assert refused.status == 503 and refused.headers["Retry-After"]  # a new call: the gateway retries
+
+
 async def test_a_retried_create_keeps_the_first_decision(front) -> None:
     server, admission = front
     async with aiohttp.ClientSession() as session:

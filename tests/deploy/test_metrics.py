@@ -71,25 +71,28 @@ async def test_timed_turns_counts_and_times_even_a_failing_turn() -> None:
     assert metrics.TURNS.labels("rest")._value.get() == before + 1
 
 
-def test_database_errors_are_counted_per_database(tmp_path, monkeypatch) -> None:
+def test_database_errors_are_counted_per_database(tmp_path) -> None:
     from sqlalchemy import text
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import IntegrityError, OperationalError
 
     from bot.db.engine import dispose_all, get_engine
 
-    staff_url = f"sqlite:///{tmp_path / 'staff.db'}"
+    shared_url = f"sqlite:///{tmp_path / 'shared.db'}"  # staff and telephony in one database, as in Compose
     unreachable = "postgresql://postgres@127.0.0.1:1/telephony"
-    monkeypatch.setenv("STAFF_DB_URL", staff_url)
-    monkeypatch.setenv("TELEPHONY_DB_URL", unreachable)
     errors = metrics.DATABASE_ERRORS
     before = {name: errors.labels(name)._value.get() for name in ("staff", "telephony", "other")}
     try:
-        with get_engine(staff_url).connect() as connection:
+        with get_engine(shared_url, "staff").connect() as connection:
             connection.execute(text("SELECT 1"))
             with pytest.raises(OperationalError):
                 connection.execute(text("SELECT * FROM no_such_table"))
+        with get_engine(shared_url, "telephony").begin() as connection:
+            connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
+            connection.execute(text("INSERT INTO t VALUES (1)"))
+        with pytest.raises(IntegrityError), get_engine(shared_url, "telephony").begin() as connection:
+            connection.execute(text("INSERT INTO t VALUES (1)"))  # an expected conflict, not a failure
         with pytest.raises(OperationalError):
-            get_engine(unreachable).connect()
+            get_engine(unreachable, "telephony").connect()
         with pytest.raises(OperationalError), get_engine(f"sqlite:///{tmp_path / 'x.db'}").connect() as other:
             other.execute(text("SELECT * FROM nothing"))
     finally:

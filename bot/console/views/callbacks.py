@@ -23,7 +23,6 @@ from bot.console.render import render
 from bot.console.settings import ConsoleSettings
 from bot.db.engine import get_engine
 from bot.handoff.phone_numbers import written as written_number
-from bot.review.stores import telephony_url
 from bot.staff.audit import record_audit
 from bot.telephony.callbacks import CallbackRepository
 
@@ -57,7 +56,7 @@ class CallbackItem:
 
 
 def _with_repository(settings: ConsoleSettings, work: Callable[[CallbackRepository], T]) -> T:
-    return work(CallbackRepository(get_engine(telephony_url(settings))))
+    return work(CallbackRepository(get_engine(settings.telephony_db_url, "telephony")))
 
 
 def _open_items(repository: CallbackRepository) -> list[CallbackItem]:

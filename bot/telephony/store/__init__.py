@@ -27,4 +27,4 @@ def open_store(settings: TelephonySettings) -> CallStore:
     defaults = AgentBoard.from_settings(settings)
     if settings.redis_url:
         return RedisCallStore(settings.redis_url, defaults, settings.redis_prefix)
-    return SqlCallStore(get_engine(settings.db_url), defaults)
+    return SqlCallStore(get_engine(settings.db_url, "telephony"), defaults)
