@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import math
 import os
 import random
@@ -216,48 +217,25 @@ class Server:
 
     def __init__(self, max_calls: int, production: bool = False) -> None:
         from bench.helpers.phone_servers import start_phone_servers
+        from bench.helpers.production import production_stores
         from bot.config import KNOWLEDGE_DIR
 
         self._dir = tempfile.TemporaryDirectory(prefix="voice-load-")
-        self._database: str | None = None
-        stores = {}
-        if production:
-            self._database = f"voice_load_{os.getpid()}"
-            self._admin("CREATE DATABASE {}")
-            stores = {
-                "tracker_store": ("tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n"
-                                  f"  port: 5432\n  db: {self._database}\n  username: postgres\n"),
-                "endpoints_extra": ("lock_store:\n  type: redis\n  url: 127.0.0.1\n  port: 6379\n  db: 1\n"
-                                    f"  key_prefix: {self._database}\n"),
-                "redis_url": "redis://127.0.0.1:6379/2",
-            }
+        self._stack = contextlib.ExitStack()  # the production stores' database, dropped at stop()
+        stores = self._stack.enter_context(production_stores("voice_load")).as_kwargs() if production else {}
         log(f"starting action server and Rasa (max_concurrent_calls={max_calls}, "
             f"{'PostgreSQL tracker, Redis locks and call state' if production else 'SQLite stores'}) …")
         try:
             self.phone = start_phone_servers(Path(self._dir.name), KNOWLEDGE_DIR, max_calls=max_calls, **stores)
         except Exception:
-            self._drop()
+            self._stack.close()
             raise
         self.url = self.phone.servers.rasa_url
         self.token = self.phone.token
 
-    def _admin(self, statement: str) -> None:
-        import psycopg2
-        from psycopg2 import sql
-
-        connection = psycopg2.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=5)
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute(sql.SQL(statement).format(sql.Identifier(self._database)))
-        connection.close()
-
-    def _drop(self) -> None:
-        if self._database:
-            self._admin("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-
     def stop(self) -> None:
         self.phone.stop()
-        self._drop()
+        self._stack.close()
         self._dir.cleanup()
 
 

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import DATABASE_URLS, PROJECT_ROOT, Settings, database_url
+from bot.nlu_report import HOLDOUT_SETS
 
 SPACY_DIR = PROJECT_ROOT / "build" / "spacy-de-lookups"
 
@@ -178,10 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     spacy_command.set_defaults(handler=_build_spacy)
     report = commands.add_parser("nlu-report", help="held-out NLU accuracy of a trained model")
     report.add_argument("--model", default=str(PROJECT_ROOT / "models" / "buergertelefon.tar.gz"))
-    report.add_argument("--data", default=str(PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"))
-    report.add_argument("--styles", nargs="*",
-                        default=[str(PROJECT_ROOT / "tests" / "nlu" / name)
-                                 for name in ("holdout_styles.yml", "holdout_topics.yml")],
+    report.add_argument("--data", default=str(HOLDOUT_SETS[0].path))
+    report.add_argument("--styles", nargs="*", default=[str(held_out.path) for held_out in HOLDOUT_SETS[1:]],
                         help="held-out sets per style (none: skip)")
     report.add_argument("--out", default=str(PROJECT_ROOT / "results" / "nlu_holdout.json"))
     report.set_defaults(handler=_nlu_report)

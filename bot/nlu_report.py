@@ -74,11 +74,12 @@ HOLDOUT_SETS = (
 
 def holdout_set(path: Path) -> HoldoutSet:
     """The gate of ``path``: its entry of :data:`HOLDOUT_SETS`, else (another file given on
-    the command line) the first split's thresholds."""
+    the command line) the first split's thresholds and the per-style minimum (it applies
+    only to a set with styles)."""
     for known in HOLDOUT_SETS:
         if known.name == path.name:
             return known
-    return HoldoutSet(path.name, THRESHOLDS, None, f"nlu_{path.stem}")
+    return HoldoutSet(path.name, THRESHOLDS, STYLE_MIN_INTENT, f"nlu_{path.stem}")
 
 
 @dataclass
@@ -259,8 +260,7 @@ def run_report(model: Path, data: Path, out: Path | None, styles: Iterable[Path]
         print(f"== {path.name}")
         print(report.summary())
         gate = holdout_set(path)
-        style_min = gate.style_min if gate.style_min is not None or not report.styles else STYLE_MIN_INTENT
-        failures += [f"{path.name}: {f}" for f in report.failures(gate.thresholds, style_min)]
+        failures += [f"{path.name}: {f}" for f in report.failures(gate.thresholds, gate.style_min)]
         if out is not None:
             target = out if path == data else out.with_name(f"{gate.result}{out.suffix}")
             target.parent.mkdir(parents=True, exist_ok=True)

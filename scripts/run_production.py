@@ -37,10 +37,11 @@ ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 MODEL = ROOT / "models" / "buergertelefon.tar.gz"
 DEFAULT_DB_URL = "postgresql://postgres@127.0.0.1:5432/buergertelefon"
-#: Metrics ports of the processes (``<NAME>_METRICS_PORT`` in the environment wins, e.g. RASA_1_METRICS_PORT).
-METRICS = {name: int(os.environ.get(f"{name.upper().replace('-', '_')}_METRICS_PORT", port))
-           for name, port in {"actions": 9106, "rasa-1": 9105, "rasa-2": 9108, "console": 9107,
-                              "phone-front": 9109}.items()}
+#: Metrics port of each process: the environment variable (the Makefile's names) and its default.
+METRICS_PORTS = {"actions": ("ACTION_METRICS_PORT", 9106), "rasa-1": ("RASA_METRICS_PORT", 9105),
+                 "rasa-2": ("RASA_2_METRICS_PORT", 9108), "console": ("CONSOLE_METRICS_PORT", 9107),
+                 "phone-front": ("PHONE_FRONT_METRICS_PORT", 9109)}
+METRICS = {name: int(os.environ.get(variable, port)) for name, (variable, port) in METRICS_PORTS.items()}
 
 
 def _nginx_local():
@@ -89,7 +90,9 @@ def environment(db_url: str, rasa_ports: list[int], origin: str, rest: bool) -> 
     password_file = ROOT / "var" / "secrets" / "tracker-db-password"
     redis_host, redis_port = os.environ.get("REDIS_HOST", "127.0.0.1"), os.environ.get("REDIS_PORT", "6379")
     env = {
-        **os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        # each child gets its own METRICS_PORT: a METRICS_PORT_<PROCESS> of the caller would bind one port twice
+        **{name: value for name, value in os.environ.items() if not name.startswith("METRICS_PORT")},
+        "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "ENDPOINTS_FILE": "endpoints.production.yml",
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{os.environ.get('ACTION_PORT', '5055')}/webhook",
         "TRACKER_DB_HOST": parsed.host or "127.0.0.1", "TRACKER_DB_PORT": str(parsed.port or 5432),

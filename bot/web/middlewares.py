@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.pages import add_page_headers, error_middleware, error_title
 from bot.web.keys import SETTINGS, TEMPLATES
 from bot.web.settings import WebSettings
-
-logger = logging.getLogger(__name__)
 
 
 def content_security_policy(settings: WebSettings) -> str:

@@ -145,11 +145,15 @@ def settings_from_env(env: Mapping[str, str] | None = None, **overrides: str) ->
 
 def content_security_policy(public_origin: str) -> str:
     """The CSP ``bot/web`` sends on its pages when browsers reach Rasa at ``public_origin``."""
-    sys.path.insert(0, str(ROOT))
+    if str(ROOT) not in sys.path:  # once per process (benchmarks render on every reload)
+        sys.path.insert(0, str(ROOT))
     from bot.web.middlewares import content_security_policy as web_policy
-    from bot.web.settings import WebSettings
+    from bot.web.settings import SettingsError, WebSettings
 
-    return web_policy(WebSettings(chat_server_url=public_origin))
+    try:
+        return web_policy(WebSettings(chat_server_url=public_origin))
+    except SettingsError as error:  # "error: …" and exit 2 from main, not a traceback
+        raise RenderError(f"PUBLIC_ORIGIN: {error}") from error
 
 
 def placeholders(settings: Mapping[str, str]) -> dict[str, str]:

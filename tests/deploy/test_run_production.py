@@ -73,7 +73,7 @@ def running(postgres_url_module: str) -> Iterator[Running]:
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
     names = ("ACTION_PORT", "WEB_PORT", "CONSOLE_PORT", "PROXY_PORT", "PROXY_CONSOLE_PORT", "PHONE_FRONT_PORT",
-             "ACTIONS_METRICS_PORT", "RASA_1_METRICS_PORT", "RASA_2_METRICS_PORT", "CONSOLE_METRICS_PORT",
+             "ACTION_METRICS_PORT", "RASA_METRICS_PORT", "RASA_2_METRICS_PORT", "CONSOLE_METRICS_PORT",
              "PHONE_FRONT_METRICS_PORT")
     ports = {name: free_port() for name in names}
     rasa_ports = [free_port(), free_port()]
