@@ -24,10 +24,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.loop import Loop, is_new_question, latest_intent
 from actions.replies import Reply, hotline_hint, is_voice, send
 from actions.staff import base_settings
-from bot.german import WEEKDAY_NAMES
+from bot.german import clock, day_relative
 from bot.handoff.callback import dialogue
 from bot.handoff.callback.turns import Message, Turn
-from bot.handoff.callback.windows import Window, offer_windows
+from bot.handoff.callback.windows import Window
 from bot.handoff.contact import EMAIL_PLACEHOLDER, PHONE_PLACEHOLDER, restore_contact
 from bot.handoff.short_answers import Answer
 from bot.kb import hours as hours_logic
@@ -54,13 +54,11 @@ STORE_ERRORS = (SQLAlchemyError, OSError, TelephonyConfigError)
 
 
 def closed_lead(next_opening: datetime | None, now: datetime) -> str:
-    """``"… nicht erreichbar. Sie sind wieder am Montag ab 8:00 Uhr für Sie da."``."""
+    """``"… nicht erreichbar. Sie sind wieder am Montag, 30.11. ab 8:00 Uhr für Sie da."``."""
     if next_opening is None:
         return CLOSED
     local = next_opening.astimezone(now.tzinfo)
-    days = (local.date() - now.date()).days
-    when = "heute" if days == 0 else "morgen" if days == 1 else f"am {WEEKDAY_NAMES[local.weekday()]}"
-    return f"{CLOSED} Sie sind wieder {when} ab {local.hour}:{local.minute:02d} Uhr für Sie da."
+    return f"{CLOSED} Sie sind wieder {day_relative(local.date(), now.date())} ab {clock(local.time())} für Sie da."
 
 
 #: The agent board has not been read yet by the caller (read it here).
@@ -72,7 +70,7 @@ def contact_windows(now: datetime, board: AgentBoard | None) -> list[Window]:
     with today's staff override of the agent board (none offered while the board is unreachable)."""
     if board is None:
         return []
-    return offer_windows(runtime.hotline_office(), board.hours_override, runtime.settings().callback_windows, now)
+    return runtime.callback_offer(board.hours_override, now)
 
 
 def start_contact(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str,

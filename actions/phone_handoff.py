@@ -17,10 +17,9 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.phone_context import HOW_ELSE, LOOP, call_context, hang_up, numbers, say, topic_intent
-from bot.german import clock_spoken, day_spoken
+from bot.german import clock_spoken, day_relative
 from bot.handoff.callback import dialogue
 from bot.handoff.callback.turns import Turn
-from bot.handoff.callback.windows import offer_windows
 from bot.handoff.staffing import CLOSED, CONNECT, route, staffed_hours
 from bot.handoff.wait import estimated_wait_minutes, minutes_spoken
 from bot.kb import hours as hours_logic
@@ -35,9 +34,9 @@ TRANSFER_NOW = "Ich verbinde Sie mit einer Mitarbeiterin oder einem Mitarbeiter.
 def _next_opening_said(opening: datetime | None, now: datetime) -> str:
     if opening is None:
         return ""
-    when = "heute" if opening.date() == now.date() else "morgen" if (opening.date() - now.date()).days == 1 \
-        else f"am {day_spoken(opening.date())}"
-    return f" Sie erreichen sie wieder {when} ab {clock_spoken(opening.time())}."
+    local = opening.astimezone(now.tzinfo)
+    when = day_relative(local.date(), now.date(), spoken=True)
+    return f" Sie erreichen sie wieder {when} ab {clock_spoken(local.time())}."
 
 
 # --------------------------------------------------------------------------- handoff
@@ -106,7 +105,7 @@ def start_callback(dispatcher: CollectingDispatcher, tracker: Tracker, offer: st
     now = now or hours_logic.now()
     if override is UNREAD:
         override = runtime.store().board().hours_override
-    windows = offer_windows(runtime.hotline_office(), override, runtime.settings().callback_windows, now)
+    windows = runtime.callback_offer(override, now)
     turn = dialogue.start("spoken", windows, now.date(), reason=topic_intent(tracker), lead=offer,
                           numbers=numbers(tracker))
     if turn.outcome == "unavailable" and closed:

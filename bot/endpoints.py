@@ -52,6 +52,32 @@ def _expand(value: Any, env: Mapping[str, str]) -> Any:
     return _VARIABLE.sub(variable, value)
 
 
+#: Lock store types Rasa accepts that are unsafe here: the stock Redis store hands two
+#: replicas the same ticket (see :mod:`bot.locks`), so both serve one conversation at once.
+UNSAFE_LOCK_STORES = {"redis": "bot.locks.AtomicRedisLockStore"}
+
+
+def _read(path: Path) -> dict:
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise EndpointsError(f"cannot read {path}: {error}") from error
+    return config if isinstance(config, dict) else {}
+
+
+def lock_store_problem(path: Path) -> str | None:
+    """Why the ``lock_store`` of ``path`` must not run, or None when it may (no file: Rasa's
+    in-memory lock store of one process)."""
+    if not path.exists():
+        return None
+    store = _read(path).get("lock_store")
+    kind = str(store.get("type", "")) if isinstance(store, dict) else ""
+    if kind.lower() in UNSAFE_LOCK_STORES:
+        return (f"{path}: lock_store type '{kind}' lets two replicas answer one conversation at once; "
+                f"use type: {UNSAFE_LOCK_STORES[kind.lower()]} (same settings)")
+    return None
+
+
 def tracker_db_url(path: Path, env: Mapping[str, str] | None = None) -> str:
     """The SQLAlchemy URL of the SQL tracker store in ``path``.
 
@@ -59,11 +85,7 @@ def tracker_db_url(path: Path, env: Mapping[str, str] | None = None) -> str:
         EndpointsError: when the file is missing or has no ``tracker_store`` of type SQL.
     """
     env = os.environ if env is None else env
-    try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise EndpointsError(f"cannot read {path}: {error}") from error
-    store = config.get("tracker_store") if isinstance(config, dict) else None
+    store = _read(path).get("tracker_store")
     if not isinstance(store, dict) or str(store.get("type", "")).upper() != "SQL":
         raise EndpointsError(f"{path} has no tracker_store of type SQL: retention cannot reach the conversations")
     store = _expand(store, env)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 WEEKDAY_NAMES = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
@@ -43,6 +43,17 @@ def day_spoken(day: date) -> str:
         "August", "September", "Oktober", "November", "Dezember",
     )
     return f"{WEEKDAY_NAMES[day.weekday()]}, den {day.day}. {months[day.month - 1]}"
+
+
+def day_relative(day: date, today: date, spoken: bool = False) -> str:
+    """``"heute"``, ``"morgen"``, else ``"am Montag, 30.11."`` (``spoken``: ``"am Montag, den 30. November"``)."""
+    if day == today:
+        return "heute"
+    if day == today + timedelta(days=1):
+        return "morgen"
+    if spoken:
+        return f"am {day_spoken(day)}"
+    return f"am {WEEKDAY_NAMES[day.weekday()]}, {day.day:02d}.{day.month:02d}."
 
 
 def german_date(day: date) -> str:

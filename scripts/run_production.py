@@ -169,7 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      "endpoints.production.yml", "--credentials", str(credentials), "-i", "127.0.0.1",
                                      "--port", str(rasa_port)],
                   {"METRICS_PORT": str(METRICS.get(f"rasa-{number}", 0)), "TELEPHONY_INSTANCE_ID": f"rasa-{number}"})
-        start("web", [PY, "-m", "bot.web", "--port", str(web_port), "--chat-server", origin])
+        start("web", [PY, "-m", "bot.web", "--port", str(web_port), "--chat-server", origin,
+                      "--rasa-url", f"http://127.0.0.1:{rasa_ports[0]}"])
         start("console", [PY, "-m", "bot.console", "--port", str(console_port)],
               {"METRICS_PORT": str(METRICS["console"])})
         if front_port:

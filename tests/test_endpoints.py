@@ -62,3 +62,25 @@ def test_the_console_purges_the_tracker_store_rasa_writes(monkeypatch) -> None:
                                           db=store["db"], username=store["username"], password=store["password"])
     assert settings.tracker_db_url == expected.render_as_string(hide_password=False)
     assert settings.tracker_db_url == "postgresql://rasa:secret@db.example:5432/rasa"
+
+
+def test_rasa_refuses_the_stock_redis_lock_store(tmp_path, monkeypatch, capsys) -> None:
+    from bot.endpoints import lock_store_problem
+    from bot.server import rasa_server
+
+    stock = tmp_path / "endpoints.yml"
+    stock.write_text("lock_store:\n  type: redis\n  url: 127.0.0.1\n", encoding="utf-8")
+    assert "bot.locks.AtomicRedisLockStore" in (lock_store_problem(stock) or "")
+    monkeypatch.setenv("RASA_AUTH_TOKEN", "t" * 32)
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "a" * 32)
+    assert rasa_server.main(["run", "--endpoints", str(stock)]) == 2
+    assert "two replicas" in capsys.readouterr().err
+    assert rasa_server.main(["run", f"--endpoints={stock}"]) == 2
+
+
+def test_the_shipped_lock_stores_are_allowed(tmp_path) -> None:
+    from bot.endpoints import lock_store_problem
+
+    for name in ("endpoints.yml", "endpoints.production.yml", "deploy/k8s/config/endpoints.yml"):
+        assert lock_store_problem(PROJECT_ROOT / name) is None
+    assert lock_store_problem(tmp_path / "missing.yml") is None

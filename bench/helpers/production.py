@@ -33,6 +33,19 @@ class ProductionStores:
                 "redis_url": self.redis_url}
 
 
+def tracker_store_yaml(database: str, port: int = 5432) -> str:
+    """The ``tracker_store`` section of production: Rasa's SQL store on PostgreSQL (127.0.0.1, trust)."""
+    return ("tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n"
+            f"  port: {port}\n  db: {database}\n  username: postgres\n")
+
+
+def lock_store_yaml(key_prefix: str, port: int = REDIS_PORT, db: int = LOCK_DB) -> str:
+    """The ``lock_store`` section of production: the atomic Redis lock store (never Rasa's
+    stock ``redis`` one, whose unguarded tickets let two replicas serve one conversation at once)."""
+    return (f"lock_store:\n  type: bot.locks.AtomicRedisLockStore\n  url: {REDIS_HOST}\n"
+            f"  port: {port}\n  db: {db}\n  key_prefix: {key_prefix}\n")
+
+
 def _admin(statement: str, database: str) -> None:
     import psycopg2
     from psycopg2 import sql
@@ -52,12 +65,7 @@ def production_stores(name: str = "bench") -> Iterator[ProductionStores]:
     database = f"{name}_{os.getpid()}_{secrets.token_hex(3)}"
     _admin("CREATE DATABASE {}", database)
     try:
-        yield ProductionStores(
-            tracker_store=("tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n"
-                           f"  port: 5432\n  db: {database}\n  username: postgres\n"),
-            endpoints_extra=(f"lock_store:\n  type: bot.locks.AtomicRedisLockStore\n  url: {REDIS_HOST}\n"
-                             f"  port: {REDIS_PORT}\n  db: {LOCK_DB}\n  key_prefix: {database}\n"),
-            redis_url=f"redis://{REDIS_HOST}:{REDIS_PORT}/{CALL_DB}",
-        )
+        yield ProductionStores(tracker_store=tracker_store_yaml(database), endpoints_extra=lock_store_yaml(database),
+                               redis_url=f"redis://{REDIS_HOST}:{REDIS_PORT}/{CALL_DB}")
     finally:
         _admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", database)

@@ -13,7 +13,9 @@ Rasa's own ``--auth-token`` flag would put the token into the process arguments
 - caps request bodies at :data:`MAX_BODY_BYTES` before Sanic buffers them;
 - sends ``ACTION_SERVER_TOKEN`` to the action server in a header of every call;
 - lets store errors reach the input channels instead of Rasa's in-memory fallback and
-  answers a repeated message id once (:mod:`bot.server.rasa_stores`).
+  answers a repeated message id once (:mod:`bot.server.rasa_stores`);
+- refuses Rasa's stock Redis lock store, which lets two replicas serve one conversation
+  at once (:func:`bot.endpoints.lock_store_problem`; use ``bot.locks.AtomicRedisLockStore``).
 
 All arguments are those of ``rasa run`` (``--model``, ``--endpoints``, ``--credentials``,
 ``-i``, ``--port`` …); ``--enable-api`` is implied, ``--auth-token`` is refused.
@@ -26,11 +28,12 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from sanic import Sanic
 
-from bot.endpoints import endpoints_file
+from bot.endpoints import EndpointsError, endpoints_file, lock_store_problem
 from bot.logs import configure_logging
 from bot.secrets import ACTION_SERVER_TOKEN, RASA_AUTH_TOKEN, MissingSecret, bearer_header, require_secret
 from bot.server.guard import install_guard
@@ -74,6 +77,16 @@ def _guarded_configure_app(original: Any, api_token: str, action_token: str) -> 
     return configure_app
 
 
+def _endpoints_arg(args: Sequence[str]) -> Path | None:
+    """The ``--endpoints`` file given in ``args`` (``--endpoints F`` or ``--endpoints=F``)."""
+    for index, arg in enumerate(args):
+        if arg == "--endpoints" and index + 1 < len(args):
+            return Path(args[index + 1])
+        if arg.startswith("--endpoints="):
+            return Path(arg.split("=", 1)[1])
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``rasa run`` (or ``rasa shell`` when ``argv`` starts with ``shell``) with ``argv``.
 
@@ -99,8 +112,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     import rasa.core.run
     from rasa.__main__ import main as rasa_main
 
-    if not any(arg.split("=")[0] == "--endpoints" for arg in args):
-        args += ["--endpoints", str(endpoints_file())]  # the file the console reads too (ENDPOINTS_FILE)
+    endpoints = _endpoints_arg(args)
+    if endpoints is None:
+        endpoints = endpoints_file()  # the file the console reads too (ENDPOINTS_FILE)
+        args += ["--endpoints", str(endpoints)]
+    try:
+        problem = lock_store_problem(endpoints)
+    except EndpointsError as error:
+        problem = str(error)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     from bot.metrics import serve_metrics
     from bot.server import action_client, rasa_metrics, rasa_stores, turn_profile
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.db.engine import get_engine
+from bot.handoff.callback.windows import Window, offer_windows
 from bot.handoff.settings import HandoffConfigError, HandoffSettings
 from bot.kb.models import Office
 from bot.kb.repository import RecordNotFound
@@ -71,6 +73,12 @@ def hotline_office(name: str | None = None) -> Office | None:
     except RecordNotFound:
         logger.error("hotline office %r is not in the knowledge base", name)
         return None
+
+
+def callback_offer(hours_override: str | None, now: datetime) -> list[Window]:
+    """The callback windows to offer now: the hotline's hours in the knowledge base, the
+    configured windows, and today's staff override (``"closed"``: none today)."""
+    return offer_windows(hotline_office(), hours_override, settings().callback_windows, now)
 
 
 def reset() -> None:

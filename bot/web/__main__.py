@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from aiohttp import web
 
@@ -19,6 +20,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, help="port (env WEB_PORT, default 8080)")
     parser.add_argument("--chat-server", dest="chat_server_url",
                         help="Rasa's URL as browsers reach it (env WEBCHAT_SERVER_URL, default http://127.0.0.1:5005)")
+    parser.add_argument("--rasa-url", dest="rasa_url",
+                        help="Rasa as this server reaches it, for /health (env RASA_URL, default: --chat-server)")
+    parser.add_argument("--widget-dir", dest="widget_dir", type=Path,
+                        help="the built widget to serve under /webchat/ (default channels/webchat/dist)")
     parser.add_argument("--title", help="title of the widget (env WEBCHAT_TITLE)")
     parser.add_argument("--language", choices=("de", "en"), help="language of the widget (env WEBCHAT_LANGUAGE)")
     args = parser.parse_args(argv)
@@ -26,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = WebSettings.from_env(
             host=args.host, port=args.port, chat_server_url=args.chat_server_url,
-            title=args.title, language=args.language,
+            title=args.title, language=args.language, rasa_url=args.rasa_url, widget_dir=args.widget_dir,
         )
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)

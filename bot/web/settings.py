@@ -52,8 +52,9 @@ class WebSettings:
         title: the widget's title (env ``WEBCHAT_TITLE``).
         language: the widget's language, ``de`` or ``en`` (env ``WEBCHAT_LANGUAGE``).
         privacy_url: page with the full privacy statement (env ``WEBCHAT_PRIVACY_URL``).
-        rasa_health_url: what ``/health`` asks (default: the socket.io channel's public health
-            route ``/webhooks/socketio/``; Rasa's ``/`` needs the API token).
+        rasa_url: Rasa as this server reaches it, for ``/health`` (env ``RASA_URL``, as the
+            console's; default: ``chat_server_url``). Behind nginx this is the internal address
+            (``http://rasa-1:5005``): the public origin does not serve Rasa's health route.
         widget_dir: the built widget, served under ``/webchat/``.
         retention_days: after how many days conversations are deleted, named in the
             widget's privacy notice (``retention_days`` of ``handoff.yml``; None: not named).
@@ -65,7 +66,7 @@ class WebSettings:
     title: str = "Bürgerservice-Chat"
     language: str = "de"
     privacy_url: str = ""
-    rasa_health_url: str = ""
+    rasa_url: str = ""
     widget_dir: Path = field(default=WIDGET_DIR)
     retention_days: int | None = None
 
@@ -79,8 +80,13 @@ class WebSettings:
             parts = urlsplit(self.privacy_url)
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise SettingsError(f"privacy URL {self.privacy_url!r} is not an http(s) URL")
-        if not self.rasa_health_url:
-            object.__setattr__(self, "rasa_health_url", f"{self.chat_server_url.rstrip('/')}/webhooks/socketio/")
+        object.__setattr__(self, "rasa_url", origin_of(self.rasa_url) if self.rasa_url else self.chat_server_url)
+
+    @property
+    def rasa_health_url(self) -> str:
+        """What ``/health`` asks: the socket.io channel's public health route (Rasa's ``/`` needs
+        the API token)."""
+        return f"{self.rasa_url.rstrip('/')}/webhooks/socketio/"
 
     @property
     def chat_socket_origins(self) -> tuple[str, str]:
@@ -98,6 +104,7 @@ class WebSettings:
             "title": os.environ.get("WEBCHAT_TITLE"),
             "language": os.environ.get("WEBCHAT_LANGUAGE"),
             "privacy_url": os.environ.get("WEBCHAT_PRIVACY_URL"),
+            "rasa_url": os.environ.get("RASA_URL"),
             "retention_days": _retention_days(),
         }
         values = {key: value for key, value in {**env, **overrides}.items() if value is not None}

@@ -24,16 +24,6 @@ from bot.config import PROJECT_ROOT
 from tests.deploy import proxy as nginx
 
 WIDGET_DIST = PROJECT_ROOT / "channels" / "webchat" / "dist"
-#: bot/web with a given widget folder (the built one, or a stub where `make webchat` has not run).
-WEB_LAUNCHER = (
-    "import sys; from pathlib import Path; from aiohttp import web; "
-    "from bot.web.app import create_app; from bot.web.settings import WebSettings; "
-    "s = WebSettings(chat_server_url=sys.argv[1], port=int(sys.argv[2]), widget_dir=Path(sys.argv[3]),"
-    " rasa_health_url=sys.argv[4]); "
-    "web.run_app(create_app(s), host='127.0.0.1', port=s.port, print=None)"
-)
-
-
 def nginx_missing() -> None:
     if nginx.NGINX is None:
         pytest.skip("Debian's nginx is not installed (apt-get install nginx; .ci/run installs it)")
@@ -81,9 +71,9 @@ def stack(tmp_path_factory, seed_dir) -> Iterator[Stack]:
             widget.mkdir()
             (widget / "webchat.js").write_text("/* stub widget */\n", encoding="utf-8")
         web_url = f"http://127.0.0.1:{web_port}"
-        processes.append(start_http_process(["-c", WEB_LAUNCHER, origin, str(web_port), str(widget),
-                                             f"{servers.rasa_url}/webhooks/socketio/"],
-                                            f"{web_url}/health", workdir / "web.log"))
+        processes.append(start_http_process(
+            ["-m", "bot.web", "--port", str(web_port), "--chat-server", origin, "--rasa-url", servers.rasa_url,
+             "--widget-dir", str(widget)], f"{web_url}/health", workdir / "web.log"))
         console_url = f"http://127.0.0.1:{console_upstream}"
         processes.append(start_http_process(
             ["-m", "bot.console", "--port", str(console_upstream), "--rasa-url", servers.rasa_url],

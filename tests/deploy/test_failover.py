@@ -27,6 +27,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bench.helpers.phone_servers import PhoneServers, start_phone_servers
+from bench.helpers.production import lock_store_yaml, tracker_store_yaml
 from bench.helpers.servers import free_port, redis_unavailable_reason
 from bench.helpers.vaic import BotTurn, Call, VoiceGateway
 from tests.deploy import proxy as nginx
@@ -79,10 +80,7 @@ def failover(tmp_path_factory, seed_dir, postgres_url_module) -> Iterator[Failov
     if reason:
         pytest.skip(reason)
     database = postgres_url_module.rsplit("/", 1)[1]
-    tracker = ("tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n  port: 5432\n"
-               f"  db: {database}\n  username: postgres\n")
-    lock = (f"lock_store:\n  type: bot.locks.AtomicRedisLockStore\n  url: {REDIS[0]}\n  port: {REDIS[1]}\n"
-            f"  db: 1\n  key_prefix: failover{uuid.uuid4().hex[:8]}\n")
+    tracker, lock = tracker_store_yaml(database), lock_store_yaml(f"failover{uuid.uuid4().hex[:8]}")
     servers = start_phone_servers(tmp_path_factory.mktemp("failover"), seed_dir, max_calls=2 * CONVERSATIONS,
                                   replicas=2, redis_url=f"redis://{REDIS[0]}:{REDIS[1]}/2", tracker_store=tracker,
                                   endpoints_extra=lock)

@@ -180,7 +180,8 @@ def test_network_policies_let_only_nginx_reach_rasa_and_web_and_only_rasa_reach_
                               if "podSelector" in peer else ("anywhere" if "any" in peer else "namespace"))
         return found
 
-    assert sources("rasa", 5005) == {"nginx", "console"}  # the console uses Rasa's API (pause, agent messages)
+    # the console uses Rasa's API (pause, agent messages); the web server's /health asks its socket.io route
+    assert sources("rasa", 5005) == {"nginx", "console", "web"}
     assert sources("web", 8080) == {"nginx"}
     assert sources("console", 8090) == {"nginx"}
     assert sources("actions", 5055) == {"rasa"}

@@ -148,6 +148,12 @@ def test_every_printed_metrics_url_answers(running: Running) -> None:
             assert b"buergertelefon_" in response.read()
 
 
+def test_the_web_servers_health_reaches_rasa(running: Running) -> None:
+    # behind nginx the public origin does not serve Rasa's health route: the web server asks Rasa itself
+    with urllib.request.urlopen(f"http://127.0.0.1:{running.ports['WEB_PORT']}/health", timeout=10) as response:
+        assert response.status == 200 and json.loads(response.read())["chat_server"] == "ok"
+
+
 def test_ctrl_c_stops_everything(running: Running) -> None:
     os.killpg(running.process.pid, signal.SIGINT)
     assert running.process.wait(timeout=60) == 0

@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 
 from bench.helpers.phone_servers import PhoneServers, start_phone_servers
+from bench.helpers.production import lock_store_yaml, tracker_store_yaml
 from bench.helpers.servers import http_json, redis_unavailable_reason
 from bench.helpers.vaic import Call, VoiceGateway
 
@@ -25,12 +26,7 @@ def replicas(tmp_path_factory, seed_dir, postgres_url_module) -> Iterator[PhoneS
     if reason:
         pytest.skip(reason)
     database = postgres_url_module.rsplit("/", 1)[1]
-    tracker = (
-        "tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n  port: 5432\n"
-        f"  db: {database}\n  username: postgres\n"
-    )
-    lock = (f"lock_store:\n  type: redis\n  url: {REDIS[0]}\n  port: {REDIS[1]}\n  db: 1\n"
-            f"  key_prefix: phone{uuid.uuid4().hex[:8]}\n")
+    tracker, lock = tracker_store_yaml(database), lock_store_yaml(f"phone{uuid.uuid4().hex[:8]}")
     running = start_phone_servers(
         tmp_path_factory.mktemp("phone-replicas"), seed_dir, max_calls=10, replicas=2,
         redis_url=f"redis://{REDIS[0]}:{REDIS[1]}/2", tracker_store=tracker, endpoints_extra=lock,

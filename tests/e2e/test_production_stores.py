@@ -11,6 +11,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
+from bench.helpers.production import lock_store_yaml, tracker_store_yaml
 from bench.helpers.servers import http_json, knowledge_db, redis_unavailable_reason, start_servers
 from tests.e2e.conftest import joined
 
@@ -27,12 +28,7 @@ def replicas(tmp_path_factory, seed_dir, postgres_url_module):
     workdir = tmp_path_factory.mktemp("replicas")
     kb_url = knowledge_db(workdir, seed_dir)
     database = postgres_url_module.rsplit("/", 1)[1]
-    tracker = (
-        "tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n  port: 5432\n"
-        f"  db: {database}\n  username: postgres\n"
-    )
-    lock = (f"lock_store:\n  type: bot.locks.AtomicRedisLockStore\n  url: {REDIS[0]}\n  port: {REDIS[1]}\n  db: 1\n"
-            f"  key_prefix: test{uuid.uuid4().hex[:8]}\n")
+    tracker, lock = tracker_store_yaml(database), lock_store_yaml(f"test{uuid.uuid4().hex[:8]}")
     servers = start_servers(workdir, kb_url, endpoints_extra=lock, tracker_store=tracker, replicas=2)
     yield servers, postgres_url_module
     servers.stop()

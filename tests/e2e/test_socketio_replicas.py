@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bench.helpers.production import lock_store_yaml, tracker_store_yaml
 from bench.helpers.servers import (
     Servers,
     free_port,
@@ -54,12 +55,7 @@ def replicas(tmp_path_factory, seed_dir, postgres_url_module, origin) -> Iterato
     channel["redis_channel"] = f"test-socketio-{uuid.uuid4().hex[:8]}"
     credentials.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
     database = postgres_url_module.rsplit("/", 1)[1]
-    tracker = (
-        "tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n  port: 5432\n"
-        f"  db: {database}\n  username: postgres\n"
-    )
-    lock = (f"lock_store:\n  type: bot.locks.AtomicRedisLockStore\n  url: {REDIS[0]}\n  port: {REDIS[1]}\n"
-            f"  db: 1\n  key_prefix: test{uuid.uuid4().hex[:8]}\n")
+    tracker, lock = tracker_store_yaml(database), lock_store_yaml(f"test{uuid.uuid4().hex[:8]}")
     servers = start_servers(workdir, kb_url, endpoints_extra=lock, tracker_store=tracker, replicas=2,
                             credentials=credentials)
     yield servers

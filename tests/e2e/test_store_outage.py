@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 
 from bench.helpers.forwarder import Forwarder
 from bench.helpers.phone_servers import PhoneServers, start_phone_servers
+from bench.helpers.production import lock_store_yaml, tracker_store_yaml
 from bench.helpers.servers import free_port, http_json, redis_unavailable_reason
 from bench.helpers.vaic import VoiceGateway
 from channels import outage
@@ -70,10 +71,8 @@ def stack(tmp_path_factory, seed_dir, postgres_url_module) -> Iterator[Outage]:
         pytest.skip(reason)
     with Forwarder(POSTGRES) as postgres, Forwarder(REDIS) as redis:
         database = postgres_url_module.rsplit("/", 1)[1]
-        tracker = ("tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n"
-                   f"  port: {postgres.port}\n  db: {database}\n  username: postgres\n")
-        lock = (f"lock_store:\n  type: bot.locks.AtomicRedisLockStore\n  url: 127.0.0.1\n  port: {redis.port}\n"
-                f"  db: 1\n  key_prefix: outage{uuid.uuid4().hex[:8]}\n")
+        tracker = tracker_store_yaml(database, port=postgres.port)
+        lock = lock_store_yaml(f"outage{uuid.uuid4().hex[:8]}", port=redis.port)
         metrics_port = free_port()
         running = start_phone_servers(
             tmp_path_factory.mktemp("outage"), seed_dir, max_calls=10, redis_url=f"redis://127.0.0.1:{redis.port}/2",

@@ -93,11 +93,16 @@ async def test_health_reports_an_unreachable_chat_server(client: TestClient) -> 
     assert await response.json() == {"status": "ok", "chat_server": "unreachable"}
 
 
-async def test_health_reports_a_running_chat_server(widget_dir: Path) -> None:
+@pytest.mark.parametrize("behind_a_proxy", [False, True])
+async def test_health_reports_a_running_chat_server(widget_dir: Path, behind_a_proxy: bool) -> None:
     rasa = web.Application()
     rasa.router.add_get("/webhooks/socketio/", lambda request: web.json_response({"status": "ok"}))
     async with TestServer(rasa) as fake_rasa:
-        settings = WebSettings(chat_server_url=str(fake_rasa.make_url("/")), widget_dir=widget_dir)
+        rasa_url = str(fake_rasa.make_url("/"))
+        # behind nginx the browser's origin does not answer Rasa's health route: /health asks RASA_URL
+        settings = (WebSettings(chat_server_url=f"http://127.0.0.1:{free_port()}", rasa_url=rasa_url,
+                                widget_dir=widget_dir) if behind_a_proxy
+                    else WebSettings(chat_server_url=rasa_url, widget_dir=widget_dir))
         async with TestClient(TestServer(create_app(settings))) as test_client:
             response = await test_client.get("/health")
             assert response.status == 200

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bot.config import TIMEZONE
-from bot.german import WEEKDAY_NAMES, clock, day_spoken
+from bot.german import WEEKDAY_NAMES, clock, day_relative
 from bot.handoff.short_answers import Answer, choice_digit, yes_no
 from bot.kb import hours as hours_logic
 from bot.kb.models import Office
@@ -58,11 +58,8 @@ class Window:
 
     def said(self, today: date) -> str:
         """``"heute vormittags"``, ``"morgen nachmittags"``, ``"am Montag, den 2. März, vormittags"``."""
-        if self.day == today:
-            return f"heute {self.spoken}"
-        if self.day == today + timedelta(days=1):
-            return f"morgen {self.spoken}"
-        return f"am {day_spoken(self.day)}, {self.spoken}"
+        when = day_relative(self.day, today, spoken=True)
+        return f"{when}, {self.spoken}" if when.startswith("am ") else f"{when} {self.spoken}"
 
     def label(self, today: date) -> str:
         """For a button: ``"Morgen vormittags, 8:00 bis 12:00 Uhr"``."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from bot.german import WEEKDAY_NAMES, clock
+from bot.german import clock, day_relative
 from bot.handoff.callback.turns import Message
 from bot.handoff.callback.windows import Window
 from bot.handoff.phone_numbers import masked
@@ -35,15 +35,6 @@ NOT_UNDERSTOOD = "Das habe ich leider nicht verstanden."
 
 def _windows(state: dict) -> list[Window]:
     return [Window.from_dict(w) for w in state.get("windows") or []]
-
-
-def day_said(day: date, today: date) -> str:
-    """``"heute"``, ``"morgen"``, ``"am Montag, 30.11."``."""
-    if day == today:
-        return "heute"
-    if day == today + timedelta(days=1):
-        return "morgen"
-    return f"am {WEEKDAY_NAMES[day.weekday()]}, {day.day:02d}.{day.month:02d}."
 
 
 def prompt(state: dict, today: date) -> Message:
@@ -92,7 +83,8 @@ def email_window(windows: list[Window]) -> Window:
 def stored(method: str, window: Window, phone: str | None, number: str | None, today: date) -> Message:
     """The confirmation once the request is stored."""
     if method == "email":
-        return Message(f"Vielen Dank. Wir antworten Ihnen per E-Mail, voraussichtlich {day_said(window.day, today)}. "
+        when = day_relative(window.day, today)
+        return Message(f"Vielen Dank. Wir antworten Ihnen per E-Mail, voraussichtlich {when}. "
                        "Wie kann ich Ihnen sonst helfen?")
     return Message(f"Vielen Dank. Wir rufen Sie {window.said(today)} zwischen "
                    f"{window.start.hour}:{window.start.minute:02d} "
