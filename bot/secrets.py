@@ -95,10 +95,9 @@ def ensure_secret_file(name: str, env: Mapping[str, str] | None = None) -> Path 
 
 
 def bearer_matches(header: str | None, expected: str) -> bool:
-    """True if ``header`` is ``Bearer <expected>`` (constant-time comparison)."""
-    if not header or not header.startswith("Bearer "):
-        return False
-    return hmac.compare_digest(header[len("Bearer "):].strip().encode(), expected.encode())
+    """True if ``header`` is ``Bearer <expected>`` (scheme in any case, constant-time comparison)."""
+    scheme, _, given = (header or "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode("utf-8"), expected.encode("utf-8"))
 
 
 def bearer_header(token: str) -> dict[str, str]:

@@ -27,12 +27,11 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import hmac
 import inspect
 import logging
 from asyncio import CancelledError
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.shared.exceptions import RasaException
@@ -43,6 +42,7 @@ from sanic.response import HTTPResponse
 from bot.handoff.callback.spoken import fill_numbers, has_numbers
 from bot.handoff.callback.turns import Numbers
 from bot.metrics import timed_turns
+from bot.secrets import bearer_matches
 from bot.telephony import runtime
 from bot.telephony.activities import config_event, is_bot_activity, message
 from bot.telephony.settings import TelephonyConfigError, TelephonySettings
@@ -67,7 +67,6 @@ CHANNEL_NAME = "audiocodes"
 #: Tokens shorter than this are refused at start-up.
 MIN_TOKEN_LENGTH = 16
 SORRY = "Entschuldigung, da ist etwas schiefgegangen. Bitte stellen Sie Ihre Frage noch einmal."
-T = TypeVar("T")
 
 
 class AudiocodesOutput(CollectingOutputChannel):
@@ -153,7 +152,7 @@ class AudiocodesInput(InputChannel):
         return cls(token, settings)
 
     def __init__(self, token: str, settings: TelephonySettings, store: CallStore | None = None) -> None:
-        self._token = token.encode("utf-8")
+        self._token = token
         self._settings = settings
         self._admission = Admission(settings, store)
 
@@ -166,21 +165,14 @@ class AudiocodesInput(InputChannel):
 
     def authorised(self, request: Request) -> bool:
         """``Authorization: Bearer <token>`` with the configured token (constant-time comparison)."""
-        header = request.headers.get("Authorization") or ""
-        scheme, _, given = header.partition(" ")
-        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode("utf-8"), self._token)
-
-    @staticmethod
-    async def _run(function: Callable[..., T], *args: Any) -> T:
-        """Run blocking store/database work in a thread, off the event loop."""
-        return await asyncio.get_running_loop().run_in_executor(None, functools.partial(function, *args))
+        return bearer_matches(request.headers.get("Authorization"), self._token)
 
     # ------------------------------------------------------------------ handlers
 
     async def create_conversation(self, request: Request) -> HTTPResponse:
         """A new call: decide admission once, answer the conversation URLs."""
         cid = conversation_id(parse_body(request.body or b""))
-        await self._run(self._admission.admit, cid)
+        await asyncio.to_thread(self._admission.admit, cid)
         return response.json(self._admission.urls(cid))  # this process serves its overflow calls too
 
     async def activities(self, request: Request, cid: str,
@@ -188,12 +180,11 @@ class AudiocodesInput(InputChannel):
         """Caller activities in, bot activities out."""
         check_path_id(cid)
         items = parse_activities(parse_body(request.body or b""), cid)
-        turn = await self._run(self.store.begin_turn, cid, [a.id for a in items], self._settings.state_ttl_seconds)
-        if turn is None:
+        begun = await asyncio.to_thread(self._admission.begin, cid, items)  # blocking store work in a thread
+        if begun is None:
             return response.json({"error": "unknown conversation"}, status=404)
-        if not turn.call.admitted:
-            overflow = await self._run(self._admission.overflow_activities, cid, items, turn.fresh)
-            return response.json({"conversation": cid, "activities": [stamp(a) for a in overflow]})
+        if not begun.admitted:
+            return response.json({"conversation": cid, "activities": begun.activities})
         output = AudiocodesOutput()
         for activity in items:  # a retried activity goes to Rasa too: it answers it once (rasa_stores)
             caller_input = interpret(activity)
@@ -207,7 +198,7 @@ class AudiocodesInput(InputChannel):
             if output.ends_call:
                 break  # the rest of the request is moot once the bot hangs up or transfers
         if output.needs_numbers:
-            call = await self._run(self.store.get_call, cid)
+            call = await asyncio.to_thread(self.store.get_call, cid)
             output.fill_numbers(Numbers(call.caller, call.entered_number) if call else Numbers())
         return response.json({"conversation": cid, "activities": output.activities})
 
@@ -219,9 +210,9 @@ class AudiocodesInput(InputChannel):
         False when a store is unreachable (the output then holds the apology only).
         """
         if caller_input.kind == "start" and caller_input.number:
-            await self._run(functools.partial(self.store.update_call, cid, caller=caller_input.number))
+            await asyncio.to_thread(self.store.update_call, cid, caller=caller_input.number)
         elif caller_input.kind in ("number", "speech") and caller_input.number:
-            await self._run(functools.partial(self.store.update_call, cid, entered_number=caller_input.number))
+            await asyncio.to_thread(self.store.update_call, cid, entered_number=caller_input.number)
         rasa_input = to_rasa(caller_input)
         before = len(output.messages)
         try:
@@ -244,8 +235,7 @@ class AudiocodesInput(InputChannel):
     async def keepalive(self, request: Request, cid: str) -> HTTPResponse:
         """The gateway refreshes the call."""
         check_path_id(cid)
-        turn = await self._run(self.store.begin_turn, cid, [], self._settings.state_ttl_seconds)
-        if turn is None:
+        if await asyncio.to_thread(self._admission.begin, cid, []) is None:
             return response.json({"error": "unknown conversation"}, status=404)
         return response.json({"expiresSeconds": self._settings.expires_seconds})
 
@@ -255,7 +245,7 @@ class AudiocodesInput(InputChannel):
         check_path_id(cid)
         body = request.body or b""
         reason = disconnect_reason(parse_body(body) if body.strip() else None, cid)
-        call = await self._run(self.store.get_call, cid)
+        call = await asyncio.to_thread(self.store.get_call, cid)
         if call is None:
             return response.json({"error": "unknown conversation"}, status=404)
         if call.admitted:
@@ -265,7 +255,7 @@ class AudiocodesInput(InputChannel):
                                                  metadata=hangup.metadata))
             except Exception:
                 logger.exception("closing the conversation of a call failed")
-        await self._run(self.store.end_call, cid)
+        await asyncio.to_thread(self.store.end_call, cid)
         logger.info("call disconnected (%s)", reason or "no reason")
         return response.json({})
 

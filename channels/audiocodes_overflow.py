@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from bot.handoff.short_answers import Answer
 from bot.kb.models import Office
@@ -22,7 +23,7 @@ from bot.telephony.activities import config_event
 from bot.telephony.overflow import OverflowDialog
 from bot.telephony.settings import TelephonySettings
 from bot.telephony.store.base import CallRecord, CallStore
-from channels.audiocodes_api import Activity, CallerInput, interpret
+from channels.audiocodes_api import Activity, CallerInput, interpret, stamp
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,14 @@ logger = logging.getLogger(__name__)
 ADMITTED_PATH, OVERFLOW_PATH = "conversation", "overflow"
 #: Bot events after which the rest of a request is moot.
 ENDING_EVENTS = frozenset({"hangup", "transfer", "handover"})
+
+
+@dataclass(frozen=True)
+class Begun:
+    """A request of a live call: admitted (Rasa answers), or an overflow call's answer."""
+
+    admitted: bool
+    activities: list[dict] = field(default_factory=list)
 
 
 def ends_call(activities: Sequence[dict]) -> bool:
@@ -93,6 +102,17 @@ class Admission:
                 ADMISSION_REJECTIONS.inc()
             logger.info("call %s on %s", "admitted" if record.admitted else "overflow", record.instance)
         return record
+
+    def begin(self, cid: str, items: Sequence[Activity]) -> Begun | None:
+        """Begin one request of call ``cid`` (refresh it, note the activity ids); None for an
+        unknown call. An overflow call's answer is in ``activities``; an admitted call's
+        activities go to Rasa, which answers a retried one once."""
+        turn = self.store.begin_turn(cid, [a.id for a in items], self.settings.state_ttl_seconds)
+        if turn is None:
+            return None
+        if turn.call.admitted:
+            return Begun(admitted=True)
+        return Begun(admitted=False, activities=[stamp(a) for a in self.overflow_activities(cid, items, turn.fresh)])
 
     def overflow_turn(self, cid: str, caller_input: CallerInput) -> list[dict]:
         """The bot activities answering one input of an overflow call."""

@@ -20,19 +20,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import functools
-import hmac
 import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
 
 from aiohttp import web
 
 from bot.logs import configure_logging
 from bot.metrics import serve_metrics
-from bot.secrets import MissingSecret, require_secret
+from bot.secrets import MissingSecret, bearer_matches, require_secret
 from bot.telephony import runtime
 from bot.telephony.activities import message
 from bot.telephony.settings import TelephonyConfigError
@@ -47,7 +44,6 @@ PREFIX = "/webhooks/audiocodes"
 DEFAULT_PORT = 5007
 #: Bodies above this are refused (the gateway sends one or two activities).
 MAX_BODY_BYTES = 128 * 1024
-T = TypeVar("T")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -59,41 +55,31 @@ class PhoneFront:
     """The handlers; ``admission`` decides and answers overflow calls."""
 
     def __init__(self, token: str, admission: Admission) -> None:
-        self._token = token.encode("utf-8")
+        self._token = token
         self.admission = admission
 
     def authorised(self, request: web.Request) -> bool:
         """``Authorization: Bearer <token>`` (constant-time comparison)."""
-        scheme, _, given = (request.headers.get("Authorization") or "").partition(" ")
-        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode("utf-8"), self._token)
-
-    @staticmethod
-    async def _run(function: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(None, functools.partial(function, *args))
+        return bearer_matches(request.headers.get("Authorization"), self._token)
 
     async def create(self, request: web.Request) -> web.Response:
         cid = conversation_id(parse_body(await request.read()))
-        record = await self._run(self.admission.admit, cid)
+        record = await asyncio.to_thread(self.admission.admit, cid)
         return web.json_response(self.admission.urls(cid) if record.admitted
                                  else self.admission.urls(cid, OVERFLOW_PATH))
 
-    def _activities(self, cid: str, body: bytes) -> list[dict] | None:
-        items = parse_activities(parse_body(body), cid)
-        store = self.admission.store
-        turn = store.begin_turn(cid, [a.id for a in items], self.admission.settings.state_ttl_seconds)
-        if turn is None or turn.call.admitted:
-            return None  # admitted calls belong to Rasa
-        return [stamp(a) for a in self.admission.overflow_activities(cid, items, turn.fresh)]
-
     async def activities(self, request: web.Request) -> web.Response:
         cid = check_path_id(request.match_info["cid"])
-        out = await self._run(self._activities, cid, await request.read())
-        return _unknown() if out is None else web.json_response({"conversation": cid, "activities": out})
+        items = parse_activities(parse_body(await request.read()), cid)
+        begun = await asyncio.to_thread(self.admission.begin, cid, items)
+        if begun is None or begun.admitted:
+            return _unknown()  # admitted calls belong to Rasa
+        return web.json_response({"conversation": cid, "activities": begun.activities})
 
     async def keepalive(self, request: web.Request) -> web.Response:
         cid = check_path_id(request.match_info["cid"])
-        turn = await self._run(self.admission.store.begin_turn, cid, [], self.admission.settings.state_ttl_seconds)
-        if turn is None or turn.call.admitted:
+        begun = await asyncio.to_thread(self.admission.begin, cid, [])
+        if begun is None or begun.admitted:
             return _unknown()
         return web.json_response({"expiresSeconds": self.admission.settings.expires_seconds})
 
@@ -106,7 +92,7 @@ class PhoneFront:
 
     async def disconnect(self, request: web.Request) -> web.Response:
         cid = check_path_id(request.match_info["cid"])
-        if not await self._run(self._disconnect, cid):
+        if not await asyncio.to_thread(self._disconnect, cid):
             return _unknown()
         logger.info("overflow call disconnected")
         return web.json_response({})
