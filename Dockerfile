@@ -33,13 +33,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN groupadd --system --gid 10001 bt && useradd --system --uid 10001 --gid bt --home-dir /app --shell /usr/sbin/nologin bt
 WORKDIR /app
 COPY pyproject.toml README.md ./
+# The pinned dependencies in a layer of their own, rebuilt only when pyproject.toml changes: the
+# project is installed from empty packages and uninstalled again, so a change of the code does not
+# reinstall Rasa and TensorFlow. The processes run from /app (WORKDIR, PYTHONPATH), where
+# bot.config.PROJECT_ROOT finds domain.yml, data/knowledge, telephony.yml, handoff.yml and the endpoints.
+RUN mkdir bot actions channels && touch bot/__init__.py actions/__init__.py channels/__init__.py && \
+    pip install --upgrade pip 'setuptools<70' wheel && pip install . && pip uninstall --yes buergertelefon && \
+    rm -rf bot actions channels build buergertelefon.egg-info
 COPY bot/ bot/
 COPY actions/ actions/
 COPY channels/ channels/
-# The pinned dependencies (and the package itself); the processes run from /app (WORKDIR, PYTHONPATH),
-# where bot.config.PROJECT_ROOT finds domain.yml, data/knowledge, telephony.yml, handoff.yml and the endpoints.
-RUN pip install --upgrade pip 'setuptools<70' wheel && pip install . && \
-    python -m bot build-spacy --out build/spacy-de-lookups
+RUN python -m bot build-spacy --out build/spacy-de-lookups
 COPY domain.yml config.yml endpoints.production.yml credentials.production.yml credentials.audiocodes.yml \
      telephony.yml handoff.yml ./
 COPY data/knowledge/ data/knowledge/

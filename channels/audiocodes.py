@@ -221,9 +221,7 @@ class AudiocodesInput(InputChannel):
         except CancelledError:
             logger.error("phone message timed out")
         except Exception as error:
-            store = outage.store_of(error)
-            if store is not None:
-                outage.count(store, CHANNEL_NAME, error)
+            if outage.failed_store(error, CHANNEL_NAME) is not None:
                 del output.messages[before:]  # nothing of the turn was stored: no half answer
                 output.add(message(outage.SPOKEN))
                 return False

@@ -67,6 +67,15 @@ def count(store: str, channel: str, error: BaseException) -> None:
     logger.error("%s turn failed: the %s store is unreachable (%s)", channel, store, type(error).__name__)
 
 
+def failed_store(error: BaseException, channel: str) -> str | None:
+    """The store whose outage failed a turn of ``channel`` (counted and logged), or None
+    when ``error`` is no store failure (the caller logs it as a bug)."""
+    store = store_of(error)
+    if store is not None:
+        count(store, channel, error)
+    return store
+
+
 def call_store_failed(error: BaseException, channel: str) -> bool:
     """Whether a phone request failed on the shared call store (counted and logged, then)."""
     if store_of(error) is None:

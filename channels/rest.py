@@ -81,11 +81,9 @@ class CitizenRestInput(RestInput):
             except CancelledError:
                 logger.error("REST message timed out")
             except Exception as error:
-                store = outage.store_of(error)
-                if store is None:
+                if outage.failed_store(error, self.name()) is None:
                     logger.exception("REST message failed")
                 else:
-                    outage.count(store, self.name(), error)
                     return response.json([{"recipient_id": incoming.sender, "text": outage.WRITTEN}], status=503,
                                          headers={"Retry-After": str(outage.RETRY_AFTER_SECONDS)})
             return response.json(collector.messages)

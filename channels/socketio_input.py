@@ -335,11 +335,9 @@ class CitizenSocketIOInput(SocketIOInput):
                                 metadata=incoming.metadata)
                 )
             except Exception as error:
-                store = outage.store_of(error)
+                store = outage.failed_store(error, self.name())
                 if store is None:
                     logger.exception("socket.io message failed")
-                else:
-                    outage.count(store, self.name(), error)
                 await output.send_text_message(sender, ERROR_ANSWER if store is None else outage.WRITTEN)
 
         @sio.on("history_request", namespace=self.namespace)
@@ -353,9 +351,8 @@ class CitizenSocketIOInput(SocketIOInput):
             try:
                 tracker = await agent.tracker_store.retrieve(session_id)
             except Exception as error:
-                if outage.store_of(error) is None:
+                if outage.failed_store(error, self.name()) is None:
                     raise
-                outage.count("tracker", self.name(), error)
                 return {"messages": [], "error": "unavailable"}
             if tracker is None:
                 return {"messages": []}

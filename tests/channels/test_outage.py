@@ -22,6 +22,17 @@ def test_store_errors_are_told_apart_from_bugs() -> None:
     assert outage.store_of(KeyError("a bug")) is None
 
 
+def test_a_store_outage_is_counted_once_and_a_bug_not_at_all(caplog) -> None:
+    from bot.metrics import DATABASE_ERRORS
+
+    before = DATABASE_ERRORS.labels(database="lock")._value.get()
+    assert outage.failed_store(RedisConnectionError("refused"), "rest") == "lock"
+    assert DATABASE_ERRORS.labels(database="lock")._value.get() == before + 1
+    assert "the lock store is unreachable" in caplog.text and "refused" not in caplog.text
+    assert outage.failed_store(KeyError("a bug"), "rest") is None
+    assert DATABASE_ERRORS.labels(database="lock")._value.get() == before + 1
+
+
 def test_the_outage_answers_are_formal_german_and_the_spoken_one_has_no_link() -> None:
     for text in (outage.WRITTEN, outage.SPOKEN):
         words = set(text.replace(".", " ").replace(",", " ").lower().split())

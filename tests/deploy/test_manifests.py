@@ -83,7 +83,8 @@ def test_the_deployments_of_the_brief_are_there() -> None:
     for expected in ("Deployment/rasa", "Deployment/actions", "Deployment/console", "Deployment/web",
                      "Deployment/nginx", "Job/migrate", "HorizontalPodAutoscaler/rasa",
                      "HorizontalPodAutoscaler/actions", "Service/rasa", "Service/actions", "Service/web",
-                     "Service/console", "Service/nginx", "Namespace/buergertelefon"):
+                     "Service/console", "Service/nginx", "Namespace/buergertelefon", "Deployment/phone-front",
+                     "Service/phone-front"):
         assert expected in kinds
     rasa = next(doc for doc in workloads() if name(doc) == "Deployment/rasa")
     assert rasa["spec"]["replicas"] >= 2
@@ -183,9 +184,24 @@ def test_network_policies_let_only_nginx_reach_rasa_and_web_and_only_rasa_reach_
     # the console uses Rasa's API (pause, agent messages); the web server's /health asks its socket.io route
     assert sources("rasa", 5005) == {"nginx", "console", "web"}
     assert sources("web", 8080) == {"nginx"}
+    assert sources("phone-front", 5007) == {"nginx"}
     assert sources("console", 8090) == {"nginx"}
     assert sources("actions", 5055) == {"rasa"}
     assert sources("nginx", 8443) == {"anywhere"}
+
+
+def _env(container: dict) -> dict[str, str]:
+    return {item["name"]: item.get("value") for item in container.get("env", [])}
+
+
+def test_nginx_sends_new_calls_to_the_phone_front_whose_replicas_admit_together() -> None:
+    by_name = {name(doc): doc for doc in workloads()}
+    render = _env(next(c for c in containers(by_name["Deployment/nginx"]) if c["name"] == "render"))
+    assert render["BT_PHONE_FRONT"] == "on" and render["BT_PHONE_FRONT_UPSTREAM"] == "phone-front:5007"
+    front = _env(next(containers(by_name["Deployment/phone-front"], init=False)))
+    # one fixed instance id: every replica counts the same calls against TELEPHONY_MAX_CALLS
+    assert front["TELEPHONY_INSTANCE_ID"] and int(front["TELEPHONY_MAX_CALLS"]) > 0
+    assert "channels.audiocodes.AudiocodesInput" in (K8S / "config" / "credentials.yml").read_text()
 
 
 def test_config_maps_are_the_production_files() -> None:
@@ -226,6 +242,14 @@ def test_compose_has_the_whole_system() -> None:
         assert services[server]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     published = {service for service, config in services.items() if config.get("ports")}
     assert published == {"nginx"}  # Rasa's API, the action servers and metrics stay internal
+    assert {port.rsplit(":", 1)[1] for port in services["nginx"]["ports"]} == {"8443", "8080", "9443"}  # 8080: redirect
+    # the phone front is on by default, so the default credentials have the phone channel
+    render = services["nginx-config"]["environment"]
+    assert render["BT_PHONE_FRONT"] == "${BT_PHONE_FRONT:-on}"
+    command = services["rasa-1"]["command"]
+    credentials = command[command.index("--credentials") + 1]
+    default = re.fullmatch(r"\$\{BT_CREDENTIALS:-(.+)\}", credentials).group(1)  # type: ignore[union-attr]
+    assert "channels.audiocodes.AudiocodesInput" in (PROJECT_ROOT / default).read_text()
 
 
 def test_compose_services_have_healthchecks_limits_and_file_secrets() -> None:
