@@ -21,6 +21,7 @@ from bot.metrics import ACTIVE_CALLS, ADMISSION_REJECTIONS
 from bot.telephony import runtime
 from bot.telephony.activities import config_event
 from bot.telephony.overflow import OverflowDialog
+from bot.telephony.replicas import ReplicaCount
 from bot.telephony.settings import TelephonySettings
 from bot.telephony.store.base import CallRecord, CallStore
 from channels.audiocodes_api import Activity, CallerInput, interpret, stamp
@@ -54,6 +55,7 @@ class Admission:
         self._store = store
         self._dialog: OverflowDialog | None = None
         self._lazy = threading.RLock()  # lazy objects may first be needed in worker threads
+        self._replicas = ReplicaCount(settings.replica_hosts) if settings.replica_hosts else None
         ACTIVE_CALLS.set_function(self.active_calls)  # read from the shared store at each scrape
 
     def active_calls(self) -> float:
@@ -93,9 +95,15 @@ class Admission:
             "expiresSeconds": self.settings.expires_seconds,
         }
 
+    def capacity(self) -> int:
+        """The calls this instance admits: ``max_concurrent_calls``, per Rasa replica up when
+        ``replica_hosts`` is set (a phone front, :mod:`bot.telephony.replicas`)."""
+        per_instance = self.settings.max_concurrent_calls
+        return per_instance * self._replicas() if self._replicas is not None else per_instance
+
     def admit(self, cid: str) -> CallRecord:
         """Create the call and decide admission once (a retried create keeps the first decision)."""
-        record, created = self.store.create_call(cid, self.settings.instance_id, self.settings.max_concurrent_calls,
+        record, created = self.store.create_call(cid, self.settings.instance_id, self.capacity(),
                                                  self.settings.state_ttl_seconds)
         if created:
             if not record.admitted:

@@ -147,8 +147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (MissingSecret, TelephonyConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    logger.info("phone front on http://%s:%s (max_concurrent_calls %s)", args.host, args.port,
-                settings.max_concurrent_calls)
+    logger.info("phone front on http://%s:%s (max_concurrent_calls %s%s)", args.host, args.port,
+                settings.max_concurrent_calls,
+                f" per Rasa replica of {','.join(settings.replica_hosts)}" if settings.replica_hosts else "")
     serve_metrics("phone_front")  # admission rejections, active calls, callback requests of overflow calls
     web.run_app(create_app(PhoneFront(token, Admission(settings))), host=args.host, port=args.port, print=None,
                 access_log=None)

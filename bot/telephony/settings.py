@@ -80,6 +80,7 @@ class TelephonySettings:
     redis_url: str | None
     redis_prefix: str
     instance_id: str
+    replica_hosts: tuple[str, ...] = ()
 
     @property
     def state_ttl_seconds(self) -> int:
@@ -136,6 +137,8 @@ class TelephonySettings:
             redis_url=env.get("TELEPHONY_REDIS_URL") or None,
             redis_prefix=env.get("TELEPHONY_REDIS_PREFIX") or "buergertelefon:phone",
             instance_id=env.get("TELEPHONY_INSTANCE_ID") or f"{socket.gethostname()}-{os.getpid()}",
+            replica_hosts=tuple(host.strip() for host in (env.get("TELEPHONY_REPLICA_HOSTS") or "").split(",")
+                                if host.strip()),
         )
         if not settings.hotline_office:
             raise TelephonyConfigError(f"{path}: hotline_office is required")

@@ -199,8 +199,11 @@ def test_nginx_sends_new_calls_to_the_phone_front_whose_replicas_admit_together(
     render = _env(next(c for c in containers(by_name["Deployment/nginx"]) if c["name"] == "render"))
     assert render["BT_PHONE_FRONT"] == "on" and render["BT_PHONE_FRONT_UPSTREAM"] == "phone-front:5007"
     front = _env(next(containers(by_name["Deployment/phone-front"], init=False)))
-    # one fixed instance id: every replica counts the same calls against TELEPHONY_MAX_CALLS
+    # one fixed instance id: every front replica counts the same calls, capped per ready Rasa pod
     assert front["TELEPHONY_INSTANCE_ID"] and int(front["TELEPHONY_MAX_CALLS"]) > 0
+    assert front["TELEPHONY_REPLICA_HOSTS"] == "rasa" and name(by_name["Deployment/rasa"]) == "Deployment/rasa"
+    assert any(doc["kind"] == "Service" and doc["metadata"]["name"] == "rasa" and doc["spec"].get("clusterIP") == "None"
+               for doc in k8s_documents())  # headless: it resolves to every ready pod
     assert "channels.audiocodes.AudiocodesInput" in (K8S / "config" / "credentials.yml").read_text()
 
 
