@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import math
 import os
 import shutil
 import sys
@@ -47,29 +46,13 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from bench import rest_bench, voice_load  # noqa: E402
 from bench.helpers import starter_bot as starter  # noqa: E402
+from bench.helpers.report import log, ms, table  # noqa: E402
 from bench.helpers.stats import percentile  # noqa: E402
 from bench.helpers.vaic import VoiceGateway  # noqa: E402
 
 STARTER_DIR = REPO_ROOT / "build" / "rasa-starter"
 TARGET_P95 = voice_load.TARGET_P95
 RATIO_GOAL = 1.2
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
-
-
-def ms(value: float) -> str:
-    return "-" if math.isnan(value) else f"{value * 1000:.0f}"
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    cells = [list(headers)] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    for n, row in enumerate(cells):
-        log("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=False))))
-        if n == 0:
-            log("  ".join("-" * w for w in widths))
 
 
 @dataclass

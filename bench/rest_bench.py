@@ -35,18 +35,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench.helpers.nlu_http import evaluate_nlu, report_nlu  # noqa: E402
-from bench.helpers.rest_load import (  # noqa: E402
-    LOAD_HEADERS,
-    OUR_SCRIPT,
-    LoadResult,
-    fmt_ms,
-    log,
-    make_script,
-    measure_load,
-    print_table,
-    send_turn,
-    warm_up,
-)
+from bench.helpers.report import log, ms, table  # noqa: E402
+from bench.helpers.rest_load import LOAD_HEADERS, OUR_SCRIPT, LoadResult, make_script, measure_load, send_turn, warm_up  # noqa: E402
 from bench.helpers.servers import AUTH, knowledge_db, start_servers  # noqa: E402
 from bench.helpers.starter_bot import STARTER_SCRIPT, init_starter, start_starter  # noqa: E402
 from bench.helpers.stats import percentile  # noqa: E402
@@ -136,7 +126,7 @@ async def run_latency(
             f"{len(script)}-turn conversations ...")
         results.append(await measure_load(bot, url, users, script, args.duration,
                                           args.request_timeout))
-    print_table(LOAD_HEADERS, [r.row() for r in results])
+    table(LOAD_HEADERS, [r.row() for r in results])
     return results
 
 
@@ -170,12 +160,12 @@ async def part_long_conversation(args: argparse.Namespace, reachable: bool) -> N
     if window == 0:
         return
     first, last = sorted(latencies[:window]), sorted(latencies[-window:])
-    print_table(
+    table(
         ["turns", "p50 ms", "p95 ms"],
         [
-            [f"1-{window}", fmt_ms(percentile(first, 0.5)), fmt_ms(percentile(first, 0.95))],
-            [f"{len(latencies) - window + 1}-{len(latencies)}", fmt_ms(percentile(last, 0.5)),
-             fmt_ms(percentile(last, 0.95))],
+            [f"1-{window}", ms(percentile(first, 0.5)), ms(percentile(first, 0.95))],
+            [f"{len(latencies) - window + 1}-{len(latencies)}", ms(percentile(last, 0.5)),
+             ms(percentile(last, 0.95))],
         ],
     )
 
@@ -250,10 +240,10 @@ def report_summary(results: Sequence[LoadResult]) -> None:
     if not results:
         log("no latency results.")
         return
-    print_table(
+    table(
         ["bot", "users", "turns/s", "p50 ms", "p95 ms", "p99 ms", "errors"],
-        [[r.bot, r.users, f"{r.throughput:.1f}", fmt_ms(r.stat(0.5)),
-          fmt_ms(r.stat(0.95)), fmt_ms(r.stat(0.99)), r.errors] for r in results],
+        [[r.bot, r.users, f"{r.throughput:.1f}", ms(r.stat(0.5)),
+          ms(r.stat(0.95)), ms(r.stat(0.99)), r.errors] for r in results],
     )
 
 

@@ -30,6 +30,7 @@ import aiohttp
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from bench.helpers.report import log  # noqa: E402
 from bench.helpers.stats import percentile  # noqa: E402
 from bench.helpers.vaic import VoiceGateway  # noqa: E402
 
@@ -45,10 +46,6 @@ PHONE_SCRIPT: tuple[str, ...] = (
 RASA_STAGES = ("lock", "tracker_load", "nlu", "policy", "action_call_format", "action_server", "action_http",
                "action_validate", "tracker_save")
 ACTION_STAGES = ("action", "knowledge", "staff_settings", "staff_notices", "staff_queue")
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
 
 
 async def rest_turns(url: str, conversations: int) -> list[float]:

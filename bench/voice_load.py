@@ -41,6 +41,7 @@ import aiohttp
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from bench.helpers.report import log, ms, table  # noqa: E402
 from bench.helpers.stats import percentile  # noqa: E402
 from bench.helpers.vaic import BotTurn, Call, VoiceGateway  # noqa: E402
 
@@ -53,14 +54,6 @@ SCRIPT: tuple[str, ...] = (
 )
 OVERFLOW_MARK = "alle Leitungen belegt"
 TARGET_P95 = 0.300
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
-
-
-def ms(seconds: float) -> str:
-    return "-" if math.isnan(seconds) else f"{seconds * 1000:.0f}"
 
 
 @dataclass
@@ -94,15 +87,6 @@ class LevelResult:
 
 HEADERS = ["level", "calls", "turns", "turns/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors",
            "admitted", "overflow", "overflow p95"]
-
-
-def print_table(rows: Sequence[Sequence[Any]]) -> None:
-    cells = [HEADERS] + [[str(c) for c in r] for r in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(HEADERS))]
-    for n, row in enumerate(cells):
-        log("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))))
-        if n == 0:
-            log("  ".join("-" * w for w in widths))
 
 
 class Level:
@@ -295,7 +279,7 @@ async def main_async(args: argparse.Namespace) -> int:
     log("")
     log(f"think time {args.think:.0f} s ± 2 s, ramp {args.think:.0f} s, measured {args.duration:.0f} s per level, "
         f"{os.cpu_count()} CPU cores shared by client and servers")
-    print_table([r.row() for r in rows])
+    table(HEADERS, [r.row() for r in rows])
     return 0
 
 

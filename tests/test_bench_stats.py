@@ -33,3 +33,13 @@ def test_one_value_and_no_values() -> None:
 def test_rejects_a_percent_instead_of_a_fraction() -> None:
     with pytest.raises(ValueError, match="fraction must be between 0 and 1"):
         percentile([1.0, 2.0], 95)
+
+
+def test_benchmark_tables_align_and_show_missing_values(capsys) -> None:
+    import math
+
+    from bench.helpers.report import ms, table
+
+    table(["level", "p95 ms"], [["1 call", ms(0.0384)], ["no turns", ms(math.nan)]])
+    assert capsys.readouterr().out.splitlines() == ["level     p95 ms", "--------  ------", "1 call        38",
+                                                    "no turns       -"]

@@ -19,6 +19,7 @@ import aiohttp
 
 from bench.handoff.clients import BenchError, Citizen, Console, Inbox, agent_of, read_stream, text_of
 from bench.handoff.stack import AGENT_NAME, AGENT_PASSWORD, AGENT_USER, Stack
+from bench.helpers.report import log
 from bot.console.views.conversation import HAND_BACK_TEXT
 
 REQUEST_HUMAN = "Ich möchte mit einem Menschen sprechen"
@@ -43,10 +44,6 @@ MEASURES = (
 )
 
 
-def log(message: str) -> None:
-    print(message, flush=True)
-
-
 # --------------------------------------------------------------------------- #
 # results
 # --------------------------------------------------------------------------- #
@@ -59,7 +56,6 @@ class Measure:
     def fail(self, message: str) -> None:
         self.errors += 1
         self.first_error = self.first_error or message
-
 
 
 # --------------------------------------------------------------------------- #

@@ -12,7 +12,8 @@ from typing import Any
 
 import aiohttp
 
-from bench.helpers.rest_load import cancel_all, log, print_table
+from bench.helpers.report import log, table
+from bench.helpers.rest_load import cancel_all
 from bot.nlu_report import WHAT, Example, Report, score
 
 
@@ -66,7 +67,7 @@ def report_nlu(report: Report, errors: int) -> None:
     for etype in WHAT[1:]:
         rows.append([f"entity:{etype}", report.entity_correct[etype], report.entity_examples[etype],
                      pct(report.entity_correct[etype], report.entity_examples[etype])])
-    print_table(["metric", "correct", "of", "accuracy"], rows)
+    table(["metric", "correct", "of", "accuracy"], rows)
     log(f"examples: {report.examples}   request errors: {errors}")
     if report.confusions:
         log("most frequent intent confusions (gold -> predicted):")

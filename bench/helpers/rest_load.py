@@ -4,7 +4,7 @@
     script = make_script(OUR_SCRIPT, 10)
     await warm_up(url, script, timeout=30)                       # one unmeasured conversation
     result = await measure_load("ours", url, 20, script, 20.0, 30.0)
-    print_table(LOAD_HEADERS, [result.row()])
+    table(LOAD_HEADERS, [result.row()])
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 
 import aiohttp
 
+from bench.helpers.report import log, ms
 from bench.helpers.stats import percentile
 
 #: Our bot's 10-turn German conversation (fees, documents, hours, a follow-up, goodbye).
@@ -34,26 +35,6 @@ OUR_SCRIPT: tuple[str, ...] = (
     "Danke",
     "Tschüss",
 )
-
-
-def log(msg: str) -> None:
-    print(msg, flush=True)
-
-
-def fmt_ms(seconds: float) -> str:
-    return "-" if math.isnan(seconds) else f"{seconds * 1000:.0f}"
-
-
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """A plain-text table: first column left-aligned, the others right-aligned."""
-    cells = [[str(h) for h in headers]] + [[str(c) for c in r] for r in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    line = "  ".join("-" * w for w in widths)
-    for n, row in enumerate(cells):
-        log("  ".join(c.rjust(w) if n and i else c.ljust(w)
-                      for i, (c, w) in enumerate(zip(row, widths, strict=True))))
-        if n == 0:
-            log(line)
 
 
 @dataclass
@@ -80,8 +61,8 @@ class LoadResult:
     def row(self) -> list[Any]:
         s = sorted(self.latencies)
         return [self.bot, self.users, self.turns, f"{self.throughput:.1f}",
-                fmt_ms(percentile(s, 0.5)), fmt_ms(percentile(s, 0.95)),
-                fmt_ms(percentile(s, 0.99)), fmt_ms(s[-1] if s else math.nan),
+                ms(percentile(s, 0.5)), ms(percentile(s, 0.95)),
+                ms(percentile(s, 0.99)), ms(s[-1] if s else math.nan),
                 self.errors, self.empty]
 
 
