@@ -47,7 +47,7 @@ sys.path.insert(0, str(REPO_ROOT))
 from bench import rest_bench, voice_load  # noqa: E402
 from bench.helpers import starter_bot as starter  # noqa: E402
 from bench.helpers.report import log, ms, table  # noqa: E402
-from bench.helpers.stats import percentile  # noqa: E402
+from bench.helpers.stats import largest_passing, percentile  # noqa: E402
 from bench.helpers.vaic import VoiceGateway  # noqa: E402
 
 STARTER_DIR = REPO_ROOT / "build" / "rasa-starter"
@@ -138,24 +138,10 @@ async def phone_level(node: Any, calls: int, args: argparse.Namespace, label: st
 
 async def phone_search(node: Any, phase: Phase, args: argparse.Namespace, start: int, deadline: float) -> None:
     """Largest N with p95 < 300 ms and no errors: doubling, then bisection."""
-    n = start
-    while n <= args.max_n and time.monotonic() < deadline:
-        result = await phone_level(node, n, args, f"N={n}")
-        phase.phone.append(result)
-        if not result.ok:
-            phase.failed_at = n
-            break
-        phase.best = n
-        n *= 2
-    while (phase.failed_at is not None and phase.failed_at - phase.best > max(10, phase.best // 10)
-           and time.monotonic() < deadline):
-        n = (phase.best + phase.failed_at) // 2
-        result = await phone_level(node, n, args, f"N={n}")
-        phase.phone.append(result)
-        if result.ok:
-            phase.best = n
-        else:
-            phase.failed_at = n
+    found, phase.best, phase.failed_at = await largest_passing(
+        lambda n: phone_level(node, n, args, f"N={n}"), lambda result: result.ok, start, args.max_n, deadline,
+        min_step=10)
+    phase.phone += found
 
 
 async def run_phase(node: Any, replicas: int, args: argparse.Namespace, start: int,

@@ -42,7 +42,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench.helpers.report import log, ms, table  # noqa: E402
-from bench.helpers.stats import percentile  # noqa: E402
+from bench.helpers.stats import largest_passing, percentile  # noqa: E402
 from bench.helpers.vaic import BotTurn, Call, VoiceGateway  # noqa: E402
 
 SCRIPT: tuple[str, ...] = (
@@ -226,26 +226,8 @@ class Server:
 async def search(url: str, token: str, args: argparse.Namespace,
                  deadline: float) -> tuple[list[LevelResult], int, int | None]:
     """Largest N with p95 < 300 ms and no errors: double from --start, then bisect."""
-    results: list[LevelResult] = []
-    best, worst = 0, None
-    n = args.start
-    while n <= args.max_n and time.monotonic() < deadline:
-        result = await measure(url, token, n, args)
-        results.append(result)
-        if not result.ok:
-            worst = n
-            break
-        best = n
-        n *= 2
-    while worst is not None and worst - best > max(4, best // 10) and time.monotonic() < deadline:
-        n = (best + worst) // 2
-        result = await measure(url, token, n, args)
-        results.append(result)
-        if result.ok:
-            best = n
-        else:
-            worst = n
-    return results, best, worst
+    return await largest_passing(lambda n: measure(url, token, n, args), lambda result: result.ok, args.start,
+                                 args.max_n, deadline, min_step=4)
 
 
 async def main_async(args: argparse.Namespace) -> int:

@@ -43,3 +43,18 @@ def test_benchmark_tables_align_and_show_missing_values(capsys) -> None:
     table(["level", "p95 ms"], [["1 call", ms(0.0384)], ["no turns", ms(math.nan)]])
     assert capsys.readouterr().out.splitlines() == ["level     p95 ms", "--------  ------", "1 call        38",
                                                     "no turns       -"]
+
+
+async def test_the_load_search_doubles_then_bisects_to_the_largest_passing_level() -> None:
+    import time
+
+    from bench.helpers.stats import largest_passing
+
+    async def measure(n: int) -> int:
+        return n
+
+    levels, best, worst = await largest_passing(measure, lambda n: n <= 100, 10, 1000, time.monotonic() + 60,
+                                                min_step=4)
+    assert levels[:5] == [10, 20, 40, 80, 160] and best <= 100 < (worst or 0) and worst - best <= 10
+    assert await largest_passing(measure, lambda n: True, 10, 50, time.monotonic() + 60, min_step=4) == (
+        [10, 20, 40], 40, None)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def percentile(values: Iterable[float], fraction: float) -> float:
@@ -25,3 +29,31 @@ def percentile(values: Iterable[float], fraction: float) -> float:
     low = math.floor(rank)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+async def largest_passing(measure: Callable[[int], Awaitable[T]], passes: Callable[[T], bool], start: int,
+                          max_n: int, deadline: float, min_step: int) -> tuple[list[T], int, int | None]:
+    """The largest load level that passes: double from ``start`` until a level fails, then
+    bisect until the gap is at most ``max(min_step, best // 10)`` (or ``deadline``, a
+    ``time.monotonic()`` value, has passed). Returns every result in order, the best level
+    (0: none passed) and the lowest failing one (None: none failed)."""
+    results: list[T] = []
+    best, worst = 0, None
+    n = start
+    while n <= max_n and time.monotonic() < deadline:
+        result = await measure(n)
+        results.append(result)
+        if not passes(result):
+            worst = n
+            break
+        best = n
+        n *= 2
+    while worst is not None and worst - best > max(min_step, best // 10) and time.monotonic() < deadline:
+        n = (best + worst) // 2
+        result = await measure(n)
+        results.append(result)
+        if passes(result):
+            best = n
+        else:
+            worst = n
+    return results, best, worst
