@@ -50,7 +50,6 @@ from bench.helpers.report import log, ms, table  # noqa: E402
 from bench.helpers.stats import largest_passing, percentile  # noqa: E402
 from bench.helpers.vaic import VoiceGateway  # noqa: E402
 
-STARTER_DIR = REPO_ROOT / "build" / "rasa-starter"
 TARGET_P95 = voice_load.TARGET_P95
 RATIO_GOAL = 1.2
 
@@ -167,13 +166,9 @@ async def run_phase(node: Any, replicas: int, args: argparse.Namespace, start: i
 @asynccontextmanager
 async def starter_bot(args: argparse.Namespace) -> AsyncIterator[str | None]:
     """Rasa's starter bot (``rasa init``, trained once into ``build/rasa-starter``) on a free port; its URL."""
-    if not starter.has_model(STARTER_DIR):
-        log(f"\n== rasa init --no-prompt into {STARTER_DIR} (once; trains ~1 min) …")
-        shutil.rmtree(STARTER_DIR, ignore_errors=True)
-        STARTER_DIR.mkdir(parents=True)
-        await starter.init_starter(STARTER_DIR, args.init_timeout)
+    workdir = await starter.trained_starter(args.init_timeout, log)
     try:
-        bot = await asyncio.to_thread(starter.start_starter, STARTER_DIR, args.startup_timeout)
+        bot = await asyncio.to_thread(starter.start_starter, workdir, args.startup_timeout)
     except RuntimeError as error:
         log(f"starter bot did not start:\n{error}")
         yield None

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import shutil
 import signal
 import sys
 import tempfile
@@ -38,7 +37,7 @@ from bench.helpers.nlu_http import evaluate_nlu, report_nlu  # noqa: E402
 from bench.helpers.report import log, ms, table  # noqa: E402
 from bench.helpers.rest_load import LOAD_HEADERS, OUR_SCRIPT, LoadResult, make_script, measure_load, send_turn, warm_up  # noqa: E402
 from bench.helpers.servers import AUTH, knowledge_db, start_servers  # noqa: E402
-from bench.helpers.starter_bot import STARTER_SCRIPT, init_starter, start_starter  # noqa: E402
+from bench.helpers.starter_bot import STARTER_SCRIPT, start_starter, trained_starter  # noqa: E402
 from bench.helpers.stats import percentile  # noqa: E402
 from bot.nlu_report import HOLDOUT_SETS, load_examples  # noqa: E402
 
@@ -206,16 +205,10 @@ async def part_starter(args: argparse.Namespace) -> list[LoadResult]:
     if args.skip_starter:
         log("skipped (--skip-starter).")
         return []
-    tmp = Path(tempfile.mkdtemp(prefix="rasa-starter-"))
-    workdir = tmp / "bot"
-    workdir.mkdir()
     try:
-        log(f"rasa init --no-prompt --init-dir {workdir}  (trains; ~1 min) ...")
         t0 = time.monotonic()
-        await init_starter(workdir, args.init_timeout)
-        log(f"  done in {time.monotonic() - t0:.0f} s")
+        workdir = await trained_starter(args.init_timeout, log)
         log("rasa run --enable-api -i 127.0.0.1 on a free port ...")
-        t0 = time.monotonic()
         bot = start_starter(workdir, args.startup_timeout)
         try:
             log(f"  ready in {time.monotonic() - t0:.0f} s at {bot.url} (pid {bot.process.pid})")
@@ -225,11 +218,6 @@ async def part_starter(args: argparse.Namespace) -> list[LoadResult]:
     except (RuntimeError, OSError) as exc:
         log(f"starter bot benchmark failed: {exc}")
         return []
-    finally:
-        if args.keep_starter:
-            log(f"starter project kept in {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- #
@@ -286,8 +274,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help="hard limit for rasa init (incl. training)")
     p.add_argument("--startup-timeout", type=float, default=300.0,
                    help="hard limit for the starter server to load its model")
-    p.add_argument("--keep-starter", action="store_true",
-                   help="keep the starter project temp dir (for debugging)")
     return p
 
 

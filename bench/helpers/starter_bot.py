@@ -1,7 +1,6 @@
 """Rasa's stock ``rasa init`` starter bot as a baseline: create and train it, run it on a free port.
 
-    if not has_model(workdir):
-        await init_starter(workdir)            # rasa init --no-prompt (trains, ~1 min)
+    workdir = await trained_starter()          # rasa init --no-prompt once into build/rasa-starter (~1 min)
     bot = start_starter(workdir)               # rasa run --enable-api on a free loopback port
     try:
         ...                                    # REST turns against bot.url (STARTER_SCRIPT)
@@ -15,12 +14,18 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.helpers.servers import free_port, start_http_process, stop_process
+from bot.config import PROJECT_ROOT
+
+#: Where the starter project is trained once and kept for every benchmark (``make clean`` removes it).
+STARTER_DIR = PROJECT_ROOT / "build" / "rasa-starter"
 
 #: A 10-turn English conversation the starter bot understands (greet, mood, bot challenge, goodbye).
 STARTER_SCRIPT: tuple[str, ...] = (
@@ -61,6 +66,16 @@ def tail(path: Path, lines: int = 15) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return "(no log)"
+
+
+async def trained_starter(timeout: float = 900.0, log: Callable[[str], None] = print) -> Path:
+    """:data:`STARTER_DIR`, trained by ``rasa init`` the first time (every benchmark shares it)."""
+    if not has_model(STARTER_DIR):
+        log(f"rasa init --no-prompt into {STARTER_DIR} (once; trains ~1 min) …")
+        shutil.rmtree(STARTER_DIR, ignore_errors=True)
+        STARTER_DIR.mkdir(parents=True)
+        await init_starter(STARTER_DIR, timeout)
+    return STARTER_DIR
 
 
 async def init_starter(workdir: Path, timeout: float = 900.0) -> None:
