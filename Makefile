@@ -56,10 +56,12 @@ webchat: $(WEBCHAT)/dist/webchat.js ## Build the web-chat widget (npm ci: socket
 
 install: $(VENV)/.installed build/spacy-de-lookups/meta.json $(WEBCHAT)/dist/webchat.js ## Create .venv with pinned dependencies (incl. Playwright), the offline spaCy pipeline and the web chat
 
-var/knowledge.db: $(wildcard data/knowledge/*.yml) $(VENV)/.installed
-	umask 077 && mkdir -p var && $(PY) -m bot load-knowledge
+# A stamp, not var/knowledge.db itself: `python -m bot db upgrade` (or a test) can create that
+# file with empty tables, newer than the YAML, and make would never load it.
+var/.knowledge-loaded: $(wildcard data/knowledge/*.yml) $(VENV)/.installed $(if $(wildcard var/knowledge.db),,FORCE)
+	umask 077 && mkdir -p var && $(PY) -m bot load-knowledge && touch $@
 
-knowledge: var/knowledge.db ## Validate data/knowledge/*.yml and load it into the knowledge base (SQLite default)
+knowledge: var/.knowledge-loaded ## Validate data/knowledge/*.yml and load it into the knowledge base (SQLite default)
 
 $(MODEL): $(TRAIN_INPUTS) | install
 	$(RASA) train --config $(CONFIG) --domain domain.yml --data $(TRAIN_DATA) \
@@ -137,3 +139,5 @@ bench-handoff: install train ## Handoff latency: 20 web-chat citizens, live queu
 
 clean: ## Remove models, results and local databases (keeps .venv)
 	rm -rf models results var tests/output build $(WEBCHAT)/dist
+
+FORCE:

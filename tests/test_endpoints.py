@@ -84,3 +84,4 @@ def test_the_shipped_lock_stores_are_allowed(tmp_path) -> None:
     for name in ("endpoints.yml", "endpoints.production.yml", "deploy/k8s/config/endpoints.yml"):
         assert lock_store_problem(PROJECT_ROOT / name) is None
     assert lock_store_problem(tmp_path / "missing.yml") is None
+

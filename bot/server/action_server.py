@@ -9,7 +9,9 @@ in the request body (slots, sender id, channel). This launcher runs the same app
 - answers 401 to every request except ``GET /health`` without
   ``Authorization: Bearer <ACTION_SERVER_TOKEN>``, before the body is parsed
   (:mod:`bot.server.guard`); Rasa sends the header (:mod:`bot.server.rasa_server`);
-- allows no CORS origins (only Rasa calls it) and caps bodies at :data:`MAX_BODY_BYTES`.
+- allows no CORS origins (only Rasa calls it) and caps bodies at :data:`MAX_BODY_BYTES`;
+- logs an error at start when the knowledge base is empty or unreadable
+  (:func:`check_knowledge`): every fact would then be "unknown".
 """
 
 from __future__ import annotations
@@ -34,6 +36,24 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 DEFAULT_PORT = 5055
 
 
+def check_knowledge() -> bool:
+    """Whether the knowledge base answers and holds offices; an error is logged when not (the
+    server still starts: citizens get "unknown" with the official page and 115, not silence)."""
+    from bot.kb.shared import repository
+
+    try:
+        offices = repository().offices()
+    except Exception as error:  # noqa: BLE001 - any failure here means the same to the operator
+        logger.error("the knowledge base cannot be read (%s): run `python -m bot db upgrade` and "
+                     "`python -m bot load-knowledge` (make knowledge)", type(error).__name__)
+        return False
+    if not offices:
+        logger.error("the knowledge base is empty: every fact would be unknown; load it with "
+                     "`python -m bot load-knowledge` (make knowledge)")
+        return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the action server; 2 when the token is missing."""
     parser = argparse.ArgumentParser(prog="python -m bot.server.action_server", description=__doc__.split("\n")[0])
@@ -52,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from rasa_sdk.plugin import plugin_manager
 
     configure_logging("actions")
+    check_knowledge()
     app = create_app(args.actions, cors_origins=None)
     install_guard(app, token, (), public_paths=("/health",), max_body_bytes=MAX_BODY_BYTES)
     install_action_metrics(app)
