@@ -31,18 +31,13 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench.helpers.report import log  # noqa: E402
+from bench.helpers.rest_load import OUR_SCRIPT  # noqa: E402
 from bench.helpers.stats import percentile  # noqa: E402
 from bench.helpers.vaic import VoiceGateway  # noqa: E402
+from bench.voice_load import SCRIPT  # noqa: E402
 
-REST_SCRIPT: tuple[str, ...] = (
-    "Hallo", "Was kostet ein Personalausweis?", "Und ein Reisepass?", "Welche Unterlagen brauche ich?",
-    "Wann hat das Bürgerbüro Botnang offen?", "Wo ist die Ausländerbehörde?", "Wie lange dauert das?",
-    "Ich möchte Wohngeld beantragen", "Danke", "Tschüss",
-)
-PHONE_SCRIPT: tuple[str, ...] = (
-    "Was kostet ein Personalausweis?", "Wann hat das Bürgerbüro Botnang offen?",
-    "Welche Unterlagen brauche ich für den Reisepass?", "Wie beantrage ich Wohngeld?", "Danke, das war alles.",
-)
+#: The same conversations as the REST and phone benchmarks, so the profile explains their figures.
+REST_SCRIPT, PHONE_SCRIPT = OUR_SCRIPT, SCRIPT
 RASA_STAGES = ("lock", "tracker_load", "nlu", "policy", "action_call_format", "action_server", "action_http",
                "action_validate", "tracker_save")
 ACTION_STAGES = ("action", "knowledge", "staff_settings", "staff_notices", "staff_queue")

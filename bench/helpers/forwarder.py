@@ -14,8 +14,9 @@ It runs its own event loop in a daemon thread, so synchronous tests and benchmar
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
+
+from bench.helpers.servers import free_port
 
 CHUNK = 64 * 1024
 
@@ -25,7 +26,7 @@ class Forwarder:
 
     def __init__(self, target: tuple[str, int], port: int = 0) -> None:
         self.target = target
-        self.port = port or _free_port()
+        self.port = port or free_port()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name=f"forwarder-{self.port}", daemon=True)
         self._server: asyncio.AbstractServer | None = None
@@ -112,8 +113,3 @@ def _abort(writer: asyncio.StreamWriter) -> None:
     if not transport.is_closing():
         transport.abort()
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
