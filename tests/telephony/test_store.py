@@ -71,13 +71,19 @@ def test_ending_a_call_frees_its_place_and_forgets_the_number(store: CallStore) 
     assert store.end_call("c1") is None
 
 
-def test_begin_turn_deduplicates_activity_ids(store: CallStore) -> None:
-    store.create_call("c1", "node-a", 5, 60)
+def test_begin_turn_deduplicates_the_activity_ids_of_an_overflow_call(store: CallStore) -> None:
+    assert not store.create_call("c1", "node-a", 0, 60)[0].admitted
     first = store.begin_turn("c1", ["a1", None, "a2", "a1"], 60)
     assert first is not None and first.fresh == [True, True, True, False]
     again = store.begin_turn("c1", ["a2", "a3"], 60)
     assert again.fresh == [False, True]
     assert store.begin_turn("unknown", ["a1"], 60) is None
+
+
+def test_an_admitted_calls_activities_are_left_to_rasa(store: CallStore) -> None:
+    assert store.create_call("c1", "node-a", 5, 60)[0].admitted
+    assert store.begin_turn("c1", ["a1", "a1"], 60).fresh == [True, True]  # Rasa answers a retry once
+    assert store.begin_turn("c1", ["a1"], 60).fresh == [True]
 
 
 def test_calls_expire_without_refresh(tmp_path) -> None:

@@ -78,10 +78,13 @@ class CallStore(ABC):
     @abstractmethod
     def begin_turn(self, conversation_id: str, activity_ids: Sequence[str | None], ttl: float,
                    now: float | None = None) -> TurnStart | None:
-        """Refresh a live call and record activity ids; None for an unknown or expired call.
+        """Refresh a live call and, for an overflow call, record activity ids; None for an
+        unknown or expired call.
 
         ``fresh[i]`` is False when ``activity_ids[i]`` was handled before (a retry);
-        activities without an id are always fresh.
+        activities without an id are always fresh, and so is every activity of an admitted
+        call: Rasa answers a retried one once by its message id (``bot/server/rasa_stores.py``),
+        so the store writes nothing for it.
         """
 
     @abstractmethod

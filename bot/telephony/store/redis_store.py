@@ -31,14 +31,20 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 redis.call('HSET', KEYS[1], 'expires_at', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 local admitted_key = redis.call('HGET', KEYS[1], 'admitted_key')
-if redis.call('HGET', KEYS[1], 'admitted') == '1' and admitted_key then
+local admitted = redis.call('HGET', KEYS[1], 'admitted') == '1'
+if admitted and admitted_key then
   redis.call('ZADD', admitted_key, 'XX', ARGV[1], ARGV[3])
 end
 local fresh = {}
 for i = 4, #ARGV do
-  if ARGV[i] == '' then fresh[#fresh + 1] = 1 else fresh[#fresh + 1] = redis.call('SADD', KEYS[2], ARGV[i]) end
+  -- an admitted call's retries are Rasa's to answer once (message id): nothing recorded here
+  if ARGV[i] == '' or admitted then
+    fresh[#fresh + 1] = 1
+  else
+    fresh[#fresh + 1] = redis.call('SADD', KEYS[2], ARGV[i])
+  end
 end
-if #ARGV > 3 then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+if #ARGV > 3 and not admitted then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
 return {fresh, redis.call('HGETALL', KEYS[1])}
 """
 

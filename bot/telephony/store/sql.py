@@ -87,6 +87,8 @@ class SqlCallStore(CallStore):
             if row is None or row.expires_at <= now:
                 return None
             row.expires_at = now + ttl
+            if row.admitted:
+                return TurnStart(_record(row), [True] * len(activity_ids))
             ids = [a for a in activity_ids if a is not None]
             seen = set(session.scalars(
                 select(PhoneCallActivity.activity_id).where(
