@@ -111,7 +111,7 @@ test-stories: train ## End-to-end test stories (rasa test, fails on any predicti
 test-unit: install knowledge ## pytest: actions, repository, NLU components, servers over REST
 	$(PY) -m pytest
 
-lint: $(VENV)/.installed ## ruff check (pyproject.toml) and mypy on bot/, actions/, channels/ (seconds)
+lint: $(VENV)/.installed ## ruff check (pyproject.toml) and mypy on bot/, actions/, channels/, bench/ (seconds)
 	$(PY) -m ruff check
 	$(PY) -m mypy
 

@@ -12,6 +12,7 @@ level off: no unbounded memory). Exit status 1 on any failure.
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import resource
 import sys
@@ -69,7 +70,7 @@ def main() -> int:
                 ("http_console", fuzz_http.console_app, fuzz_http.console_requests())):
             app = make(Path(directory))
             try:
-                run(name, strategy, lambda request, app=app: fuzz_http.check_raw_request(app, request), args.http_cases)
+                run(name, strategy, functools.partial(fuzz_http.check_raw_request, app), args.http_cases)
             finally:
                 app.close()
     print(f"\ncases run: {total}   failures: {failures}   time: {time.perf_counter() - start:.0f} s   "

@@ -30,7 +30,7 @@ import aiohttp
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bench.helpers.report import log  # noqa: E402
+from bench.helpers.report import log, table  # noqa: E402
 from bench.helpers.rest_load import OUR_SCRIPT  # noqa: E402
 from bench.helpers.stats import percentile  # noqa: E402
 from bench.helpers.vaic import VoiceGateway  # noqa: E402
@@ -89,29 +89,23 @@ def delta(after: dict[str, list[float]], before: dict[str, list[float]]) -> dict
     return {stage: values[len(before.get(stage, [])):] for stage, values in after.items()}
 
 
-def table(label: str, client: list[float], rasa: dict[str, list[float]], actions: dict[str, list[float]]) -> None:
+def profile_table(label: str, client: list[float], rasa: dict[str, list[float]],
+                  actions: dict[str, list[float]]) -> None:
     turns = len(client)
     turn_total = sum(rasa.get("turn", []))
     log(f"\n{label}: {turns} turns, client p50 {percentile(client, 0.5) * 1000:.1f} ms, "
         f"p95 {percentile(client, 0.95) * 1000:.1f} ms")
-    rows = [["client: whole request", turns, sum(client) * 1000 / turns, percentile(client, .5) * 1000,
-             percentile(client, .95) * 1000]]
-    rows.append(["rasa: turn (in the lock)", len(rasa.get("turn", [])), turn_total / turns,
-                 percentile(rasa.get("turn", []), .5), percentile(rasa.get("turn", []), .95)])
-    rows += [[f"  rasa: {stage}", len(rasa.get(stage, [])), sum(rasa.get(stage, [])) / turns,
-              percentile(rasa.get(stage, []), .5), percentile(rasa.get(stage, []), .95)] for stage in RASA_STAGES]
-    rows += [[f"    actions: {stage}", len(actions.get(stage, [])), sum(actions.get(stage, [])) / turns,
-              percentile(actions.get(stage, []), .5), percentile(actions.get(stage, []), .95)]
-             for stage in ACTION_STAGES]
-    headers = ["stage", "samples", "ms/turn", "p50 ms", "p95 ms", "share of turn"]
-    cells = [headers] + [[r[0], str(r[1]), f"{r[2]:.2f}", "-" if r[1] == 0 else f"{r[3]:.2f}",
-                          "-" if r[1] == 0 else f"{r[4]:.2f}",
-                          f"{100 * r[2] * turns / turn_total:.0f} %" if turn_total else "-"] for r in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    for n, row in enumerate(cells):
-        log("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=False))))
-        if n == 0:
-            log("  ".join("-" * w for w in widths))
+
+    def row(name: str, samples: list[float], scale: float = 1.0) -> list[str]:
+        per_turn = sum(samples) * scale / turns
+        figures = [f"{percentile(samples, q) * scale:.2f}" if samples else "-" for q in (0.5, 0.95)]
+        share = f"{100 * per_turn * turns / turn_total:.0f} %" if turn_total else "-"
+        return [name, str(len(samples)), f"{per_turn:.2f}", *figures, share]
+
+    rows = [row("client: whole request", client, 1000.0), row("rasa: turn (in the lock)", rasa.get("turn", []))]
+    rows += [row(f"  rasa: {stage}", rasa.get(stage, [])) for stage in RASA_STAGES]
+    rows += [row(f"    actions: {stage}", actions.get(stage, [])) for stage in ACTION_STAGES]
+    table(["stage", "samples", "ms/turn", "p50 ms", "p95 ms", "share of turn"], rows)
 
 
 async def settle(directory: Path) -> dict[str, dict[str, list[float]]]:
@@ -130,8 +124,8 @@ async def run(args: argparse.Namespace, directory: Path, url: str, bot_url: str,
     phone_client = await phone_turns(bot_url, token, args.calls)
     final = await settle(directory)
     phone = {role: delta(final[role], after[role]) for role in final}
-    table("REST, one user", client, rest["rasa"], rest["actions"])
-    table("phone, one caller", phone_client, phone["rasa"], phone["actions"])
+    profile_table("REST, one user", client, rest["rasa"], rest["actions"])
+    profile_table("phone, one caller", phone_client, phone["rasa"], phone["actions"])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -107,15 +107,16 @@ class Level:
 
     def _count(self, turn: BotTurn | None, started: float, overflow: bool, expect_answer: bool = True) -> bool:
         measured = self.measure_from <= started < self.stop_at
-        failed = turn is None or turn.status != 200 or (expect_answer and not turn.texts)
-        if measured:
-            if failed:
+        if turn is None or turn.status != 200 or (expect_answer and not turn.texts):
+            if measured:
                 self.result.errors += 1
-            elif overflow:
+            return False
+        if measured:
+            if overflow:
                 self.result.overflow_latencies.append(turn.latency)
             else:
                 self.result.latencies.append(turn.latency)
-        return not failed
+        return True
 
     async def _send(self, action: Any) -> BotTurn | None:
         try:
@@ -152,7 +153,7 @@ class Level:
                         break
                     started = time.monotonic()
                     turn = await self._send(call.press(text) if overflow else call.say(text))
-                    if not self._count(turn, started, overflow) or turn.hangup:
+                    if not self._count(turn, started, overflow) or turn is None or turn.hangup:
                         break
             await self._send(call.disconnect())
             await asyncio.sleep(self._pause())  # the next caller on this line dials a little later
@@ -173,7 +174,7 @@ class Level:
 
 async def measure(url: str, token: str, calls: int, args: argparse.Namespace, label: str | None = None,
                   ssl_context: ssl.SSLContext | None = None, quiet: bool = False) -> LevelResult:
-    connector = aiohttp.TCPConnector(limit=0, **({"ssl": ssl_context} if ssl_context is not None else {}))
+    connector = aiohttp.TCPConnector(limit=0, ssl=ssl_context if ssl_context is not None else True)
     timeout = aiohttp.ClientTimeout(total=args.request_timeout)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         gateway = VoiceGateway(f"{url}/webhooks/audiocodes/webhook", token, session)

@@ -112,7 +112,7 @@ async def read_stream(http: aiohttp.ClientSession, url: str, inbox: Inbox,
                         allow_redirects=False) as response:
         if response.status != 200:
             raise BenchError(f"GET {url} answered {response.status}")
-        name, data = "message", []
+        name, data = "message", list[str]()
         async for raw in response.content:
             line = raw.decode("utf-8").rstrip("\r\n")
             if not line:
@@ -122,7 +122,7 @@ async def read_stream(http: aiohttp.ClientSession, url: str, inbox: Inbox,
                         payload = json.loads(payload)
                     for item in on_event(name, payload):
                         await inbox.put(item)
-                name, data = "message", []
+                name, data = "message", list[str]()
             elif line.startswith(":"):
                 continue
             else:

@@ -196,9 +196,11 @@ class Run:
                 if status != 200 or not _json_ok(body):
                     self.results["agent_message"].fail(f"reply answered {status}: {body[:120]}")
                     raise BenchError("reply failed")
+                def is_reply(message: Any, text: str = text) -> bool:
+                    return text_of(message) == text and agent_of(message) == AGENT_NAME
+
                 arrival, _ = await self.step("agent_message", citizen.inbox.wait_for(
-                    lambda m, text=text: text_of(m) == text and agent_of(m) == AGENT_NAME, mark, self.timeout,
-                    "agent message with metadata.agent at the citizen"))
+                    is_reply, mark, self.timeout, "agent message with metadata.agent at the citizen"))
                 self.record("agent_message", arrival - start)
 
             tag = f"{WORDS[citizen.number % len(WORDS)]} {WORDS[citizen.number // len(WORDS) % len(WORDS)]}"
@@ -208,9 +210,11 @@ class Run:
                 mark = transcript.mark()
                 start = time.perf_counter()
                 await citizen.send(text)
+                def is_message(turn: Any, text: str = text) -> bool:
+                    return bool(turn.get("actor") == "citizen" and turn.get("text") == text)
+
                 arrival, _ = await self.step("citizen_message", transcript.wait_for(
-                    lambda turn, text=text: turn.get("actor") == "citizen" and turn.get("text") == text,
-                    mark, self.timeout, "citizen message on the agent's stream"))
+                    is_message, mark, self.timeout, "citizen message on the agent's stream"))
                 self.record("citizen_message", arrival - start)
         finally:
             reader.cancel()

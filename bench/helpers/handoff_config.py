@@ -45,7 +45,8 @@ def write_config(path: Path, teams: Iterable[dict[str, Any]], queue_limit: int =
     return path
 
 
-ALWAYS_STAFFED = {"key": "buergertelefon", "name": "Bürgertelefon", "hours_office": None, "services": []}
+ALWAYS_STAFFED: dict[str, object] = {"key": "buergertelefon", "name": "Bürgertelefon", "hours_office": None,
+                                     "services": []}
 CLOSED_TEAM = {"key": "geschlossen", "name": "Geschlossen", "hours_office": CLOSED_OFFICE, "services": ["wohngeld"]}
 
 

@@ -59,8 +59,9 @@ class Node:
         if not 0 < replicas <= len(self.phone.servers.rasa_urls):
             raise ValueError(f"the node has {len(self.phone.servers.rasa_urls)} replicas, not {replicas}")
         if replicas != self.active:
-            reload_proxy(self.proxy, *self.tls,
-                         **proxy_settings(self.phone.servers.rasa_urls[:replicas], self.front_port))
+            cert, key = self.tls
+            settings = proxy_settings(self.phone.servers.rasa_urls[:replicas], self.front_port)
+            reload_proxy(self.proxy, cert, key, **settings)
             self.active = replicas
 
     @property

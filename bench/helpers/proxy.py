@@ -21,8 +21,9 @@ from bot.config import PROJECT_ROOT
 
 def _load_local():
     spec = importlib.util.spec_from_file_location("bt_nginx_local", PROJECT_ROOT / "deploy" / "nginx" / "local.py")
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    spec.loader.exec_module(module)
     return module
 
 
