@@ -55,3 +55,42 @@ def test_the_check_is_cheap(remote_action: RemoteAction) -> None:
     for _ in range(50):
         remote_action._validate_action_result(GOOD)
     assert (time.perf_counter() - start) / 50 < 0.003
+
+
+
+async def test_an_action_call_that_could_not_be_sent_is_sent_once_more(caplog) -> None:
+    import aiohttp
+    from rasa.utils.endpoints import EndpointConfig
+
+    action_client.install()
+    assert getattr(EndpointConfig.request, "sends_once_more", False)  # installed on the pinned class
+    calls: list[str] = []
+
+    async def request(self: EndpointConfig, **kwargs: object) -> dict:
+        calls.append(self.url)
+        if len(calls) == 1:  # what aiohttp raises when the server closed the connection under the body
+            raise aiohttp.ClientOSError(None, f"Can not write request body for {self.url}")
+        return {"events": []}
+
+    endpoint = EndpointConfig("http://127.0.0.1:5055/webhook")
+    assert await action_client.send_once_more(request)(endpoint, json={}) == {"events": []}
+    assert len(calls) == 2 and "was not sent (ClientOSError): sending it once more" in caplog.text
+
+    async def sent_then_lost(self: EndpointConfig, **kwargs: object) -> dict:
+        calls.append(self.url)
+        raise aiohttp.ServerDisconnectedError()  # the request went out: the action may have run
+
+    calls.clear()
+    with pytest.raises(aiohttp.ServerDisconnectedError):
+        await action_client.send_once_more(sent_then_lost)(endpoint, json={})
+    assert len(calls) == 1
+
+def test_only_requests_that_were_not_sent_are_sent_again() -> None:
+    import inspect
+
+    import aiohttp.client_reqrep
+
+    assert action_client.NOT_SENT in inspect.getsource(aiohttp.client_reqrep)  # the pinned wording
+    assert action_client.was_not_sent(aiohttp.ClientOSError(None, "Can not write request body for http://a/webhook"))
+    assert not action_client.was_not_sent(aiohttp.ServerDisconnectedError())  # the action may have run
+    assert not action_client.was_not_sent(aiohttp.ClientOSError(104, "Connection reset by peer"))

@@ -8,12 +8,28 @@ machine, a third of a whole turn (``bench/turn_profile.py``). :func:`install` re
 ``tests/deploy/test_action_client.py``) with the same check against a validator built
 once per process: the same schema, the same ``ValidationError`` with Rasa's hint,
 0.2 ms.
+
+A call whose request could not be sent is sent once more (:func:`send_once_more`). Rasa
+opens a new connection for every action call; when it breaks before the request is
+through (the action server closed it, or nothing listens yet), Rasa gives up, loses the
+action's events, and the citizen gets no answer at all. The action server cannot have run
+the action on an incomplete request, so sending it again is safe; an error after the
+request was sent (the action may have run) is never retried.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from typing import Any
+
+logger = logging.getLogger(__name__)
+
+#: aiohttp's words when the request body could not be written (aiohttp/client_reqrep.py,
+#: pinned 3.9; tests/test_action_client.py checks that they are still there).
+NOT_SENT = "Can not write request body"
 
 #: Appended to a validation error, as Rasa does.
 HINT = (". Failed to validate Action server response from API, make sure your response from the "
@@ -44,10 +60,38 @@ def validate_action_result(self: Any, result: dict[str, Any]) -> bool:
     return True
 
 
+def was_not_sent(error: BaseException) -> bool:
+    """Whether a request failed before the server could have a whole request: no connection,
+    or the body could not be written."""
+    import aiohttp
+
+    return isinstance(error, aiohttp.ClientConnectorError) or (
+        isinstance(error, aiohttp.ClientOSError) and NOT_SENT in str(error))
+
+
+def send_once_more(request: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """``EndpointConfig.request`` that sends a request once more when it was not sent."""
+
+    @functools.wraps(request)
+    async def sent(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await request(self, *args, **kwargs)
+        except Exception as error:
+            if not was_not_sent(error):
+                raise
+            logger.warning("a request to %s was not sent (%s): sending it once more", self.url, type(error).__name__)
+            return await request(self, *args, **kwargs)
+
+    sent.sends_once_more = True  # type: ignore[attr-defined]
+    return sent
+
+
 def install() -> None:
-    """Patch ``RemoteAction`` once per process."""
+    """Patch ``RemoteAction`` and ``EndpointConfig.request`` once per process."""
     from rasa.core.actions.action import RemoteAction
+    from rasa.utils.endpoints import EndpointConfig
 
     if RemoteAction._validate_action_result is validate_action_result:
         return
     RemoteAction._validate_action_result = validate_action_result
+    EndpointConfig.request = send_once_more(EndpointConfig.request)
