@@ -15,20 +15,12 @@ from __future__ import annotations
 import logging
 
 from bot.metrics import count_database_error
+from bot.outage_answers import SPOKEN, WRITTEN
+
+__all__ = ["RETRY_AFTER_SECONDS", "SPOKEN", "WRITTEN", "call_store_failed", "count", "failed_store", "store_of"]
 
 logger = logging.getLogger(__name__)
 
-#: Web (REST, web chat): written, with the way to a person.
-WRITTEN = (
-    "Entschuldigung, unser Dienst ist gerade kurz nicht erreichbar. "
-    "Bitte versuchen Sie es in einigen Minuten noch einmal. "
-    "Oder rufen Sie die Behördennummer 115 an."
-)
-#: Phone: speakable, short sentences, no link.
-SPOKEN = (
-    "Entschuldigung, unser Dienst ist gerade kurz gestört. "
-    "Bitte stellen Sie Ihre Frage in einer Minute noch einmal."
-)
 #: ``Retry-After`` (seconds) of a REST answer during an outage.
 RETRY_AFTER_SECONDS = 30
 

@@ -94,3 +94,22 @@ def test_only_requests_that_were_not_sent_are_sent_again() -> None:
     assert action_client.was_not_sent(aiohttp.ClientOSError(None, "Can not write request body for http://a/webhook"))
     assert not action_client.was_not_sent(aiohttp.ServerDisconnectedError())  # the action may have run
     assert not action_client.was_not_sent(aiohttp.ClientOSError(104, "Connection reset by peer"))
+
+
+@pytest.mark.parametrize(("channel", "spoken"), [("rest", False), ("socketio", False), ("audiocodes", True)])
+async def test_an_unreachable_action_server_gets_the_citizen_the_outage_message(channel: str, spoken: bool) -> None:
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import BotUttered, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bench.helpers.servers import free_port
+    from bot.outage_answers import SPOKEN, WRITTEN
+
+    action_client.install()
+    nobody = EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook")  # a real refused connection
+    tracker = DialogueStateTracker.from_events("c1", [UserUttered("Was kostet ein Reisepass?", input_channel=channel)])
+    events = await RemoteAction("action_fees", nobody).run(CollectingOutputChannel(), None, tracker, Domain.empty())
+    assert [type(e) for e in events] == [BotUttered] and events[0].text == (SPOKEN if spoken else WRITTEN)

@@ -15,6 +15,12 @@ through (the action server closed it, or nothing listens yet), Rasa gives up, lo
 action's events, and the citizen gets no answer at all. The action server cannot have run
 the action on an incomplete request, so sending it again is safe; an error after the
 request was sent (the action may have run) is never retried.
+
+When the action server still fails (down, an error, no answer in time), Rasa would log it,
+drop the action's events and say nothing; the citizen would wait for an answer that never
+comes. :func:`apologise_on_failure` answers with the outage message instead
+(:mod:`bot.outage_answers`: written, or spoken on the phone). A rejection
+(``ActionExecutionRejection``, part of the form logic) still goes to Rasa.
 """
 
 from __future__ import annotations
@@ -86,6 +92,33 @@ def send_once_more(request: Callable[..., Awaitable[Any]]) -> Callable[..., Awai
     return sent
 
 
+#: The input channel whose citizens hear the answer (``channels/audiocodes.py``).
+SPOKEN_CHANNEL = "audiocodes"
+
+
+def apologise_on_failure(run: Callable[..., Awaitable[list]]) -> Callable[..., Awaitable[list]]:
+    """``RemoteAction.run`` that answers with the outage message when the action server fails."""
+    from rasa.core.actions.action import ActionExecutionRejection
+    from rasa.shared.core.events import BotUttered
+    from rasa.shared.exceptions import RasaException
+
+    from bot.outage_answers import SPOKEN, WRITTEN
+
+    @functools.wraps(run)
+    async def run_or_apologise(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> list:
+        try:
+            return await run(self, output_channel, nlg, tracker, domain)
+        except ActionExecutionRejection:
+            raise
+        except RasaException as error:
+            logger.error("action %s failed in the action server (%s): the citizen gets the outage message",
+                         self.name(), type(error.__cause__ or error.__context__ or error).__name__)
+            spoken = tracker.get_latest_input_channel() == SPOKEN_CHANNEL
+            return [BotUttered(SPOKEN if spoken else WRITTEN)]
+
+    return run_or_apologise
+
+
 def install() -> None:
     """Patch ``RemoteAction`` and ``EndpointConfig.request`` once per process."""
     from rasa.core.actions.action import RemoteAction
@@ -94,4 +127,5 @@ def install() -> None:
     if RemoteAction._validate_action_result is validate_action_result:
         return
     RemoteAction._validate_action_result = validate_action_result
+    RemoteAction.run = apologise_on_failure(RemoteAction.run)
     EndpointConfig.request = send_once_more(EndpointConfig.request)
