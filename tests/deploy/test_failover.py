@@ -19,7 +19,7 @@ import shutil
 import signal
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -104,23 +104,23 @@ def failover(tmp_path_factory, seed_dir, postgres_url_module) -> Iterator[Failov
         shutil.rmtree(proxy_dir, ignore_errors=True)
 
 
-async def rest_turn(session: aiohttp.ClientSession, url: str, conversation: Conversation, message: str) -> Turn:
-    """One REST turn; a 502/504 or a dropped connection is retried with the same message id."""
+Send = Callable[[], Awaitable[tuple[int | None, str]]]
+
+
+async def answered(conversation: Conversation, kind: str, send: Send) -> Turn:
+    """One turn, sent again (the same message id) after a 502/504 or a dropped connection, as
+    a client or the gateway would; ``send`` gives the status (None: no answer) and the answer text."""
     turn = Turn(time.monotonic())
-    body = {"sender": conversation.sender, "message": message, "message_id": uuid.uuid4().hex}
-    conversation.sent.append(message)
     while True:
-        status: int | None = None
         try:
-            async with session.post(url, json=body) as response:
-                status, payload = response.status, await response.read()
+            status, text = await send()
         except (aiohttp.ClientError, asyncio.TimeoutError):
-            pass
+            status, text = None, ""
         if status == 200:
-            turn.answer = "\n".join(m.get("text", "") for m in json.loads(payload))
+            turn.answer = text
             break
-        assert status in (*RETRY_STATUSES, None), f"REST turn answered {status}: {payload!r}"
-        assert time.monotonic() - turn.started < TURN_BOUND, "REST turn not answered in time"
+        assert status in (*RETRY_STATUSES, None), f"{kind} turn answered {status}: {text!r}"
+        assert time.monotonic() - turn.started < TURN_BOUND, f"{kind} turn not answered in time"
         turn.retries += 1
         await asyncio.sleep(0.2)
     turn.ended = time.monotonic()
@@ -128,29 +128,34 @@ async def rest_turn(session: aiohttp.ClientSession, url: str, conversation: Conv
     return turn
 
 
+async def rest_turn(session: aiohttp.ClientSession, url: str, conversation: Conversation, message: str) -> Turn:
+    """One REST turn; a 502/504 or a dropped connection is retried with the same message id."""
+    body = {"sender": conversation.sender, "message": message, "message_id": uuid.uuid4().hex}
+    conversation.sent.append(message)
+
+    async def send() -> tuple[int | None, str]:
+        async with session.post(url, json=body) as response:
+            payload = await response.read()
+        if response.status != 200:
+            return response.status, payload.decode(errors="replace")
+        return 200, "\n".join(m.get("text", "") for m in json.loads(payload))
+
+    return await answered(conversation, "REST", send)
+
+
 async def phone_turn(call: Call, conversation: Conversation, message: str | None, start: bool = False) -> Turn:
     """One phone request; a gateway would resend an activity with the same id after an error."""
-    turn = Turn(time.monotonic())
     activity_id = str(uuid.uuid4())
     if message:
         conversation.sent.append(message)
     activity = ({"type": "event", "name": "start", "parameters": {"caller": "+49711222333", "callee": "115"}}
                 if start else {"type": "message", "text": message, "parameters": {"confidence": 0.9}})
-    while True:
-        try:
-            answer: BotTurn | None = await call.send(activity, activity_id=activity_id)
-        except (aiohttp.ClientError, asyncio.TimeoutError):
-            answer = None
-        if answer is not None and answer.status == 200:
-            turn.answer = answer.said
-            break
-        assert answer is None or answer.status in RETRY_STATUSES, f"phone turn answered {answer.status}"
-        assert time.monotonic() - turn.started < TURN_BOUND, "phone turn not answered in time"
-        turn.retries += 1
-        await asyncio.sleep(0.2)
-    turn.ended = time.monotonic()
-    conversation.turns.append(turn)
-    return turn
+
+    async def send() -> tuple[int | None, str]:
+        answer: BotTurn = await call.send(activity, activity_id=activity_id)
+        return answer.status, answer.said
+
+    return await answered(conversation, "phone", send)
 
 
 async def pause() -> None:
