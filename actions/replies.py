@@ -13,9 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.german import german_date
 from bot.kb.repository import KnowledgeRepository
-
-#: Input channels whose answers are spoken (short, no URLs).
-VOICE_CHANNELS = frozenset({"audiocodes"})
+from bot.telephony import VOICE_CHANNELS
 
 
 @dataclass

@@ -43,7 +43,7 @@ from bot.handoff.callback.spoken import fill_numbers, has_numbers
 from bot.handoff.callback.turns import Numbers
 from bot.metrics import timed_turns
 from bot.secrets import bearer_matches
-from bot.telephony import runtime
+from bot.telephony import PHONE_CHANNEL, runtime
 from bot.telephony.activities import config_event, is_bot_activity, message
 from bot.telephony.settings import TelephonyConfigError, TelephonySettings
 from bot.telephony.store.base import CallStore
@@ -63,7 +63,7 @@ from channels.validation import InvalidRequest, parse_body
 
 logger = logging.getLogger(__name__)
 
-CHANNEL_NAME = "audiocodes"
+CHANNEL_NAME = PHONE_CHANNEL
 #: Tokens shorter than this are refused at start-up.
 MIN_TOKEN_LENGTH = 16
 SORRY = "Entschuldigung, da ist etwas schiefgegangen. Bitte stellen Sie Ihre Frage noch einmal."

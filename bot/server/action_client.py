@@ -28,7 +28,6 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable
-from functools import lru_cache
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -42,7 +41,7 @@ HINT = (". Failed to validate Action server response from API, make sure your re
         "Action endpoint is valid. For more information about the format visit {docs}/custom-actions")
 
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def response_validator() -> Any:
     """A validator of Rasa's action response schema, checked and built once."""
     from jsonschema import validators
@@ -92,10 +91,6 @@ def send_once_more(request: Callable[..., Awaitable[Any]]) -> Callable[..., Awai
     return sent
 
 
-#: The input channel whose citizens hear the answer (``channels/audiocodes.py``).
-SPOKEN_CHANNEL = "audiocodes"
-
-
 def apologise_on_failure(run: Callable[..., Awaitable[list]]) -> Callable[..., Awaitable[list]]:
     """``RemoteAction.run`` that answers with the outage message when the action server fails."""
     from rasa.core.actions.action import ActionExecutionRejection
@@ -103,6 +98,7 @@ def apologise_on_failure(run: Callable[..., Awaitable[list]]) -> Callable[..., A
     from rasa.shared.exceptions import RasaException
 
     from bot.outage_answers import SPOKEN, WRITTEN
+    from bot.telephony import VOICE_CHANNELS
 
     @functools.wraps(run)
     async def run_or_apologise(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> list:
@@ -113,7 +109,7 @@ def apologise_on_failure(run: Callable[..., Awaitable[list]]) -> Callable[..., A
         except RasaException as error:
             logger.error("action %s failed in the action server (%s): the citizen gets the outage message",
                          self.name(), type(error.__cause__ or error.__context__ or error).__name__)
-            spoken = tracker.get_latest_input_channel() == SPOKEN_CHANNEL
+            spoken = tracker.get_latest_input_channel() in VOICE_CHANNELS
             return [BotUttered(SPOKEN if spoken else WRITTEN)]
 
     return run_or_apologise

@@ -58,8 +58,8 @@ class Window:
 
     def said(self, today: date) -> str:
         """``"heute vormittags"``, ``"morgen nachmittags"``, ``"am Montag, den 2. März, vormittags"``."""
-        when = day_relative(self.day, today, spoken=True)
-        return f"{when}, {self.spoken}" if when.startswith("am ") else f"{when} {self.spoken}"
+        near = self.day <= today + timedelta(days=1)  # "heute"/"morgen" run on, a date takes a comma
+        return f"{day_relative(self.day, today, spoken=True)}{' ' if near else ', '}{self.spoken}"
 
     def label(self, today: date) -> str:
         """For a button: ``"Morgen vormittags, 8:00 bis 12:00 Uhr"``."""
